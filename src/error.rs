@@ -1,0 +1,98 @@
+//! The typed error every fallible call in reweigh returns.
+
+use thiserror::Error;
+
+/// Everything that can be wrong with user input. No public function panics on bad input; it
+/// returns one of these, naming the problem.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ReweighError {
+    /// Two arrays that must agree in shape do not.
+    #[error("shape mismatch: {what}: expected {expected:?}, got {got:?}")]
+    ShapeMismatch {
+        /// Which argument is wrong.
+        what: &'static str,
+        /// The shape that was required.
+        expected: Vec<usize>,
+        /// The shape that was given.
+        got: Vec<usize>,
+    },
+    /// An array has the wrong number of dimensions or a zero-length class axis.
+    #[error("bad shape for {what}: {reason} (got {got:?})")]
+    BadShape {
+        /// Which argument is wrong.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+        /// The shape that was given.
+        got: Vec<usize>,
+    },
+    /// The batch holds no element.
+    #[error("empty batch: {what} has no element")]
+    EmptyBatch {
+        /// Which argument is empty.
+        what: &'static str,
+    },
+    /// An integer label is outside `[0, num_classes)` and is not the ignore index.
+    #[error("label {label} at position {index} is outside the valid range [0, {num_classes})")]
+    LabelOutOfRange {
+        /// The offending label.
+        label: i64,
+        /// Its flat position in the label array.
+        index: usize,
+        /// The number of classes.
+        num_classes: usize,
+    },
+    /// A weight (class weight, sample weight, pos_weight, alpha...) is negative where it must not be.
+    #[error("negative value {value} in {what} at position {index}")]
+    NegativeWeight {
+        /// Which argument.
+        what: &'static str,
+        /// Its flat position.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A value that must be finite is NaN or infinite.
+    #[error("non-finite value {value} in {what} at position {index}")]
+    NonFinite {
+        /// Which argument.
+        what: &'static str,
+        /// Its flat position.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// All weights are zero where at least one must be positive.
+    #[error("all weights in {what} are zero")]
+    AllZeroWeights {
+        /// Which argument.
+        what: &'static str,
+    },
+    /// A scalar parameter is outside its valid range.
+    #[error("parameter {name} = {value} is invalid: must be {expected}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// The valid range, in words.
+        expected: &'static str,
+    },
+    /// A name (reduction, scheme, framework...) that reweigh does not know.
+    #[error("unknown {kind} {name:?}; valid names: {valid}")]
+    UnknownName {
+        /// What kind of name.
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// The accepted names, comma separated.
+        valid: String,
+    },
+    /// Options that cannot be combined.
+    #[error("incompatible options: {0}")]
+    Incompatible(String),
+}
+
+/// Shorthand for `Result<T, ReweighError>`.
+pub type Result<T> = std::result::Result<T, ReweighError>;

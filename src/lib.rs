@@ -1,0 +1,30 @@
+//! # reweigh
+//!
+//! Class-weighting schemes and weighted classification losses with the exact semantics of
+//! TensorFlow/Keras, PyTorch and scikit-learn, on `ndarray`: values and closed-form gradients,
+//! every framework's reduction by name, typed errors for bad input.
+//!
+//! ```
+//! use ndarray::array;
+//! use reweigh::{Loss, Framework, losses::SigmoidCrossEntropy};
+//! let logits = array![[1.0_f32, -2.0, 0.5]];
+//! let labels = array![[1.0_f32, 0.0, 1.0]];
+//! let keras = SigmoidCrossEntropy::keras();
+//! let v = keras.forward(logits.view().into_dyn(), labels.view().into_dyn()).unwrap();
+//! assert!(v.scalar().unwrap() > 0.0);
+//! ```
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod loss;
+pub mod losses;
+pub mod math;
+pub mod output;
+pub mod real;
+pub mod reduction;
+
+pub use error::{Result, ReweighError};
+pub use loss::Loss;
+pub use output::{LossOutput, LossValue};
+pub use real::Real;
+pub use reduction::{Framework, OnZeroWeights, Reducer, Reduction, Unreduced};

@@ -1,0 +1,193 @@
+//! The [`Loss`] trait every loss implements, and the input checks they share.
+
+use crate::Real;
+use crate::error::{Result, ReweighError};
+use crate::output::{LossOutput, LossValue};
+use crate::reduction::{Reducer, Unreduced};
+use ndarray::{ArrayViewD, IxDyn};
+
+/// A weighted classification loss.
+///
+/// A loss maps an input (logits, or probabilities for the probability-space losses) and a target
+/// (float labels or integer class indices) to per-element losses, which its [`Reducer`] combines.
+/// Optional sample weights multiply the per-element losses and enter the denominators of the
+/// weighted reductions; they must broadcast to the shape of the per-element losses.
+pub trait Loss<F: Real> {
+    /// What the loss compares its input with.
+    type Target<'t>;
+
+    /// The reduction this loss applies.
+    fn reducer(&self) -> Reducer;
+
+    /// Per-element weighted losses and, if `want_grad`, the gradient of their sum.
+    fn unreduced(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<Unreduced<F>>;
+
+    /// The reduced loss and, if `want_grad`, its gradient, with optional sample weights: the one
+    /// call the convenience methods below are made of.
+    fn compute(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        Ok(self
+            .reducer()
+            .finish(self.unreduced(input, target, sample_weight, want_grad)?))
+    }
+
+    /// The reduced loss.
+    fn forward(&self, input: ArrayViewD<'_, F>, target: Self::Target<'_>) -> Result<LossValue<F>> {
+        Ok(self
+            .reducer()
+            .finish(self.unreduced(input, target, None, false)?)
+            .value)
+    }
+
+    /// The reduced loss with per-sample weights.
+    fn forward_weighted(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+        sample_weight: ArrayViewD<'_, F>,
+    ) -> Result<LossValue<F>> {
+        Ok(self
+            .reducer()
+            .finish(self.unreduced(input, target, Some(sample_weight), false)?)
+            .value)
+    }
+
+    /// The reduced loss and its gradient with respect to the input.
+    fn forward_backward(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+    ) -> Result<LossOutput<F>> {
+        Ok(self
+            .reducer()
+            .finish(self.unreduced(input, target, None, true)?))
+    }
+
+    /// The reduced loss with per-sample weights, and its gradient with respect to the input.
+    fn forward_backward_weighted(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+        sample_weight: ArrayViewD<'_, F>,
+    ) -> Result<LossOutput<F>> {
+        Ok(self
+            .reducer()
+            .finish(self.unreduced(input, target, Some(sample_weight), true)?))
+    }
+}
+
+/// Checks that `got` has exactly the shape `expected`.
+pub(crate) fn check_same_shape(
+    what: &'static str,
+    expected: &[usize],
+    got: &[usize],
+) -> Result<()> {
+    if expected != got {
+        return Err(ReweighError::ShapeMismatch {
+            what,
+            expected: expected.to_vec(),
+            got: got.to_vec(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that an input has at least one element and a non-empty last (class) axis.
+pub(crate) fn check_nonempty<F>(what: &'static str, a: &ArrayViewD<'_, F>) -> Result<()> {
+    if a.ndim() == 0 {
+        return Err(ReweighError::BadShape {
+            what,
+            reason: "needs at least one axis",
+            got: a.shape().to_vec(),
+        });
+    }
+    if a.is_empty() {
+        return Err(ReweighError::EmptyBatch { what });
+    }
+    Ok(())
+}
+
+/// Checks that every value is finite.
+pub(crate) fn check_finite<'a, F: Real>(
+    what: &'static str,
+    values: impl IntoIterator<Item = &'a F>,
+) -> Result<()> {
+    for (index, &v) in values.into_iter().enumerate() {
+        if !v.is_finite() {
+            return Err(ReweighError::NonFinite {
+                what,
+                index,
+                value: v.f64(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every value is finite and non-negative.
+#[allow(dead_code)] // used by the losses and schemes that reject negative weights
+pub(crate) fn check_weights<'a, F: Real>(
+    what: &'static str,
+    values: impl IntoIterator<Item = &'a F>,
+) -> Result<()> {
+    for (index, &v) in values.into_iter().enumerate() {
+        if !v.is_finite() {
+            return Err(ReweighError::NonFinite {
+                what,
+                index,
+                value: v.f64(),
+            });
+        }
+        if v < F::zero() {
+            return Err(ReweighError::NegativeWeight {
+                what,
+                index,
+                value: v.f64(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a scalar parameter lies in `[lo, hi]`.
+pub(crate) fn check_range(
+    name: &'static str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+    expected: &'static str,
+) -> Result<()> {
+    if !(value >= lo && value <= hi) {
+        return Err(ReweighError::InvalidParameter {
+            name,
+            value,
+            expected,
+        });
+    }
+    Ok(())
+}
+
+/// Broadcasts a weight array to `shape` (NumPy rules), or names the mismatch.
+pub(crate) fn broadcast_to<'a, F>(
+    what: &'static str,
+    w: &'a ArrayViewD<'a, F>,
+    shape: &[usize],
+) -> Result<ArrayViewD<'a, F>> {
+    w.broadcast(IxDyn(shape))
+        .ok_or_else(|| ReweighError::ShapeMismatch {
+            what,
+            expected: shape.to_vec(),
+            got: w.shape().to_vec(),
+        })
+}

@@ -1,0 +1,66 @@
+//! Applying per-sample weights to per-element losses (shared by every loss).
+
+use crate::Real;
+use crate::error::Result;
+use crate::loss::{broadcast_to, check_finite};
+use crate::reduction::Unreduced;
+use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+
+/// Multiplies per-element losses `values` (and the gradient rows that feed them) by sample
+/// weights broadcast to `values`' shape; the broadcast weights become the reduction's mass.
+///
+/// `grad` has the input's shape, which is `values`' shape plus zero or more trailing axes (the
+/// class axis of a softmax loss, or the label axis averaged away by Keras's binary losses).
+pub(crate) fn apply_sample_weight<F: Real>(
+    values: ArrayD<F>,
+    grad: Option<ArrayD<F>>,
+    sample_weight: Option<ArrayViewD<'_, F>>,
+) -> Result<Unreduced<F>> {
+    let count = values.len();
+    let Some(sw) = sample_weight else {
+        return Ok(Unreduced {
+            values,
+            mass: None,
+            count,
+            grad,
+        });
+    };
+    apply_weight_and_mass(values, grad, sw, None, count)
+}
+
+/// Like [`apply_sample_weight`], with an existing mass (e.g. gathered class weights) that the
+/// sample weights multiply, and an explicit count of valid elements.
+pub(crate) fn apply_weight_and_mass<F: Real>(
+    mut values: ArrayD<F>,
+    mut grad: Option<ArrayD<F>>,
+    sw: ArrayViewD<'_, F>,
+    mass: Option<ArrayD<F>>,
+    count: usize,
+) -> Result<Unreduced<F>> {
+    check_finite("sample_weight", sw.iter())?;
+    let shape = values.shape().to_vec();
+    let w = broadcast_to("sample_weight", &sw, &shape)?;
+    Zip::from(&mut values).and(&w).for_each(|l, &w| *l = *l * w);
+    if let Some(g) = grad.as_mut() {
+        let mut wg = w.view();
+        while wg.ndim() < g.ndim() {
+            let n = wg.ndim();
+            wg = wg.insert_axis(Axis(n));
+        }
+        let wg = broadcast_to("sample_weight", &wg, g.shape())?;
+        Zip::from(g).and(&wg).for_each(|g, &w| *g = *g * w);
+    }
+    let mass = match mass {
+        Some(mut m) => {
+            Zip::from(&mut m).and(&w).for_each(|m, &w| *m = *m * w);
+            m
+        }
+        None => w.to_owned(),
+    };
+    Ok(Unreduced {
+        values,
+        mass: Some(mass),
+        count,
+        grad,
+    })
+}

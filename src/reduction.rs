@@ -1,0 +1,322 @@
+//! Reductions: how per-element losses become the number a framework returns.
+//!
+//! The frameworks disagree silently here, so every reduction is offered by name:
+//!
+//! ```text
+//! none                    ℓ_i = w_i·l_i                        (per element)
+//! sum                     Σ_i w_i·l_i
+//! sum_over_batch_size     Σ_i w_i·l_i / n                      Keras default ("mean" in Keras 3), TF1 SUM_OVER_BATCH_SIZE
+//! weighted_mean           Σ_i w_i·l_i / Σ_i w_i                PyTorch "mean", TF1 MEAN, Keras "mean_with_sample_weight"
+//! sum_by_nonzero_weights  Σ_i w_i·l_i / #{i : w_i ≠ 0}         TF1 default SUM_BY_NONZERO_WEIGHTS
+//! ```
+//!
+//! `n` counts the valid (not ignored) elements. The weights `w_i` in the denominators are the
+//! loss's *mass*: the sample weight times, for PyTorch's class-weighted cross-entropy, the class
+//! weight of the true label. When the denominator is zero (all weights zero, or every element
+//! ignored) Keras and TF1 return 0 (`divide_no_nan`) and PyTorch returns NaN (0/0): see
+//! [`OnZeroWeights`].
+//!
+//! The gradient of a reduced loss is the gradient of `Σ_i ℓ_i` divided by the same denominator,
+//! which never depends on the logits. For `none` the gradient returned is that of `Σ_i ℓ_i`
+//! (an upstream gradient of ones, as `loss.sum().backward()` in PyTorch).
+
+use crate::Real;
+use crate::error::{Result, ReweighError};
+use crate::output::{LossOutput, LossValue};
+use ndarray::ArrayD;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How per-element losses are combined. See the [module documentation](self) for formulas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduction {
+    /// No reduction: one loss per element.
+    None,
+    /// `Σ w·l`.
+    Sum,
+    /// `Σ w·l / n` (n = number of valid elements).
+    SumOverBatchSize,
+    /// `Σ w·l / Σ w`.
+    WeightedMean,
+    /// `Σ w·l / #{w ≠ 0}`.
+    SumByNonzeroWeights,
+}
+
+impl Reduction {
+    /// All reductions, in documentation order.
+    pub const ALL: [Reduction; 5] = [
+        Reduction::None,
+        Reduction::Sum,
+        Reduction::SumOverBatchSize,
+        Reduction::WeightedMean,
+        Reduction::SumByNonzeroWeights,
+    ];
+
+    /// The canonical name (`"sum_over_batch_size"`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::None => "none",
+            Reduction::Sum => "sum",
+            Reduction::SumOverBatchSize => "sum_over_batch_size",
+            Reduction::WeightedMean => "weighted_mean",
+            Reduction::SumByNonzeroWeights => "sum_by_nonzero_weights",
+        }
+    }
+}
+
+impl fmt::Display for Reduction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+const REDUCTION_NAMES: &str = "none, sum, sum_over_batch_size, weighted_mean (alias mean_with_sample_weight), \
+     sum_by_nonzero_weights (aliases sum_over_nonzero_weights, weighted_sum_by_nonzero_weights); \
+     \"mean\" is ambiguous (Keras: sum_over_batch_size, PyTorch: weighted_mean): use Framework::reducer";
+
+impl FromStr for Reduction {
+    type Err = ReweighError;
+    /// Parses a canonical name or an unambiguous framework spelling. `"mean"` is rejected
+    /// because it means `sum_over_batch_size` in Keras and `weighted_mean` in PyTorch.
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s {
+            "none" => Reduction::None,
+            "sum" | "weighted_sum" => Reduction::Sum,
+            "sum_over_batch_size" | "weighted_sum_over_batch_size" => Reduction::SumOverBatchSize,
+            "weighted_mean" | "mean_with_sample_weight" => Reduction::WeightedMean,
+            "sum_by_nonzero_weights"
+            | "sum_over_nonzero_weights"
+            | "weighted_sum_by_nonzero_weights" => Reduction::SumByNonzeroWeights,
+            _ => {
+                return Err(ReweighError::UnknownName {
+                    kind: "reduction",
+                    name: s.to_string(),
+                    valid: REDUCTION_NAMES.to_string(),
+                });
+            }
+        })
+    }
+}
+
+/// What a reduction returns when its denominator is zero (all weights zero, all elements ignored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OnZeroWeights {
+    /// Return 0 and a zero gradient (Keras, TF1: `divide_no_nan`).
+    #[default]
+    Zero,
+    /// Divide anyway: `0/0 = NaN` (PyTorch).
+    Nan,
+}
+
+/// A reduction together with its zero-denominator behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Reducer {
+    /// The reduction.
+    pub reduction: Reduction,
+    /// The behaviour when the denominator is zero.
+    pub on_zero: OnZeroWeights,
+}
+
+impl Default for Reducer {
+    /// Keras's default: `sum_over_batch_size`, 0 for zero weights.
+    fn default() -> Self {
+        Framework::Keras.default_reducer()
+    }
+}
+
+impl From<Reduction> for Reducer {
+    /// The reduction with `divide_no_nan` behaviour ([`OnZeroWeights::Zero`]).
+    fn from(reduction: Reduction) -> Self {
+        Reducer {
+            reduction,
+            on_zero: OnZeroWeights::Zero,
+        }
+    }
+}
+
+impl FromStr for Reducer {
+    type Err = ReweighError;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(Reduction::from_str(s)?.into())
+    }
+}
+
+/// A framework whose conventions reweigh reproduces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Framework {
+    /// Keras 3 (`keras.losses.*`, `model.fit`).
+    Keras,
+    /// PyTorch (`torch.nn.*Loss`, `torch.nn.functional.*`).
+    PyTorch,
+    /// TensorFlow 1 losses (`tf.compat.v1.losses.*`).
+    Tf1,
+}
+
+impl Framework {
+    /// The reduction the framework uses when none is given.
+    pub fn default_reducer(self) -> Reducer {
+        match self {
+            Framework::Keras => Reducer {
+                reduction: Reduction::SumOverBatchSize,
+                on_zero: OnZeroWeights::Zero,
+            },
+            Framework::PyTorch => Reducer {
+                reduction: Reduction::WeightedMean,
+                on_zero: OnZeroWeights::Nan,
+            },
+            Framework::Tf1 => Reducer {
+                reduction: Reduction::SumByNonzeroWeights,
+                on_zero: OnZeroWeights::Zero,
+            },
+        }
+    }
+
+    /// The zero-denominator behaviour of the framework.
+    pub fn on_zero(self) -> OnZeroWeights {
+        self.default_reducer().on_zero
+    }
+
+    /// Resolves the framework's own spelling of a reduction.
+    ///
+    /// Keras: `none`, `sum`, `sum_over_batch_size`, `mean` (= sum over batch size),
+    /// `mean_with_sample_weight`. PyTorch: `none`, `sum`, `mean` (= weighted mean).
+    /// TF1 (`tf.compat.v1.losses.Reduction` values): `none`, `weighted_sum`, `weighted_mean`,
+    /// `weighted_sum_over_batch_size`, `weighted_sum_by_nonzero_weights`.
+    ///
+    /// ```
+    /// use reweigh::{Framework, Reduction, OnZeroWeights};
+    /// let r = Framework::PyTorch.reducer("mean").unwrap();
+    /// assert_eq!(r.reduction, Reduction::WeightedMean);
+    /// assert_eq!(r.on_zero, OnZeroWeights::Nan);
+    /// assert_eq!(Framework::Keras.reducer("mean").unwrap().reduction, Reduction::SumOverBatchSize);
+    /// assert!(Framework::PyTorch.reducer("batchmean").is_err());
+    /// ```
+    pub fn reducer(self, name: &str) -> Result<Reducer> {
+        use Reduction::*;
+        let (reduction, valid) = match self {
+            Framework::Keras => (
+                match name {
+                    "none" => Some(None),
+                    "sum" => Some(Sum),
+                    "sum_over_batch_size" | "mean" => Some(SumOverBatchSize),
+                    "mean_with_sample_weight" => Some(WeightedMean),
+                    _ => Option::None,
+                },
+                "none, sum, sum_over_batch_size, mean, mean_with_sample_weight",
+            ),
+            Framework::PyTorch => (
+                match name {
+                    "none" => Some(None),
+                    "sum" => Some(Sum),
+                    "mean" => Some(WeightedMean),
+                    _ => Option::None,
+                },
+                "none, sum, mean",
+            ),
+            Framework::Tf1 => (
+                match name {
+                    "none" => Some(None),
+                    "weighted_sum" => Some(Sum),
+                    "weighted_mean" => Some(WeightedMean),
+                    "weighted_sum_over_batch_size" => Some(SumOverBatchSize),
+                    "weighted_sum_by_nonzero_weights" => Some(SumByNonzeroWeights),
+                    _ => Option::None,
+                },
+                "none, weighted_sum, weighted_mean, weighted_sum_over_batch_size, weighted_sum_by_nonzero_weights",
+            ),
+        };
+        match reduction {
+            Some(reduction) => Ok(Reducer {
+                reduction,
+                on_zero: self.on_zero(),
+            }),
+            Option::None => Err(ReweighError::UnknownName {
+                kind: "reduction",
+                name: name.to_string(),
+                valid: valid.to_string(),
+            }),
+        }
+    }
+}
+
+impl FromStr for Framework {
+    type Err = ReweighError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "keras" | "tf2" | "tensorflow" => Ok(Framework::Keras),
+            "pytorch" | "torch" => Ok(Framework::PyTorch),
+            "tf1" | "tf.compat.v1" => Ok(Framework::Tf1),
+            _ => Err(ReweighError::UnknownName {
+                kind: "framework",
+                name: s.to_string(),
+                valid: "keras, pytorch, tf1".to_string(),
+            }),
+        }
+    }
+}
+
+/// Per-element losses before reduction, as every loss produces them.
+#[derive(Clone, Debug)]
+pub struct Unreduced<F> {
+    /// Weighted per-element losses `ℓ_i = w_i·l_i` (0 for ignored elements).
+    pub values: ArrayD<F>,
+    /// Per-element denominator weights (`None` = 1 for every valid element).
+    pub mass: Option<ArrayD<F>>,
+    /// Number of valid (not ignored) elements.
+    pub count: usize,
+    /// Gradient of `Σ_i ℓ_i` with respect to the loss input, when requested.
+    pub grad: Option<ArrayD<F>>,
+}
+
+impl Reducer {
+    /// The denominator this reducer divides by, or `None` for `none` and `sum`.
+    pub fn denominator<F: Real>(&self, u: &Unreduced<F>) -> Option<F> {
+        let count = || F::of(u.count as f64);
+        match self.reduction {
+            Reduction::None | Reduction::Sum => None,
+            Reduction::SumOverBatchSize => Some(count()),
+            Reduction::WeightedMean => Some(match &u.mass {
+                Some(m) => m.iter().copied().sum(),
+                None => count(),
+            }),
+            Reduction::SumByNonzeroWeights => Some(match &u.mass {
+                Some(m) => F::of(m.iter().filter(|&&w| w != F::zero()).count() as f64),
+                None => count(),
+            }),
+        }
+    }
+
+    /// Reduces per-element losses (and scales their gradient) by this reducer.
+    pub fn finish<F: Real>(&self, u: Unreduced<F>) -> LossOutput<F> {
+        let denom = self.denominator(&u);
+        let Unreduced { values, grad, .. } = u;
+        if self.reduction == Reduction::None {
+            return LossOutput {
+                value: LossValue::PerElement(values),
+                grad,
+            };
+        }
+        let total: F = values.iter().copied().sum();
+        match denom {
+            None => LossOutput {
+                value: LossValue::Scalar(total),
+                grad,
+            },
+            Some(d) if d == F::zero() && self.on_zero == OnZeroWeights::Zero => LossOutput {
+                value: LossValue::Scalar(F::zero()),
+                grad: grad.map(|g| g.mapv(|_| F::zero())),
+            },
+            Some(d) => {
+                let inv = F::one() / d;
+                LossOutput {
+                    value: LossValue::Scalar(total / d),
+                    grad: grad.map(|g| g.mapv(|x| x * inv)),
+                }
+            }
+        }
+    }
+}

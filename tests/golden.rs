@@ -1,0 +1,108 @@
+//! Data-driven golden test: every case file in data/reference/ is run against reweigh.
+//!
+//! Prints the number of cases and the worst relative error per loss family (run with
+//! `cargo test --test golden -- --nocapture` to see the table).
+
+mod reference;
+
+use ndarray::ArrayD;
+use reference::case::{Case, CaseFile, Tol, compare};
+use reweigh::Real;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Default)]
+struct Stats {
+    cases: usize,
+    worst_value: f64,
+    worst_grad: f64,
+}
+
+fn to64<F: Real>(a: &ArrayD<F>) -> ArrayD<f64> {
+    a.mapv(|x| x.f64())
+}
+
+fn check<F: Real>(case: &Case, stats: &mut Stats) -> Result<(), String> {
+    let outcome =
+        reference::run::<F>(case).ok_or_else(|| format!("no runner for loss {:?}", case.loss))?;
+    if let Some(msg) = &case.expect_error {
+        return match outcome {
+            Err(_) => Ok(()),
+            Ok(_) => Err(format!("expected an error (framework: {msg}), got a value")),
+        };
+    }
+    let out = outcome.map_err(|e| format!("reweigh error: {e}"))?;
+    let exp = case
+        .expected
+        .as_ref()
+        .ok_or("case has neither expected nor expect_error")?;
+    let tol = Tol::for_case(case);
+    let ev = exp.value.to::<f64>();
+    let wv = compare("value", &to64(&out.value), &ev, tol.rel, tol.abs_value)?;
+    stats.worst_value = stats.worst_value.max(wv);
+    if let Some(eg) = &exp.grad {
+        let eg = eg.to::<f64>();
+        let g = out.grad.as_ref().ok_or("reweigh returned no gradient")?;
+        let scale = eg
+            .iter()
+            .filter(|x| x.is_finite())
+            .fold(0.0_f64, |m, x| m.max(x.abs()));
+        let abs = tol.abs_grad.unwrap_or(tol.rel * scale);
+        let wg = compare("grad", &to64(g), &eg, tol.rel, abs)?;
+        stats.worst_grad = stats.worst_grad.max(wg);
+    }
+    Ok(())
+}
+
+#[test]
+fn golden_cases_match_the_frameworks() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("data/reference")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut by_loss: BTreeMap<String, Stats> = BTreeMap::new();
+    let mut failures = vec![];
+    let mut total = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let file: CaseFile =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(file.schema, 1, "{}: unknown schema", path.display());
+        for case in &file.cases {
+            total += 1;
+            let stats = by_loss.entry(case.loss.clone()).or_default();
+            stats.cases += 1;
+            let res = match case.dtype.as_str() {
+                "float32" => check::<f32>(case, stats),
+                "float64" => check::<f64>(case, stats),
+                d => Err(format!("unknown dtype {d}")),
+            };
+            if let Err(msg) = res {
+                failures.push(format!("{}::{}: {msg}", file.family, case.id));
+            }
+        }
+    }
+    println!("golden cases: {total} in {} files", files.len());
+    println!(
+        "{:<34} {:>6} {:>14} {:>14}",
+        "loss", "cases", "worst rel val", "worst rel grad"
+    );
+    for (loss, s) in &by_loss {
+        println!(
+            "{loss:<34} {:>6} {:>14.3e} {:>14.3e}",
+            s.cases, s.worst_value, s.worst_grad
+        );
+    }
+    for f in failures.iter().take(40) {
+        println!("FAIL {f}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {total} golden cases failed",
+        failures.len()
+    );
+    assert!(total > 0, "no golden case found in data/reference");
+}
