@@ -1,3 +1,4 @@
+#![allow(dead_code)] // shared by every loss family's runner; not all use every helper
 //! The golden-case file format (documented in data/reference/README.md) and its comparison rules.
 
 use ndarray::{ArrayD, IxDyn};
