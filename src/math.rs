@@ -5,7 +5,7 @@
 //! `log_softmax` subtracts the row maximum before exponentiating.
 
 use crate::Real;
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewMut1};
 
 /// `ln(1 + e^x)`, computed as `max(x, 0) + ln_1p(e^-|x|)` (TensorFlow's form).
 #[inline]
@@ -49,4 +49,46 @@ pub fn max_and_shifted_lse<F: Real>(row: ArrayView1<'_, F>) -> (F, F) {
 pub fn logsumexp<F: Real>(row: ArrayView1<'_, F>) -> F {
     let (m, l) = max_and_shifted_lse(row);
     m + l
+}
+
+/// Writes `log_softmax(row)` into `out`: `x_j − max − ln Σ_k exp(x_k − max)`.
+#[inline]
+pub fn log_softmax_into<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
+    let (m, l) = max_and_shifted_lse(row);
+    let shift = m + l;
+    out.zip_mut_with(&row, |o, &x| *o = x - shift);
+}
+
+/// Writes `softmax(row)` into `out`, max-shifted.
+#[inline]
+pub fn softmax_into<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
+    let (m, l) = max_and_shifted_lse(row);
+    let shift = m + l;
+    out.zip_mut_with(&row, |o, &x| *o = (x - shift).exp());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, array};
+
+    #[test]
+    fn softplus_is_finite_and_accurate_at_extremes() {
+        assert_eq!(softplus(1e30_f64), 1e30);
+        assert_eq!(softplus(-1e30_f64), 0.0);
+        assert!((softplus(-30.0_f64) - 9.357622968840175e-14).abs() < 1e-27);
+        assert_eq!(softplus(1e4_f32), 1e4);
+    }
+
+    #[test]
+    fn log_softmax_handles_huge_logits() {
+        let x = array![3e38_f32, 3e38, 0.0];
+        let mut out = Array1::zeros(3);
+        log_softmax_into(x.view(), out.view_mut());
+        assert!((out[0] + std::f32::consts::LN_2).abs() < 1e-6);
+        assert_eq!(out[2], -3e38);
+        let mut p = Array1::zeros(3);
+        softmax_into(array![1.0_f64, 2.0, 3.0].view(), p.view_mut());
+        assert!((p.sum() - 1.0).abs() < 1e-15);
+    }
 }
