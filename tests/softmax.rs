@@ -232,6 +232,23 @@ fn extreme_logits_stay_finite_in_f32() {
 }
 
 #[test]
+fn a_single_row_of_logits_takes_a_scalar_label() {
+    let row = array![2.0, -1.0, 0.3, 1.1].into_dyn();
+    let label = ndarray::arr0(3_i64).into_dyn();
+    let one = SparseSoftmaxCrossEntropy::new()
+        .forward_backward(row.view(), label.view())
+        .unwrap();
+    let batch = SparseSoftmaxCrossEntropy::new()
+        .forward_backward(x().view(), array![3_i64, 0, 0].into_dyn().view())
+        .unwrap();
+    assert_eq!(one.value.into_array()[[]], batch.value.into_array()[0]);
+    assert_eq!(
+        one.grad.unwrap(),
+        batch.grad.unwrap().index_axis(Axis(0), 0)
+    );
+}
+
+#[test]
 fn presets_use_their_framework_reducers() {
     let torch = SparseSoftmaxCrossEntropy::<f64>::pytorch();
     assert_eq!(torch.reducer(), Framework::PyTorch.default_reducer());

@@ -51,11 +51,6 @@ def onehot(y, c=C):
     return np.eye(c)[y]
 
 
-def tidy(v):
-    """A JSON-friendly copy of a parameter array (None stays None)."""
-    return None if v is None else np.asarray(v).tolist()
-
-
 def sparse_params(red, on_zero, cw=None, ignore_index=None, ignore_class=None, ls=0.0,
                   form="keras_tf", by_predicted=False, dtype=None):
     return {"class_weights": None if cw is None else np.asarray(cw).astype(dtype).tolist(),
