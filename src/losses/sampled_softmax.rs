@@ -50,8 +50,8 @@ use std::marker::PhantomData;
 ///
 /// Stricter than TensorFlow: `weights` must have exactly `num_classes` rows and `biases`
 /// `num_classes` entries, the candidates exactly `num_sampled` classes, and expected counts
-/// must be finite and positive (TensorFlow accepts longer tables, other candidate counts, and
-/// returns NaN for a zero count).
+/// must be finite and positive (TensorFlow accepts longer tables and, without hit removal, other
+/// candidate counts, and returns NaN losses for a zero or negative count).
 ///
 /// # Example
 /// ```
@@ -344,9 +344,9 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         }
         // The reducer scales a per-row gradient of ones into each row's weight / denominator.
         let ones = want_grad.then(|| Array1::<F>::ones(n).into_dyn());
-        let reduced = self
-            .reducer
-            .finish(apply_sample_weight(values.into_dyn(), ones, sample_weight)?);
+        let reduced =
+            self.reducer
+                .finish(apply_sample_weight(values.into_dyn(), ones, sample_weight)?);
         let grads = reduced.grad.map(|row_scale| {
             let mut grads = SampledSoftmaxGrads {
                 inputs: Array2::zeros(layer.x.raw_dim()),
