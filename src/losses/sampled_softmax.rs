@@ -32,7 +32,8 @@ use std::marker::PhantomData;
 /// where `c_ik` is the class of column `k` of row `i` (`y_ik` for `k ≤ T`, `s_{k−T}` after) and
 /// FLT_MAX = 3.4028235e38 is the float32 maximum, in float64 too (TensorFlow's
 /// `compute_accidental_hits` returns float32 weights that it casts). As in TensorFlow, a class
-/// sampled several times (`unique = false`) is an accidental hit only at its last position.
+/// sampled several times (`unique = false`) is an accidental hit at one position only (its
+/// last): the other copies stay in the softmax.
 /// The per-row losses are then weighted and reduced like every loss of this crate; TensorFlow
 /// returns them unreduced ([`Reduction::None`], the default here).
 ///
@@ -314,7 +315,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         let y = F::one() / F::of(cols.target.ncols() as f64);
         let hit = F::of(-f64::from(f32::MAX));
         let mut values = Array1::<F>::zeros(n);
-        let mut g = Array2::<F>::zeros((if want_grad { n } else { 0 }, k));
+        let mut g = want_grad.then(|| Array2::<F>::zeros((n, k)));
         let mut z = Array1::<F>::zeros(k);
         let mut ls = Array1::<F>::zeros(k);
         for i in 0..n {
@@ -334,7 +335,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
                 .row(i)
                 .iter()
                 .fold(F::zero(), |acc, &j| acc + y * -ls[j]);
-            if want_grad {
+            if let Some(g) = g.as_mut() {
                 let mut gi = g.row_mut(i);
                 gi.zip_mut_with(&ls, |g, &l| *g = l.exp());
                 for &j in cols.target.row(i) {
@@ -347,7 +348,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         let reduced =
             self.reducer
                 .finish(apply_sample_weight(values.into_dyn(), ones, sample_weight)?);
-        let grads = reduced.grad.map(|row_scale| {
+        let grads = g.zip(reduced.grad).map(|(mut g, row_scale)| {
             let mut grads = SampledSoftmaxGrads {
                 inputs: Array2::zeros(layer.x.raw_dim()),
                 weights: Array2::zeros(layer.w.raw_dim()),
