@@ -160,39 +160,20 @@ fn sampler_rejects_impossible_num_tries_and_missing_true_classes() {
     assert!(s.expected_counts(none.view(), vec![1], 1).is_err());
 }
 
-/// A loss as a function of (inputs, weights, biases).
-type LayerFn<'a> = &'a dyn Fn(ArrayView2<f64>, ArrayView2<f64>, ArrayView1<f64>) -> f64;
-
-/// Central finite differences of the reduced loss.
-fn numeric_grad(
-    f: LayerFn<'_>,
-    x: &Array2<f64>,
-    w: &Array2<f64>,
-    b: &Array1<f64>,
-) -> (Array2<f64>, Array2<f64>, Array1<f64>) {
+/// Central finite differences of `f` at `a`, one element at a time.
+fn finite_differences<D: ndarray::Dimension>(
+    a: &ndarray::Array<f64, D>,
+    f: impl Fn(&ndarray::Array<f64, D>) -> f64,
+) -> ndarray::Array<f64, D> {
     let h = 1e-6;
-    let mut gx = Array2::zeros(x.raw_dim());
-    for idx in ndarray::indices(x.raw_dim()) {
-        let (mut p, mut m) = (x.clone(), x.clone());
-        p[idx] += h;
-        m[idx] -= h;
-        gx[idx] = (f(p.view(), w.view(), b.view()) - f(m.view(), w.view(), b.view())) / (2.0 * h);
+    let mut g = a.clone();
+    for (i, gi) in g.iter_mut().enumerate() {
+        let (mut p, mut m) = (a.clone(), a.clone());
+        p.as_slice_memory_order_mut().unwrap()[i] += h;
+        m.as_slice_memory_order_mut().unwrap()[i] -= h;
+        *gi = (f(&p) - f(&m)) / (2.0 * h);
     }
-    let mut gw = Array2::zeros(w.raw_dim());
-    for idx in ndarray::indices(w.raw_dim()) {
-        let (mut p, mut m) = (w.clone(), w.clone());
-        p[idx] += h;
-        m[idx] -= h;
-        gw[idx] = (f(x.view(), p.view(), b.view()) - f(x.view(), m.view(), b.view())) / (2.0 * h);
-    }
-    let mut gb = Array1::zeros(b.raw_dim());
-    for i in 0..b.len() {
-        let (mut p, mut m) = (b.clone(), b.clone());
-        p[i] += h;
-        m[i] -= h;
-        gb[i] = (f(x.view(), w.view(), p.view()) - f(x.view(), w.view(), m.view())) / (2.0 * h);
-    }
-    (gx, gw, gb)
+    g
 }
 
 fn assert_close<D: ndarray::Dimension>(
@@ -234,7 +215,9 @@ fn gradients_match_finite_differences(
     let total = |x: ArrayView2<f64>, w: ArrayView2<f64>, b: ArrayView1<f64>| {
         values(&run(x, w, b)).iter().sum::<f64>()
     };
-    let (gx, gw, gb) = numeric_grad(&total, &s.x, &s.w, &s.b);
+    let gx = finite_differences(&s.x, |x| total(x.view(), s.w.view(), s.b.view()));
+    let gw = finite_differences(&s.w, |w| total(s.x.view(), w.view(), s.b.view()));
+    let gb = finite_differences(&s.b, |b| total(s.x.view(), s.w.view(), b.view()));
     let g = out.grads.unwrap();
     assert_close("inputs", &g.inputs, &gx, 1e-7);
     assert_close("weights", &g.weights, &gw, 1e-7);

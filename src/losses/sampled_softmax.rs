@@ -150,8 +150,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         labels: ArrayView2<'_, i64>,
         candidates: &SampledCandidates,
     ) -> Result<LossValue<F>> {
-        let layer = Layer::new(self.num_classes, inputs, weights, biases)?;
-        let cols = self.sampled_columns(labels, candidates, layer.x.nrows())?;
+        let (layer, cols) = self.sampled(inputs, weights, biases, labels, candidates)?;
         Ok(self.evaluate(&layer, &cols, None, false)?.value)
     }
 
@@ -164,8 +163,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         labels: ArrayView2<'_, i64>,
         candidates: &SampledCandidates,
     ) -> Result<SampledSoftmaxOutput<F>> {
-        let layer = Layer::new(self.num_classes, inputs, weights, biases)?;
-        let cols = self.sampled_columns(labels, candidates, layer.x.nrows())?;
+        let (layer, cols) = self.sampled(inputs, weights, biases, labels, candidates)?;
         self.evaluate(&layer, &cols, None, true)
     }
 
@@ -180,8 +178,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         candidates: &SampledCandidates,
         sample_weight: ArrayViewD<'_, F>,
     ) -> Result<SampledSoftmaxOutput<F>> {
-        let layer = Layer::new(self.num_classes, inputs, weights, biases)?;
-        let cols = self.sampled_columns(labels, candidates, layer.x.nrows())?;
+        let (layer, cols) = self.sampled(inputs, weights, biases, labels, candidates)?;
         self.evaluate(&layer, &cols, Some(sample_weight), true)
     }
 
@@ -216,6 +213,20 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         }
         check_same_shape("labels", &[batch_size, labels.ncols()], labels.shape())?;
         check_class_range(labels.iter(), self.num_classes)
+    }
+
+    /// The checked layer and the sampled columns of every row.
+    fn sampled<'a>(
+        &self,
+        inputs: ArrayView2<'a, F>,
+        weights: ArrayView2<'a, F>,
+        biases: ArrayView1<'a, F>,
+        labels: ArrayView2<'_, i64>,
+        candidates: &SampledCandidates,
+    ) -> Result<(Layer<'a, F>, Columns<F>)> {
+        let layer = Layer::new(self.num_classes, inputs, weights, biases)?;
+        let cols = self.sampled_columns(labels, candidates, layer.x.nrows())?;
+        Ok((layer, cols))
     }
 
     /// Columns `[true classes, sampled classes]` with their `ln Q` and accidental hits.
