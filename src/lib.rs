@@ -23,6 +23,7 @@ pub mod output;
 pub mod prelude;
 pub mod real;
 pub mod reduction;
+pub mod sampling;
 
 pub use error::{Result, ReweighError};
 /// The `ndarray` version reweigh is built on, re-exported for notebooks and downstream code.

@@ -23,15 +23,15 @@ fn to64<F: Real>(a: &ArrayD<F>) -> ArrayD<f64> {
 }
 
 fn check<F: Real>(case: &Case, stats: &mut Stats) -> Result<(), String> {
-    let outcome =
-        reference::run::<F>(case).ok_or_else(|| format!("no runner for loss {:?}", case.loss))?;
+    let outcome = reference::run_with_extra::<F>(case)
+        .ok_or_else(|| format!("no runner for loss {:?}", case.loss))?;
     if let Some(msg) = &case.expect_error {
         return match outcome {
             Err(_) => Ok(()),
             Ok(_) => Err(format!("expected an error (framework: {msg}), got a value")),
         };
     }
-    let out = outcome.map_err(|e| format!("reweigh error: {e}"))?;
+    let (out, extra) = outcome.map_err(|e| format!("reweigh error: {e}"))?;
     let exp = case
         .expected
         .as_ref()
@@ -40,15 +40,20 @@ fn check<F: Real>(case: &Case, stats: &mut Stats) -> Result<(), String> {
     let ev = exp.value.to::<f64>();
     let wv = compare("value", &to64(&out.value), &ev, tol.rel, tol.abs_value)?;
     stats.worst_value = stats.worst_value.max(wv);
-    if let Some(eg) = &exp.grad {
+    let grads = exp.grad.iter().map(|e| ("grad", e, out.grad.as_ref()));
+    let extras = exp
+        .extra
+        .iter()
+        .map(|(name, e)| (name.as_str(), e, extra.get(name)));
+    for (name, eg, got) in grads.chain(extras) {
         let eg = eg.to::<f64>();
-        let g = out.grad.as_ref().ok_or("reweigh returned no gradient")?;
+        let g = got.ok_or_else(|| format!("reweigh returned no {name}"))?;
         let scale = eg
             .iter()
             .filter(|x| x.is_finite())
             .fold(0.0_f64, |m, x| m.max(x.abs()));
         let abs = tol.abs_grad.unwrap_or(tol.rel * scale);
-        let wg = compare("grad", &to64(g), &eg, tol.rel, abs)?;
+        let wg = compare(name, &to64(g), &eg, tol.rel, abs)?;
         stats.worst_grad = stats.worst_grad.max(wg);
     }
     Ok(())

@@ -1,11 +1,13 @@
 //! The losses. One file per loss family; each documents its formula and framework equivalents.
 
+mod sampled_softmax;
 mod sigmoid;
 mod smoothing;
 mod softmax;
 mod sparse_softmax;
 pub(crate) mod weighting;
 
+pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;
 pub use softmax::SoftmaxCrossEntropy;

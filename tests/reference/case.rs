@@ -56,6 +56,10 @@ impl JArr {
 pub struct Expected {
     pub value: JArr,
     pub grad: Option<JArr>,
+    /// Further named outputs (`grad_weights`, `grad_biases`, ...): every other key of
+    /// `expected`, compared like `grad` with the runner's output of the same name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, JArr>,
 }
 
 #[derive(Deserialize, Clone, Debug, Default)]
@@ -83,6 +87,13 @@ pub struct Outcome<F> {
     pub value: ArrayD<F>,
     pub grad: Option<ArrayD<F>>,
 }
+
+/// Named further outputs of a case (gradients w.r.t. further arguments...), matched with
+/// `expected.<name>`; see `reference::run_with_extra`.
+pub type Extra<F> = BTreeMap<String, ArrayD<F>>;
+
+/// What a runner with extra outputs returns.
+pub type OutcomeWithExtra<F> = Result<(Outcome<F>, Extra<F>), reweigh::ReweighError>;
 
 impl Case {
     pub fn input<F: Real>(&self, name: &str) -> ArrayD<F> {
