@@ -4,6 +4,7 @@
   F.binary_cross_entropy, tf.compat.v1.losses.log_loss          -> "binary_cross_entropy_probs"
 - keras.losses.CategoricalCrossentropy(from_logits=False)        -> "categorical_cross_entropy_probs"
 - keras.losses.SparseCategoricalCrossentropy(from_logits=False)  -> "sparse_categorical_cross_entropy_probs"
+- torch.nn.NLLLoss on log-probabilities                          -> "nll_loss"
 """
 import numpy as np
 import torch  # before tensorflow
@@ -363,5 +364,63 @@ for dtype in DTYPES:
                 "keras.losses.SparseCategoricalCrossentropy()(y(3,), p(2,3))", dtype,
                 {"probs": np.full((2, 3), 1 / 3, dtype), "labels": np.array([0, 1, 2])},
                 {"reduction": "sum_over_batch_size", "on_zero": "zero"}, expect_error=msg))
+
+# ================================ torch NLLLoss =================================================
+NLL = "nll_loss"
+
+
+def log_probs(shape):
+    return np.log(simplex(shape))
+
+
+for dtype in DTYPES:
+    for red in ("none", "sum", "mean"):
+        for wn, w in {"none": None, "per_class": rng.uniform(0.1, 3.0, C)}.items():
+            for ign in (None, 1):
+                x = log_probs((N, C)); y = rng.integers(0, C, N)
+                kw = {"reduction": red}
+                if w is not None:
+                    kw["weight"] = t(w, dtype)
+                if ign is not None:
+                    kw["ignore_index"] = ign
+                    y[0] = ign; y[2] = ign
+                v, g = torch_value_grad(lambda xx: torch.nn.NLLLoss(**kw)(xx, torch.tensor(y)), x, dtype)
+                cf.add(case(f"torch/nll_loss/{dtype}/{red}/w_{wn}/ignore_{ign}", NLL, "torch",
+                            f"torch.nn.NLLLoss(weight=w, ignore_index={ign if ign is not None else -100}, reduction={red!r})(logp, y)",
+                            dtype, {"log_probs": x.astype(dtype), "labels": y},
+                            {"weight": None if w is None else w.astype(dtype).tolist(),
+                             "ignore_index": ign, "reduction": TORCH_RED[red], "on_zero": "nan"}, v, g))
+    # every element ignored: mean is nan, sum is 0
+    x = log_probs((3, C)); y = np.array([-100, -100, -100])
+    for red in ("mean", "sum"):
+        v, g = torch_value_grad(lambda xx: torch.nn.NLLLoss(reduction=red)(xx, torch.tensor(y)), x, dtype)
+        # mean: 0/0. torch's kernel writes no gradient for ignored elements, so its gradient is 0
+        # there; reweigh's is NaN (0 * 1/0). The gradient of a NaN loss is left out.
+        cf.add(case(f"torch/nll_loss/{dtype}/{red}/all_ignored", NLL, "torch",
+                    f"torch.nn.NLLLoss(reduction={red!r})(logp, [-100, -100, -100])", dtype,
+                    {"log_probs": x.astype(dtype), "labels": y},
+                    {"reduction": TORCH_RED[red], "on_zero": "nan"}, v, None if red == "mean" else g,
+                    note=None if red == "sum" else "gradient left out: torch returns 0 for the gradient of its 0/0 = nan loss"))
+    # -inf log-probabilities: on the target the loss is inf, elsewhere it does not matter
+    x = np.array([[0.0, -np.inf, -np.inf], [-np.inf, 0.0, -1e30], [-0.5, -1.0, -2.0]]); y = np.array([0, 0, 2])
+    v, g = torch_value_grad(lambda xx: torch.nn.NLLLoss(weight=t([1.0, 2.0, 0.5], dtype), reduction="none")(xx, torch.tensor(y)), x, dtype)
+    cf.add(case(f"torch/nll_loss/{dtype}/none/extreme", NLL, "torch",
+                "torch.nn.NLLLoss(weight=[1, 2, .5], reduction='none')(logp, y)", dtype,
+                {"log_probs": x.astype(dtype), "labels": y},
+                {"weight": [1.0, 2.0, 0.5], "reduction": "none", "on_zero": "nan"}, v, g))
+    # rank 3: torch wants (N, C, d); reweigh takes the class axis last, (N, d, C)
+    x = log_probs((2, 3, C)); y = rng.integers(0, C, (2, 3)); w = rng.uniform(0.1, 3.0, C)
+    v, g = torch_value_grad(lambda xx: torch.nn.NLLLoss(weight=t(w, dtype))(xx.permute(0, 2, 1), torch.tensor(y)), x, dtype)
+    cf.add(case(f"torch/nll_loss/{dtype}/mean/rank3", NLL, "torch",
+                "torch.nn.NLLLoss(weight=w)(logp.permute(0, 2, 1), y)", dtype,
+                {"log_probs": x.astype(dtype), "labels": y},
+                {"weight": w.astype(dtype).tolist(), "reduction": "weighted_mean", "on_zero": "nan"}, v, g))
+    for name, y, w in (("target_3", [3, 0], None), ("target_neg", [-1, 0], None), ("weight_len", [0, 1], [1.0, 2.0])):
+        kw = {} if w is None else {"weight": t(w, dtype)}
+        msg = torch_error(lambda: torch.nn.NLLLoss(**kw)(t(np.full((2, 3), -1.0), dtype), torch.tensor(y)))
+        cf.add(case(f"torch/nll_loss/{dtype}/error/{name}", NLL, "torch",
+                    f"torch.nn.NLLLoss(weight={w})(logp(2,3), {y})", dtype,
+                    {"log_probs": np.full((2, 3), -1.0, dtype), "labels": np.array(y)},
+                    {"weight": w, "reduction": "weighted_mean", "on_zero": "nan"}, expect_error=msg))
 
 cf.write()

@@ -206,8 +206,8 @@ impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
 /// let y = array![1_i64, 2];
 /// let loss = SparseCategoricalCrossEntropyProbs::keras();
 /// let v = loss.forward(p.view().into_dyn(), y.view().into_dyn()).unwrap();
-/// // keras.losses.SparseCategoricalCrossentropy(dtype="float64")(y, p) = 1.1769392053950514
-/// assert!((v.scalar().unwrap() - 1.1769392053950514).abs() < 1e-12);
+/// // keras.losses.SparseCategoricalCrossentropy(dtype="float64")(y, p) = 1.1769392436907955
+/// assert!((v.scalar().unwrap() - 1.1769392436907955).abs() < 1e-12);
 /// ```
 #[derive(Clone, Debug)]
 pub struct SparseCategoricalCrossEntropyProbs {
@@ -345,6 +345,154 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
                 grad,
             }),
             Some(sw) => apply_weight_and_mass(values, grad, sw, Some(valid), count),
+        }
+    }
+}
+
+/// PyTorch's negative log-likelihood loss on log-probabilities, with class weights and an
+/// ignored label.
+///
+/// ```text
+/// l_i = −w[y_i] · logp[i, y_i]          (0 where y_i = ignore_index)
+/// mass_i = w[y_i]                        (0 where y_i = ignore_index)
+/// ∂l_i/∂logp[i, k] = −w[y_i]·[k = y_i]
+/// ```
+///
+/// Equivalent framework call: `torch.nn.NLLLoss(weight=w, ignore_index=k, reduction=...)`
+/// ([`Self::pytorch`]): `mean` divides by `Σ_i w[y_i]` over the elements not ignored, and is NaN
+/// when every element is ignored. `torch.nn.CrossEntropyLoss` is this loss on `log_softmax`.
+/// The class axis is the last one here (torch puts it at dimension 1 for inputs of rank > 2);
+/// labels have the leading shape. The log-probabilities are not checked (torch accepts any
+/// value); a label outside `[0, C)` other than `ignore_index` is an error, as torch raises.
+///
+/// # Example
+/// ```
+/// use ndarray::array;
+/// use reweigh::{Loss, losses::NllLoss};
+/// let logp = array![[-0.5_f64, -1.5, -2.0], [-2.5, -0.25, -1.0]];
+/// let y = array![0_i64, 2];
+/// let loss = NllLoss::pytorch().weight(array![2.0, 1.0, 0.5]);
+/// let v = loss.forward(logp.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// // torch.nn.NLLLoss(weight=torch.tensor([2., 1., .5]))(logp, y) = (2·0.5 + 0.5·1.0) / 2.5
+/// assert!((v.scalar().unwrap() - 0.6).abs() < 1e-15);
+/// ```
+#[derive(Clone, Debug)]
+pub struct NllLoss<F> {
+    weight: Option<Array1<F>>,
+    ignore_index: i64,
+    reducer: Reducer,
+}
+
+impl<F: Real> Default for NllLoss<F> {
+    fn default() -> Self {
+        Self::pytorch()
+    }
+}
+
+impl<F: Real> NllLoss<F> {
+    /// torch's default `ignore_index`.
+    pub const DEFAULT_IGNORE_INDEX: i64 = -100;
+
+    /// `torch.nn.NLLLoss()` defaults: no class weights, `ignore_index = -100`, mean (weighted,
+    /// NaN when every element is ignored).
+    pub fn pytorch() -> Self {
+        NllLoss {
+            weight: None,
+            ignore_index: Self::DEFAULT_IGNORE_INDEX,
+            reducer: Framework::PyTorch.default_reducer(),
+        }
+    }
+
+    /// Class weights `w`, one per class (torch `weight=`); they enter the denominator of `mean`.
+    pub fn weight(mut self, w: Array1<F>) -> Self {
+        self.weight = Some(w);
+        self
+    }
+
+    /// The label value whose elements are left out (torch `ignore_index`).
+    pub fn ignore_index(mut self, k: i64) -> Self {
+        self.ignore_index = k;
+        self
+    }
+
+    /// The reduction.
+    pub fn reduction(mut self, r: impl Into<Reducer>) -> Self {
+        self.reducer = r.into();
+        self
+    }
+}
+
+impl<F: Real> Loss<F> for NllLoss<F> {
+    type Target<'t> = ArrayViewD<'t, i64>;
+
+    fn reducer(&self) -> Reducer {
+        self.reducer
+    }
+
+    fn unreduced(
+        &self,
+        logp: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<Unreduced<F>> {
+        check_nonempty("log_probs", &logp)?;
+        let nd = logp.ndim();
+        let last = Axis(nd - 1);
+        let num_classes = logp.len_of(last);
+        let lead = &logp.shape()[..nd - 1];
+        check_same_shape("labels", lead, labels.shape())?;
+        if let Some(w) = &self.weight {
+            check_same_shape("weight", &[num_classes], w.shape())?;
+            crate::loss::check_finite("weight", w.iter())?;
+        }
+        let ignored = |y: i64| y == self.ignore_index;
+        for (index, &label) in labels.iter().enumerate() {
+            if !ignored(label) && !(0..num_classes as i64).contains(&label) {
+                return Err(ReweighError::LabelOutOfRange {
+                    label,
+                    index,
+                    num_classes,
+                });
+            }
+        }
+        let class_weight = |y: i64| match (&self.weight, ignored(y)) {
+            (_, true) => F::zero(),
+            (None, false) => F::one(),
+            (Some(w), false) => w[y as usize],
+        };
+        let mass = labels.mapv(class_weight);
+        let mut values = ArrayD::<F>::zeros(lead);
+        Zip::from(&mut values)
+            .and(logp.lanes(last))
+            .and(&labels)
+            .and(&mass)
+            .for_each(|l, row, &y, &w| {
+                if !ignored(y) {
+                    *l = -(w * row[y as usize]);
+                }
+            });
+        let grad = want_grad.then(|| {
+            let mut g = ArrayD::<F>::zeros(logp.shape());
+            Zip::from(g.lanes_mut(last))
+                .and(&labels)
+                .and(&mass)
+                .for_each(|mut row, &y, &w| {
+                    if !ignored(y) {
+                        row[y as usize] = -w;
+                    }
+                });
+            g
+        });
+        let count = labels.iter().filter(|&&y| !ignored(y)).count();
+        match sample_weight {
+            None => Ok(Unreduced {
+                values,
+                mass: Some(mass),
+                count,
+                grad,
+            }),
+            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(mass), count),
         }
     }
 }

@@ -7,6 +7,8 @@ mod sigmoid;
 pub(crate) mod weighting;
 
 pub use binary_probs::{BinaryCrossEntropy, ProbClip};
-pub use categorical_probs::{CategoricalCrossEntropyProbs, SparseCategoricalCrossEntropyProbs};
+pub use categorical_probs::{
+    CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
+};
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
 pub use sigmoid::SigmoidCrossEntropy;

@@ -17,6 +17,7 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
         "categorical_cross_entropy_probs" => probs::run_categorical(case),
         "sparse_categorical_cross_entropy_probs" => probs::run_sparse(case),
         "cost_matrix_cross_entropy" => cost_matrix::run(case),
+        "nll_loss" => probs::run_nll(case),
         _ => return None,
     })
 }

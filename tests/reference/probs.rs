@@ -2,7 +2,8 @@
 
 use super::case::{Case, Outcome};
 use reweigh::losses::{
-    BinaryCrossEntropy, CategoricalCrossEntropyProbs, ProbClip, SparseCategoricalCrossEntropyProbs,
+    BinaryCrossEntropy, CategoricalCrossEntropyProbs, NllLoss, ProbClip,
+    SparseCategoricalCrossEntropyProbs,
 };
 use reweigh::{Loss, LossOutput, Real, ReweighError};
 
@@ -64,5 +65,19 @@ pub fn run_sparse<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     let y = case.input_i64("labels");
     let sw = case.opt_input::<F>("sample_weight");
     let out = loss.compute(p.view(), y.view(), sw.as_ref().map(|w| w.view()), true)?;
+    Ok(outcome(out))
+}
+
+pub fn run_nll<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
+    let mut loss = NllLoss::<F>::pytorch()
+        .ignore_index(case.i64_param("ignore_index").unwrap_or(-100))
+        .reduction(case.reducer());
+    if let Some(w) = case.array_param::<F>("weight") {
+        loss = loss.weight(w.into_dimensionality().expect("weight must be 1-D"));
+    }
+    let x = case.input::<F>("log_probs");
+    let y = case.input_i64("labels");
+    let sw = case.opt_input::<F>("sample_weight");
+    let out = loss.compute(x.view(), y.view(), sw.as_ref().map(|w| w.view()), true)?;
     Ok(outcome(out))
 }
