@@ -50,7 +50,11 @@ pub(crate) fn cce_probs_row<F: Real>(
     let s: F = p.iter().copied().sum();
     let dlogc = |pj: F, yj: F| {
         let (c, pass) = clip.apply(pj / s);
-        let g = if pass { -smooth.apply(yj) / c } else { F::zero() };
+        let g = if pass {
+            -smooth.apply(yj) / c
+        } else {
+            F::zero()
+        };
         (c, g)
     };
     let mut loss = F::zero();
@@ -317,9 +321,7 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
         let mut grad = want_grad.then(|| ArrayD::<F>::zeros(probs.shape()));
         let mut buf = Array1::<F>::zeros(num_classes);
         let ignored = |label: i64| Some(label) == self.ignore_class;
-        let rows = Zip::from(&mut values)
-            .and(probs.lanes(last))
-            .and(&labels);
+        let rows = Zip::from(&mut values).and(probs.lanes(last)).and(&labels);
         match grad.as_mut() {
             Some(g) => rows.and(g.lanes_mut(last)).for_each(|l, p, &y, g| {
                 if !ignored(y) {

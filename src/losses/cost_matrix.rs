@@ -242,13 +242,14 @@ impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
         let mut grad = want_grad.then(|| ArrayD::<F>::zeros(input.shape()));
         let mut buf = Array1::<F>::zeros(num_classes);
         let from_logits = self.from_logits;
-        let mut ce = |x: ArrayView1<'_, F>, y: ArrayView1<'_, F>, g: Option<ArrayViewMut1<'_, F>>| {
-            if from_logits {
-                softmax_ce_row(x, y, smooth, &mut buf, g)
-            } else {
-                cce_probs_row(x, y, smooth, clip, g)
-            }
-        };
+        let mut ce =
+            |x: ArrayView1<'_, F>, y: ArrayView1<'_, F>, g: Option<ArrayViewMut1<'_, F>>| {
+                if from_logits {
+                    softmax_ce_row(x, y, smooth, &mut buf, g)
+                } else {
+                    cce_probs_row(x, y, smooth, clip, g)
+                }
+            };
         let rows = Zip::from(&mut values)
             .and(&weight)
             .and(input.lanes(last))
