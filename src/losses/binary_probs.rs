@@ -126,6 +126,11 @@ const TORCH_BCE_GRAD_EPS: f32 = 1e-12;
 /// - `tf.compat.v1.losses.log_loss(z, p, weights, epsilon=ε)`: [`Self::tf1`] (TF1 computes in
 ///   float32 even for float64 input).
 ///
+/// Keras clips only raw probability tensors: when `y_pred` is the output of a `sigmoid` layer of
+/// a Keras model (TensorFlow backend), Keras recovers the logits and computes from them, so a
+/// saturated model is not capped at `−ln ε`; use [`SigmoidCrossEntropy`](super::SigmoidCrossEntropy)
+/// on the logits to reproduce that.
+///
 /// The input must have the labels' shape. Inputs and labels of any shape are accepted; the
 /// `mean_last_axis` option (Keras) averages the last axis away.
 ///

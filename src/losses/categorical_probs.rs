@@ -89,7 +89,9 @@ pub(crate) fn cce_probs_row<F: Real>(
 /// one; the per-sample losses have the leading shape, which sample weights broadcast to.
 ///
 /// A row of zeros gives NaN (`0/0`), as in Keras; probabilities outside `[0, 1]` are accepted
-/// and clipped after the renormalisation, as in Keras.
+/// and clipped after the renormalisation, as in Keras. Keras clips only raw probability tensors:
+/// the output of a `softmax` layer of a Keras model is turned back into logits (TensorFlow
+/// backend), which a softmax cross-entropy on logits reproduces.
 ///
 /// # Example
 /// ```
