@@ -63,6 +63,19 @@ pub enum ReweighError {
         /// The value.
         value: f64,
     },
+    /// An input value lies outside the range the loss accepts (e.g. a probability outside
+    /// `[0, 1]` for PyTorch's `binary_cross_entropy`, which raises there).
+    #[error("value {value} in {what} at position {index} is outside {expected}")]
+    ValueOutOfRange {
+        /// Which argument.
+        what: &'static str,
+        /// Its flat position.
+        index: usize,
+        /// The value.
+        value: f64,
+        /// The valid range, in words.
+        expected: &'static str,
+    },
     /// All weights are zero where at least one must be positive.
     #[error("all weights in {what} are zero")]
     AllZeroWeights {

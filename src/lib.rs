@@ -26,9 +26,9 @@ pub mod reduction;
 pub mod sampling;
 
 pub use error::{Result, ReweighError};
+pub use loss::Loss;
 /// The `ndarray` version reweigh is built on, re-exported for notebooks and downstream code.
 pub use ndarray;
-pub use loss::Loss;
 pub use output::{LossOutput, LossValue};
 pub use real::Real;
 pub use reduction::{Framework, OnZeroWeights, Reducer, Reduction, Unreduced};

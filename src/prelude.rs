@@ -4,4 +4,4 @@ pub use crate::losses::*;
 pub use crate::{
     Framework, Loss, LossOutput, LossValue, OnZeroWeights, Real, Reducer, Reduction, ReweighError,
 };
-pub use ndarray::{arr0, array, Array1, Array2, ArrayD, ArrayViewD, Axis, IxDyn};
+pub use ndarray::{Array1, Array2, ArrayD, ArrayViewD, Axis, IxDyn, arr0, array};

@@ -1,5 +1,8 @@
 //! The losses. One file per loss family; each documents its formula and framework equivalents.
 
+mod binary_probs;
+mod categorical_probs;
+mod cost_matrix;
 mod sampled_softmax;
 mod sigmoid;
 mod smoothing;
@@ -7,6 +10,11 @@ mod softmax;
 mod sparse_softmax;
 pub(crate) mod weighting;
 
+pub use binary_probs::{BinaryCrossEntropy, ProbClip};
+pub use categorical_probs::{
+    CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
+};
+pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;
