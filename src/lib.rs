@@ -22,6 +22,7 @@ pub mod math;
 pub mod output;
 pub mod real;
 pub mod reduction;
+pub mod train;
 
 pub use error::{Result, ReweighError};
 pub use loss::Loss;

@@ -101,6 +101,9 @@ SCENARIOS = [
     dict(name="sample_weight_zeros_val_zeros", arch="dense3_softmax", frozen=True, epochs=2,
          sample_weight="zeros", val_sample_weight="zeros",
          claim="thread run 3: sample weights 0 and validation sample weights 0"),
+    dict(name="sample_weight_zeros", arch="dense3_softmax", frozen=True, epochs=2,
+         sample_weight="zeros",
+         claim="control: sample weights 0, validation unweighted"),
     dict(name="no_weights", arch="dense3_softmax", frozen=True, epochs=2,
          claim="control: the thread's commented-out base run"),
     dict(name="class_weight_0_is_10", arch="dense3_softmax", frozen=True, epochs=2,
@@ -180,6 +183,54 @@ def run(sc, data, init):
     }
 
 
+# The thread's exact sequence: ONE model, compiled once, frozen after compile, then the three
+# fits one after the other (default epochs=1, shuffled), as in the answer's code.
+SEQUENCE = [
+    dict(class_weight={0: 1.0, 1: 1.0, 2: 1.0}),
+    dict(class_weight={0: 0.0, 1: 0.0, 2: 0.0}),
+    dict(sample_weight="zeros", val_sample_weight="zeros"),
+]
+
+
+def run_sequence(data, init):
+    keras.utils.set_random_seed(INIT_SEED)
+    model = build("dense3_softmax")
+    model.set_weights(init["dense3_softmax"])
+    model.compile(
+        loss=keras.losses.sparse_categorical_crossentropy,
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="weighted_accuracy")],
+        optimizer="adam",
+    )
+    for layer in model.layers:
+        layer.trainable = False
+    fits = []
+    for f in SEQUENCE:
+        val = (data["x_val"], data["y_val"])
+        if f.get("val_sample_weight"):
+            val = val + (data[f["val_sample_weight"]],)
+        keras.utils.set_random_seed(FIT_SEED)
+        hist = model.fit(
+            x=data["x_train"], y=data["y_train"], class_weight=f.get("class_weight"),
+            sample_weight=data[f["sample_weight"]] if f.get("sample_weight") else None,
+            validation_data=val, verbose=0,
+        )
+        fits.append({
+            "class_weight": None if f.get("class_weight") is None
+            else {str(k): float(v) for k, v in f["class_weight"].items()},
+            "sample_weight": f.get("sample_weight"),
+            "val_sample_weight": f.get("val_sample_weight"),
+            "history": {k: [float(v) for v in vs] for k, vs in sorted(hist.history.items())},
+            "weights_after": [f32list(w) for w in model.get_weights()],
+        })
+    return {
+        "name": "thread_sequence",
+        "arch": "dense3_softmax",
+        "claim": "the answer's code: one model, compiled, frozen after compile, three fits in a row",
+        "fits": fits,
+    }
+
+
 def versions():
     return {
         "python": platform.python_version(),
@@ -192,7 +243,7 @@ def versions():
     }
 
 
-def readme(results, vers):
+def readme(results, sequence, vers):
     lines = [
         "# Seed-003 experiment in real Keras 3",
         "",
@@ -228,7 +279,26 @@ def readme(results, vers):
         lines.append(f"| {r['name']} | `{r['call']}` | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "The Rust trainer (`reweigh::train`) reproduces these in `tests/keras_experiment.rs`.",
+        "The thread's own sequence (`sequence` in `histories.json`): one model, compiled, frozen "
+        "after compile, then the three fits in a row (epochs=1, shuffled):",
+        "",
+        "| fit | loss | accuracy | weighted_accuracy | val_loss | val_accuracy | val_weighted_accuracy |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in sequence["fits"]:
+        h = f["history"]
+        what = (f"class_weight={f['class_weight']}" if f["class_weight"] is not None
+                else f"sample_weight={f['sample_weight']}, val_sample_weight={f['val_sample_weight']}")
+        cells = [f"{h[k][-1]:.9g}" for k in ("loss", "accuracy", "weighted_accuracy", "val_loss",
+                                             "val_accuracy", "val_weighted_accuracy")]
+        lines.append(f"| `{what}` | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "The Rust trainer (`reweigh::train`) reproduces every number in "
+        "`tests/keras_experiment.rs` (frozen runs to 1e-6, trained runs to 1e-5, float32), and "
+        "`snapshots/keras_experiment_history@*.snap` lock its histories. The verdicts on the "
+        "thread's conclusions, computed from these Keras numbers at a tolerance of 1e-6 "
+        "(`reweigh::train::Finding`), are in `snapshots/keras_experiment_verdicts.snap`.",
         "",
     ]
     return "\n".join(lines)
@@ -239,6 +309,7 @@ def main():
     data = make_data()
     init = initial_weights()
     results = [run(sc, data, init) for sc in SCENARIOS]
+    sequence = run_sequence(data, init)
     vers = versions()
     with open(os.path.join(OUT, "data.json"), "w") as f:
         json.dump({
@@ -257,13 +328,13 @@ def main():
         }, f, indent=1)
         f.write("\n")
     with open(os.path.join(OUT, "histories.json"), "w") as f:
-        json.dump({"generator": SCRIPT, "scenarios": results}, f, indent=1)
+        json.dump({"generator": SCRIPT, "scenarios": results, "sequence": sequence}, f, indent=1)
         f.write("\n")
     with open(os.path.join(OUT, "versions.json"), "w") as f:
         json.dump(vers, f, indent=1)
         f.write("\n")
     with open(os.path.join(OUT, "README.md"), "w") as f:
-        f.write(readme(results, vers))
+        f.write(readme(results, sequence, vers))
     for r in results:
         print(r["name"], {k: v[-1] for k, v in r["history"].items()})
 
