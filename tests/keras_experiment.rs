@@ -656,3 +656,40 @@ fn fit_rejects(#[case] what: &str) {
         "an error must not train"
     );
 }
+
+/// The trainer is generic: the same trained run in float64 stays within float32 rounding of
+/// Keras's float32 history.
+#[test]
+fn float64_run_agrees_with_keras() {
+    let s = scenario("unfrozen_5_epochs");
+    let d = &experiment().data;
+    let a = &d.architectures[&s.arch];
+    let f64_2 = |x: &Arr<f64>| -> Array2<f64> {
+        ArrayD::from_shape_vec(IxDyn(&x.shape), x.data.clone())
+            .unwrap()
+            .into_dimensionality()
+            .unwrap()
+    };
+    let layer = Dense::from_weights(
+        f64_2(&a.initial_weights[0]),
+        Array1::from(a.initial_weights[1].data.clone()),
+        Activation::Softmax,
+    )
+    .unwrap();
+    let mut trainer = Trainer::new(Sequential::new(vec![layer]).unwrap());
+    let (x, y) = (f64_2(&d.x_train), Array1::from(d.y_train.data.clone()));
+    let (xv, yv) = (f64_2(&d.x_val), Array1::from(d.y_val.data.clone()));
+    let opts = FitOptions::new()
+        .epochs(s.epochs)
+        .shuffle(Shuffle::Off)
+        .validation(Validation::new(xv.view(), yv.view()));
+    let h = trainer.fit(x.view(), y.view(), &opts).unwrap();
+    let mut worst = 0.0_f64;
+    for (key, keras) in &s.history {
+        for (o, k) in h.get(key).unwrap().iter().zip(keras) {
+            worst = worst.max((o - k).abs());
+        }
+    }
+    println!("unfrozen_5_epochs in float64: max |history − Keras float32| = {worst:.3e}");
+    assert!(worst < 1e-6, "{worst:e}");
+}

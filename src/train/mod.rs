@@ -33,8 +33,9 @@
 //! let mut trainer = Trainer::new(model);
 //! let x = array![[0.0_f32, 1.0], [1.0, 0.0], [0.9, 0.1], [0.2, 0.8]];
 //! let y = array![1_i64, 0, 0, 1];
+//! let zero_weights = array![0.0_f32, 0.0, 0.0, 0.0];
 //! let opts = FitOptions::new().epochs(3).batch_size(2).shuffle(Shuffle::Off)
-//!     .validation(Validation::new(x.view(), y.view()).sample_weight(array![0.0_f32, 0.0, 0.0, 0.0].view()));
+//!     .validation(Validation::new(x.view(), y.view()).sample_weight(zero_weights.view()));
 //! let h = trainer.fit(x.view(), y.view(), &opts).unwrap();
 //! assert_eq!(h.epochs(), 3);
 //! assert_eq!(h.get("val_loss").unwrap(), vec![0.0; 3]); // Keras 3: zero validation weights give val_loss 0
