@@ -20,11 +20,14 @@ pub mod loss;
 pub mod losses;
 pub mod math;
 pub mod output;
+pub mod prelude;
 pub mod real;
 pub mod reduction;
 pub mod train;
 
 pub use error::{Result, ReweighError};
+/// The `ndarray` version reweigh is built on, re-exported for notebooks and downstream code.
+pub use ndarray;
 pub use loss::Loss;
 pub use output::{LossOutput, LossValue};
 pub use real::Real;

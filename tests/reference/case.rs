@@ -186,8 +186,8 @@ impl Tol {
 }
 
 /// Compares `got` with `expected` element-wise: `|g − e| ≤ rel·|e| + abs`; NaN must meet NaN,
-/// ±∞ must meet the same ∞. Returns the worst relative error (`|g − e| / |e|`, or the absolute
-/// error where `e = 0`) or a message naming the first bad element.
+/// ±∞ must meet the same ∞. Returns the worst relative error `|g − e| / max(|e|, abs/rel)` or a
+/// message naming the first bad element.
 pub fn compare(
     what: &str,
     got: &ArrayD<f64>,
@@ -223,10 +223,11 @@ pub fn compare(
                 err / e.abs()
             ));
         }
-        let r = if e != 0.0 { err / e.abs() } else { err };
-        if err > abs {
-            worst = worst.max(r);
-        }
+        // relative to |e|, or to the scale below which the absolute floor governs (abs/rel):
+        // for gradients (abs = rel·max|e|) this is the error relative to the largest element
+        let floor = if rel > 0.0 { abs / rel } else { 0.0 };
+        let scale = e.abs().max(floor);
+        worst = worst.max(if scale > 0.0 { err / scale } else { err });
     }
     Ok(worst)
 }

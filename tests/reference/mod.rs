@@ -2,6 +2,7 @@
 
 pub mod case;
 mod sigmoid;
+mod softmax;
 
 use case::{Case, Outcome};
 use reweigh::{Real, ReweighError};
@@ -11,6 +12,8 @@ use reweigh::{Real, ReweighError};
 pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
     Some(match case.loss.as_str() {
         "sigmoid_cross_entropy" => sigmoid::run(case),
+        "softmax_cross_entropy" => softmax::run_dense(case),
+        "sparse_softmax_cross_entropy" => softmax::run_sparse(case),
         _ => return None,
     })
 }

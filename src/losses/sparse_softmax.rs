@@ -1,0 +1,302 @@
+//! Softmax cross-entropy from logits against integer class labels, with class weights (gathered
+//! by the true or the predicted label), ignored labels and label smoothing.
+
+use crate::Real;
+use crate::error::{Result, ReweighError};
+use crate::loss::{Loss, check_nonempty, check_same_shape};
+use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
+use crate::losses::softmax::{check_class_weights, row_cross_entropy};
+use crate::losses::weighting::apply_weight_and_mass;
+use crate::output::LossOutput;
+use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
+use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, Axis};
+
+/// Softmax cross-entropy computed from logits, with the class axis last, against integer labels
+/// of the logits' shape without that axis.
+///
+/// ```text
+/// g_i  = w[y_i]        (w[argmax_c x_ic] with weight_by_predicted; 1 without class weights)
+/// KerasTf form:  a_ic = g_i·((1 − ε)·[c = y_i] + ε/C)
+/// PyTorch form:  a_ic = (1 − ε)·g_i·[c = y_i] + (ε/C)·w_c
+/// l_i  = −Σ_c a_ic·log softmax(x_i)_c              (= −g_i·log softmax(x_i)_{y_i} when ε = 0)
+/// ∂l_i/∂x_ij = (Σ_c a_ic)·softmax(x_i)_j − a_ij
+/// mass_i = g_i (times the sample weight); an ignored row has l_i = 0, mass 0, gradient 0 and
+/// leaves the count that sum_over_batch_size divides by.
+/// ```
+/// See [`SmoothingForm`] for the two ways smoothing meets class weights. Sample weights broadcast
+/// to the label shape: `(N, T, C)` logits, `(N, T)` labels and `(N, T)` sample weights are
+/// Keras's temporal sample weights.
+///
+/// Equivalent framework calls (PyTorch puts the class axis at dim 1; here it is last):
+/// - `tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x)`: [`Self::new`];
+/// - `torch.nn.CrossEntropyLoss(weight=w, ignore_index=k, label_smoothing=ε, reduction=...)(x, y)`:
+///   [`Self::pytorch`] (its `mean` is `Σ l_i / Σ w[y_i]` over the rows not ignored; NaN, with a
+///   zero gradient, when every row is ignored);
+/// - `keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=k)`:
+///   [`Self::keras`] with [`Self::ignore_class`];
+/// - `tf.compat.v1.losses.sparse_softmax_cross_entropy(y, x, weights=tf.gather(w, y))`:
+///   [`Self::tf1`] with [`Self::class_weights`] (the example below);
+/// - `w[argmax(x)]·ce` (weights by the predicted label, Stack Overflow 44560549) has no framework
+///   op: [`Self::weight_by_predicted`], whose gradient treats the argmax as a constant.
+///
+/// A `−∞` logit on a class other than the label leaves the loss finite (unless smoothing
+/// spreads mass on it); on the label it gives `+∞`; a `+∞` logit gives NaN.
+///
+/// # Example
+/// ```
+/// use ndarray::array;
+/// use reweigh::{Loss, losses::SparseSoftmaxCrossEntropy};
+/// // Stack Overflow 44560549: np.random.seed(123); logits = randint(0, 10, 30).reshape(6, 5),
+/// // labels = randint(0, 5, 6), class weights [0.3, 0.1, 0.2, 0.3, 0.1].
+/// let x = array![[2.0_f32, 2., 6., 1., 3.], [9., 6., 1., 0., 1.], [9., 0., 0., 9., 3.],
+///                [4., 0., 0., 4., 1.], [7., 3., 2., 4., 7.], [2., 4., 8., 0., 7.]];
+/// let y = array![1_i64, 3, 4, 4, 4, 1];
+/// let loss = SparseSoftmaxCrossEntropy::tf1().class_weights(array![0.3, 0.1, 0.2, 0.3, 0.1]);
+/// let v = loss.forward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// // tf.compat.v1.losses.sparse_softmax_cross_entropy(labels, logits, tf.gather(cw, labels))
+/// // = 0.7787589430809021 (Σ w·ce over the 6 non-zero weights)
+/// assert!((v.scalar().unwrap() - 0.778_758_94).abs() < 1e-6);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SparseSoftmaxCrossEntropy<F> {
+    class_weights: Option<Array1<F>>,
+    by_predicted: bool,
+    ignore_index: Option<i64>,
+    ignore_class: Option<i64>,
+    label_smoothing: F,
+    form: SmoothingForm,
+    reducer: Reducer,
+}
+
+impl<F: Real> Default for SparseSoftmaxCrossEntropy<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F: Real> SparseSoftmaxCrossEntropy<F> {
+    /// One loss per label, no weights, no smoothing, nothing ignored, reduction `none`.
+    pub fn new() -> Self {
+        SparseSoftmaxCrossEntropy {
+            class_weights: None,
+            by_predicted: false,
+            ignore_index: None,
+            ignore_class: None,
+            label_smoothing: F::zero(),
+            form: SmoothingForm::KerasTf,
+            reducer: Reduction::None.into(),
+        }
+    }
+
+    /// `torch.nn.CrossEntropyLoss()` defaults: weighted `mean`, NaN when the denominator is
+    /// zero, `ignore_index = −100`, PyTorch smoothing form.
+    pub fn pytorch() -> Self {
+        Self::new()
+            .reduction(Framework::PyTorch.default_reducer())
+            .ignore_index(-100)
+            .label_smoothing(F::zero(), SmoothingForm::PyTorch)
+    }
+
+    /// `keras.losses.SparseCategoricalCrossentropy(from_logits=True)` defaults:
+    /// `sum_over_batch_size`.
+    pub fn keras() -> Self {
+        Self::new().reduction(Framework::Keras.default_reducer())
+    }
+
+    /// `tf.compat.v1.losses.sparse_softmax_cross_entropy` defaults: `sum_by_nonzero_weights`.
+    pub fn tf1() -> Self {
+        Self::new().reduction(Framework::Tf1.default_reducer())
+    }
+
+    /// Per-class weights of length `C`, gathered by the true label (PyTorch `weight=`, or
+    /// `weights=tf.gather(w, labels)` in TF1, or Keras `class_weight=` in `fit`). They scale the
+    /// row and are its denominator mass. Negative weights are accepted, as PyTorch does.
+    pub fn class_weights(mut self, w: Array1<F>) -> Self {
+        self.class_weights = Some(w);
+        self
+    }
+
+    /// Gathers the class weights by the predicted label `argmax_c x_ic` (the first maximum)
+    /// instead of the true one. The gradient treats the argmax as a constant. Cannot be combined
+    /// with label smoothing in the [`SmoothingForm::PyTorch`] form.
+    pub fn weight_by_predicted(mut self, yes: bool) -> Self {
+        self.by_predicted = yes;
+        self
+    }
+
+    /// PyTorch's `ignore_index`: rows with this label are left out of the numerator and of the
+    /// denominator (and their gradient is zero).
+    pub fn ignore_index(mut self, idx: i64) -> Self {
+        self.ignore_index = Some(idx);
+        self
+    }
+
+    /// Keras's `ignore_class`: rows with this label are left out; `sum_over_batch_size` divides
+    /// by the number of the other rows and `weighted_mean` by their sample weights. It excludes a
+    /// row exactly as [`Self::ignore_index`] does; both may be set.
+    pub fn ignore_class(mut self, idx: i64) -> Self {
+        self.ignore_class = Some(idx);
+        self
+    }
+
+    /// Label smoothing `ε ∈ [0, 1]` and how it combines with class weights.
+    pub fn label_smoothing(mut self, eps: F, form: SmoothingForm) -> Self {
+        self.label_smoothing = eps;
+        self.form = form;
+        self
+    }
+
+    /// The reduction.
+    pub fn reduction(mut self, r: impl Into<Reducer>) -> Self {
+        self.reducer = r.into();
+        self
+    }
+
+    fn is_ignored(&self, label: i64) -> bool {
+        Some(label) == self.ignore_index || Some(label) == self.ignore_class
+    }
+
+    /// Reduces, then zeroes the gradient of ignored rows: PyTorch's `mean` over a batch whose
+    /// rows are all ignored is NaN (0/0) while its gradient is zero (its backward writes nothing
+    /// for ignored rows), and the reduction's `0·(1/0)` would make it NaN.
+    fn reduce(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        let u = self.unreduced(logits, labels.view(), sample_weight, want_grad)?;
+        let mut out = self.reducer.finish(u);
+        if let Some(g) = out.grad.as_mut() {
+            let last = Axis(g.ndim() - 1);
+            for (mut row, &y) in g.lanes_mut(last).into_iter().zip(labels.iter()) {
+                if self.is_ignored(y) {
+                    row.fill(F::zero());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
+    type Target<'t> = ArrayViewD<'t, i64>;
+
+    fn reducer(&self) -> Reducer {
+        self.reducer
+    }
+
+    fn unreduced(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<Unreduced<F>> {
+        check_nonempty("logits", &logits)?;
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        check_same_shape("labels", row_shape, labels.shape())?;
+        let eps = self.label_smoothing;
+        check_smoothing(eps.f64())?;
+        let last = Axis(logits.ndim() - 1);
+        let num_classes = logits.len_of(last);
+        check_class_weights(self.class_weights.as_ref(), num_classes)?;
+        let w = self.class_weights.as_ref().map(|w| w.view());
+        if self.by_predicted
+            && w.is_some()
+            && eps != F::zero()
+            && self.form == SmoothingForm::PyTorch
+        {
+            return Err(ReweighError::Incompatible(
+                "weight_by_predicted with label smoothing in the PyTorch form (which weighs \
+                 the smoothing terms by class, not by the row's gathered weight)"
+                    .to_string(),
+            ));
+        }
+        for (index, &label) in labels.iter().enumerate() {
+            if !self.is_ignored(label) && !(0..num_classes as i64).contains(&label) {
+                return Err(ReweighError::LabelOutOfRange {
+                    label,
+                    index,
+                    num_classes,
+                });
+            }
+        }
+
+        let mut values = ArrayD::<F>::zeros(row_shape);
+        let mut mass = ArrayD::<F>::zeros(row_shape);
+        let mut count = 0;
+        let mut grad = want_grad.then(|| ArrayD::<F>::zeros(logits.shape()));
+        let mut a = Array1::<F>::zeros(num_classes);
+        let mut log_p = Array1::<F>::zeros(num_classes);
+        {
+            let mut grad_rows = grad.as_mut().map(|g| g.lanes_mut(last).into_iter());
+            let rows = logits.lanes(last).into_iter().zip(labels.iter());
+            for ((x, &label), (l, m)) in rows.zip(values.iter_mut().zip(mass.iter_mut())) {
+                let g = grad_rows.as_mut().and_then(Iterator::next);
+                if self.is_ignored(label) {
+                    continue;
+                }
+                count += 1;
+                let y = label as usize;
+                let weight = match w {
+                    Some(w) if self.by_predicted => w[argmax(x)],
+                    Some(w) => w[y],
+                    None => F::one(),
+                };
+                sparse_coefficients(y, weight, eps, self.form, w, a.view_mut());
+                let only = (eps == F::zero()).then_some(y);
+                *l = row_cross_entropy(x, a.view(), only, &mut log_p, g);
+                *m = weight;
+            }
+        }
+        match sample_weight {
+            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(mass), count),
+            None => Ok(Unreduced {
+                values,
+                mass: Some(mass),
+                count,
+                grad,
+            }),
+        }
+    }
+
+    fn compute(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        self.reduce(logits, labels, sample_weight, want_grad)
+    }
+
+    fn forward_backward(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+    ) -> Result<LossOutput<F>> {
+        self.reduce(logits, labels, None, true)
+    }
+
+    fn forward_backward_weighted(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: ArrayViewD<'_, F>,
+    ) -> Result<LossOutput<F>> {
+        self.reduce(logits, labels, Some(sample_weight), true)
+    }
+}
+
+/// The index of the first maximum of a row (a NaN counts as the maximum, as in PyTorch).
+fn argmax<F: Real>(x: ArrayView1<'_, F>) -> usize {
+    let mut best = 0;
+    for (j, &v) in x.iter().enumerate() {
+        if v > x[best] || (v.is_nan() && !x[best].is_nan()) {
+            best = j;
+        }
+    }
+    best
+}

@@ -1,0 +1,7 @@
+//! Everything a notebook or a training script needs, in one `use reweigh::prelude::*;`.
+
+pub use crate::losses::*;
+pub use crate::{
+    Framework, Loss, LossOutput, LossValue, OnZeroWeights, Real, Reducer, Reduction, ReweighError,
+};
+pub use ndarray::{arr0, array, Array1, Array2, ArrayD, ArrayViewD, Axis, IxDyn};
