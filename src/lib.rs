@@ -24,6 +24,7 @@ pub mod prelude;
 pub mod real;
 pub mod reduction;
 pub mod sampling;
+pub mod train;
 
 pub use error::{Result, ReweighError};
 pub use loss::Loss;
