@@ -7,6 +7,7 @@ use crate::loss::{
     Loss, broadcast_to, check_nonempty, check_range, check_same_shape, check_weights,
 };
 use crate::losses::focal_binary::check_gamma;
+use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
 
@@ -153,6 +154,54 @@ impl<F: Real> CategoricalFocalLoss<F> {
         self
     }
 
+    /// The loss with integer class labels (one per row, shape = input shape without the class
+    /// axis), one-hot encoded and then computed as [`Loss::compute`] does with dense labels
+    /// (label smoothing applies to the one-hot rows). Keras has no sparse focal loss; this is
+    /// the dense loss of `keras.ops.one_hot(labels, C)`.
+    ///
+    /// Errors as [`Loss::compute`], and [`ReweighError::LabelOutOfRange`] for a label outside
+    /// `[0, C)`, [`ReweighError::ShapeMismatch`] for labels of the wrong shape.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use reweigh::{Loss, losses::CategoricalFocalLoss};
+    /// let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.2, 3.0]];
+    /// let loss = CategoricalFocalLoss::keras();
+    /// let sparse = loss.compute_sparse(x.view().into_dyn(), array![1_i64, 2].view().into_dyn(), None, true).unwrap();
+    /// let y = array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+    /// let dense = loss.compute(x.view().into_dyn(), y.view().into_dyn(), None, true).unwrap();
+    /// assert_eq!(sparse, dense);
+    /// assert!(loss.compute_sparse(x.view().into_dyn(), array![1_i64, 3].view().into_dyn(), None, false).is_err());
+    /// ```
+    pub fn compute_sparse(
+        &self,
+        input: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        check_nonempty(if self.from_logits { "logits" } else { "probs" }, &input)?;
+        let c = input.shape()[input.ndim() - 1];
+        check_same_shape("labels", &input.shape()[..input.ndim() - 1], labels.shape())?;
+        let mut dense = ArrayD::<F>::zeros(input.shape());
+        for (index, (mut row, &label)) in dense
+            .lanes_mut(Axis(input.ndim() - 1))
+            .into_iter()
+            .zip(labels.iter())
+            .enumerate()
+        {
+            if label < 0 || label as u64 >= c as u64 {
+                return Err(ReweighError::LabelOutOfRange {
+                    label,
+                    index,
+                    num_classes: c,
+                });
+            }
+            row[label as usize] = F::one();
+        }
+        self.compute(input, dense.view(), sample_weight, want_grad)
+    }
+
     /// `α` broadcast to `(C,)`, checked.
     fn alpha_for(&self, c: usize) -> Result<Array1<F>> {
         match &self.alpha {
@@ -170,7 +219,7 @@ impl<F: Real> CategoricalFocalLoss<F> {
 /// `log_softmax(row)` with `ln Σ_j e^(x_j − max) = ln_1p(Σ_{j ≠ argmax} e^(x_j − max))`, so the
 /// log-probability of a dominant class keeps full relative accuracy (a plain `ln` of the sum
 /// rounds `1 + r` first).
-fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
+fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) -> usize {
     let mut imax = 0;
     let mut m = F::neg_infinity();
     for (i, &x) in row.iter().enumerate() {
@@ -190,6 +239,18 @@ fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>
         .sum();
     let l = r.ln_1p();
     out.zip_mut_with(&row, |o, &x| *o = (x - m) - l);
+    imax
+}
+
+/// The index of the largest element (the first one on ties).
+fn argmax<F: Real>(row: ArrayView1<'_, F>) -> usize {
+    let mut best = 0;
+    for (i, &x) in row.iter().enumerate() {
+        if x > row[best] {
+            best = i;
+        }
+    }
+    best
 }
 
 impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
@@ -233,10 +294,11 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
         let row_shape: Vec<usize> = input.shape()[..input.ndim() - 1].to_vec();
         let mut values = ArrayD::<F>::zeros(row_shape);
         let mut grad = want_grad.then(|| ArrayD::<F>::zeros(input.shape()));
-        // Per-row scratch: probabilities p, clipped p̂, ln p̂, and the g_c of the doc comment.
+        // Per-row scratch: p, ln p, 1 − p, and the g_c of the doc comment.
         let mut p = Array1::<F>::zeros(c);
         let mut lp = Array1::<F>::zeros(c);
         let mut g = Array1::<F>::zeros(c);
+        let mut t = Array1::<F>::zeros(c);
         let mut rows_out = grad.as_mut().map(|g| g.lanes_mut(last).into_iter());
         for ((xrow, yrow), v) in input
             .lanes(last)
@@ -244,15 +306,30 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
             .zip(labels.lanes(last))
             .zip(values.iter_mut())
         {
-            let scale = if from_logits {
-                log_softmax_1p(xrow, lp.view_mut());
-                Zip::from(&mut p).and(&lp).for_each(|p, &l| *p = l.exp());
-                F::one()
+            // p, ln p and 1 − p of every class, accurate for the dominant class `imax` (whose
+            // 1 − p is the sum of the others: no cancellation).
+            let (imax, scale) = if from_logits {
+                let imax = log_softmax_1p(xrow, lp.view_mut());
+                Zip::from(&mut p)
+                    .and(&mut t)
+                    .and(&lp)
+                    .for_each(|p, t, &l| (*p, *t) = (l.exp(), -l.exp_m1()));
+                (imax, F::one())
             } else {
                 let s: F = xrow.sum();
                 Zip::from(&mut p).and(&xrow).for_each(|p, &x| *p = x / s);
-                Zip::from(&mut lp).and(&p).for_each(|l, &p| *l = p.ln());
-                s
+                let imax = argmax(p.view());
+                for k in 0..c {
+                    if k == imax {
+                        let rest: F = (0..c).filter(|&j| j != k).map(|j| xrow[j]).sum();
+                        t[k] = rest / s;
+                        lp[k] = (-t[k]).ln_1p();
+                    } else {
+                        t[k] = F::one() - p[k];
+                        lp[k] = p[k].ln();
+                    }
+                }
+                (imax, s)
             };
             let mut total = F::zero();
             for k in 0..c {
@@ -261,21 +338,16 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
                 } else {
                     yrow[k] * keep + spread
                 };
-                let (pk, mut ph, mut lph, mut inside) = (p[k], p[k], lp[k], true);
-                if let Some((lo, hi)) = clip {
-                    if pk < lo || pk > hi {
-                        ph = if pk < lo { lo } else { hi };
-                        lph = ph.ln();
-                        inside = false;
-                    }
+                let (mut ph, mut lph, mut tk, mut inside) = (p[k], lp[k], t[k], true);
+                if let Some((lo, hi)) = clip
+                    && (ph < lo || ph > hi)
+                {
+                    ph = if ph < lo { lo } else { hi };
+                    lph = ph.ln();
+                    tk = F::one() - ph;
+                    inside = false;
                 }
-                // 1 − p̂: exact from the log-probability unless clipped or given probabilities.
-                let t = if inside && from_logits {
-                    -lph.exp_m1()
-                } else {
-                    F::one() - ph
-                };
-                let m = t.powf(gamma);
+                let m = tk.powf(gamma);
                 let w = alpha[k] * y;
                 g[k] = F::zero();
                 if w == F::zero() {
@@ -283,7 +355,7 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
                 }
                 total = total + w * m * (F::zero() - lph);
                 if inside {
-                    let h = if t == F::zero() { F::one() } else { -lph / t };
+                    let h = if tk == F::zero() { F::one() } else { -lph / tk };
                     // g_c = ∂l/∂p̂_c · p̂_c (logits) or ∂l/∂p̂_c (probabilities).
                     g[k] = if from_logits {
                         -w * m * (F::one() + gamma * ph * h)
@@ -295,17 +367,28 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
             *v = total;
             if let Some(rows) = rows_out.as_mut() {
                 let mut out = rows.next().expect("one gradient row per input row");
+                // The dominant class's own term uses g·(1 − p) with the accurate 1 − p:
+                // g_j − p_j·Σ_c g_c = g_j·(1 − p_j) − p_j·Σ_{c≠j} g_c.
                 if from_logits {
                     let sg: F = g.sum();
-                    Zip::from(&mut out)
-                        .and(&g)
-                        .and(&p)
-                        .for_each(|o, &g, &p| *o = g - p * sg);
+                    let rest: F = (0..c).filter(|&j| j != imax).map(|j| g[j]).sum();
+                    for j in 0..c {
+                        out[j] = if j == imax {
+                            g[j] * t[j] - p[j] * rest
+                        } else {
+                            g[j] - p[j] * sg
+                        };
+                    }
                 } else {
-                    let sgp: F = Zip::from(&g).and(&p).fold(F::zero(), |a, &g, &p| a + g * p);
-                    Zip::from(&mut out)
-                        .and(&g)
-                        .for_each(|o, &g| *o = (g - sgp) / scale);
+                    let sgp: F = (0..c).map(|j| g[j] * p[j]).sum();
+                    let rest: F = (0..c).filter(|&j| j != imax).map(|j| g[j] * p[j]).sum();
+                    for j in 0..c {
+                        out[j] = if j == imax {
+                            (g[j] * t[j] - rest) / scale
+                        } else {
+                            (g[j] - sgp) / scale
+                        };
+                    }
                 }
             }
         }
