@@ -239,3 +239,65 @@ for k, (loss_type, beta0, gamma) in enumerate([("sigmoid", 0.9999, 2.0), ("sigmo
         if loss_type == "sigmoid" else None)
 
 cf.write()
+
+# --- softmax variant: written to data/reference/pending/ until reweigh has the sparse softmax
+# cross-entropy with class weights it needs (loss "class_balanced_softmax": counts, beta, integer
+# labels; reweigh: class weights class_balanced::softmax_weights(counts, beta) with reduction
+# class_balanced::softmax_reducer(), i.e. sum_i w[y_i]*ce_i / N).
+import json
+import os
+from common import OUT, versions
+
+pending = CaseFile("class_balanced_softmax", "scripts/reference/gen_class_balanced.py")
+
+
+def reference_softmax_tf(logits, labels, weights, dtype):
+    # _tower_fn, loss_type == 'softmax' (tf.losses -> tf.compat.v1.losses)
+    num_classes = len(weights)
+    one_hot_labels = tf.one_hot(labels, num_classes, dtype=TF_TDT[dtype])
+    weights = tf.cast(weights, dtype=TF_TDT[dtype])
+    weights = tf.expand_dims(weights, 0)
+    weights = tf.tile(weights, [tf.shape(one_hot_labels)[0], 1]) * one_hot_labels
+    weights = tf.reduce_sum(weights, axis=1)
+    weights = tf.expand_dims(weights, 1)
+    weights = tf.tile(weights, [1, num_classes])
+    tower_loss = tf.compat.v1.losses.softmax_cross_entropy(one_hot_labels, logits,
+                                                           weights=tf.reduce_mean(weights, axis=1))
+    return tf.reduce_mean(tower_loss)
+
+
+def reference_softmax_torch(logits, labels, weights, dtype):
+    w = torch.as_tensor(weights, dtype=TORCH_TDT[dtype])[torch.as_tensor(labels)]
+    ce = F.cross_entropy(logits, torch.as_tensor(labels), reduction="none")
+    return (w * ce).sum() / (w != 0).sum()  # tf.compat.v1 SUM_BY_NONZERO_WEIGHTS
+
+
+for dtype in DTYPES:
+    for bi, beta0 in enumerate(BETAS):
+        counts = COUNTS[bi % len(COUNTS)]
+        beta = beta_for(beta0, dtype)
+        x = rng.normal(0, 3.0, (8, len(counts)))
+        labels = labels_for(counts, 8)
+        w = reference_weights(counts, beta)
+        for fw, fn in (("tensorflow", reference_softmax_tf), ("torch", reference_softmax_torch)):
+            run = tf_value_grad if fw == "tensorflow" else torch_value_grad
+            v, g = run(lambda xx: fn(xx, labels, w, dtype), x, dtype)
+            pending.add(case(
+                f"reference_{'tf' if fw == 'tensorflow' else 'torch'}/softmax/{dtype}/beta{beta0}/c{len(counts)}",
+                "class_balanced_softmax", fw,
+                f"richardaecn/class-balanced-loss src/cifar_main.py loss_type='softmax', beta={beta}, "
+                f"samples_per_cls={counts}" + (" (TensorFlow 2, tf.compat.v1.losses)" if fw == "tensorflow"
+                                               else " (ported to torch)"),
+                dtype, {"logits": x.astype(dtype), "labels": labels.astype(np.int64)},
+                {"counts": [int(n) for n in counts], "beta": beta, "reduction": "sum_over_batch_size",
+                 "on_zero": "zero"}, np.asarray(v), g,
+                tolerance={"rel": 2e-6, "why": "tf.compat.v1.losses reduces in float32 even for float64 input"}
+                if fw == "tensorflow" and dtype == "float64" else None))
+
+os.makedirs(os.path.join(OUT, "pending"), exist_ok=True)
+path = os.path.join(OUT, "pending", "class_balanced_softmax.json")
+with open(path, "w") as f:
+    json.dump({"schema": 1, "family": pending.family, "generator": pending.generator, "versions": versions(),
+               "cases": pending.cases}, f, indent=None, separators=(",", ":"), allow_nan=False)
+    f.write("\n")
+print(f"{path}: {len(pending.cases)} cases (pending: not run until the sparse softmax loss exists)")
