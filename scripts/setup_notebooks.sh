@@ -1,53 +1,102 @@
 #!/usr/bin/env bash
-# Sets up Jupyter and the project kernel "Rust (reweigh)" (idempotent; safe to re-run).
-#  1. a Python virtualenv with JupyterLab, nbclient/nbconvert and nbval (~40 s the first time);
-#  2. evcxr_jupyter 0.22.0 via `cargo install --locked` (~8 min on 2 cores; skipped when present)
-#     and the rust-src component its rust-analyzer wants;
-#  3. a kernelspec "reweigh" whose start-up (init.evcxr) loads this checkout's `reweigh` crate by
-#     absolute path with its prelude, turns on evcxr's dependency cache, and makes any panic or
-#     failed assertion fail the cell (`:preserve_vars_on_panic 0`).
-# Everything goes under ~/.cache/reweigh (override with REWEIGH_CACHE) and the user's Jupyter
-# data dir, so a notebook opened from any working directory finds the crate.
+# Sets up Jupyter and the project kernel "Rust (reweigh)". Idempotent: each step is skipped when
+# it is already done, so scripts/test.sh runs it every time.
+#  1. a Python virtualenv with JupyterLab, nbclient/nbconvert, nbval and pytest, pinned in
+#     notebooks/requirements.txt (reinstalled only when that file changes);
+#  2. the rust-src component (evcxr's rust-analyzer wants it and would otherwise install it
+#     itself at kernel start) and evcxr_jupyter 0.22.0 via `cargo install --locked` (8 to 16 min
+#     on 2 cores; skipped when `cargo install --list` already has it);
+#  3. a kernelspec "reweigh" ("Rust (reweigh)") whose start-up file init.evcxr
+#       - makes any panic or failed assertion fail the cell (`:preserve_vars_on_panic 0`; by
+#         default evcxr only prints the panic and the cell "passes"),
+#       - turns on evcxr's dependency cache (`:cache 2000`, MiB) and `:opt 0` (compiles faster),
+#       - loads this checkout's `reweigh` crate by absolute path, without its default `polars`
+#         feature (a notebook that shows DataFrames adds `:dep reweigh = { path = "..",
+#         features = ["polars"] }`), and `use reweigh::prelude::*;`,
+#     and whose launcher gives each running kernel a build folder of its own that outlives it
+#     (EVCXR_TMPDIR), so the next kernel re-uses the compiled crates.
+# Everything goes under ~/.cache/reweigh (override with REWEIGH_CACHE) and the user's Jupyter data
+# directory, so a notebook opened from any working directory finds the crate. Running this script
+# from another checkout points the kernel at that checkout.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${REWEIGH_CACHE:-$HOME/.cache/reweigh}"
 venv="$cache/nb-venv"
 mkdir -p "$cache"
+export PATH="$HOME/.cargo/bin:$PATH"
 
+# 1. Python side
+requirements="$repo/notebooks/requirements.txt"
+stamp="$venv/.requirements.sha256"
+want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install -q --disable-pip-version-check -r "$repo/notebooks/requirements.txt"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  echo "$want" > "$stamp"
+fi
 
-rustup component add rust-src >/dev/null 2>&1 || true
-export PATH="$HOME/.cargo/bin:$PATH"
-if ! evcxr_jupyter --version 2>/dev/null | grep -q "0.22.0"; then
+# 2. Rust side
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  rustup component add rust-src
+fi
+if ! cargo install --list | grep -q '^evcxr_jupyter v0\.22\.0:'; then
   cargo install --locked evcxr_jupyter@0.22.0
 fi
 evcxr="$(command -v evcxr_jupyter)"
 
+# 3. Kernel
 config="$cache/evcxr-config"
-mkdir -p "$config" "$cache/evcxr-build"
+builds="$cache/evcxr-build"
+mkdir -p "$config" "$builds"
 cat > "$config/init.evcxr" <<INIT
+:preserve_vars_on_panic 0
 :cache 2000
 :opt 0
-:preserve_vars_on_panic 0
-:dep reweigh = { path = "$repo" }
+:dep reweigh = { path = "$repo", default-features = false }
 use reweigh::prelude::*;
 INIT
+
+launcher="$cache/evcxr-kernel.sh"
+cat > "$launcher" <<LAUNCH
+#!/usr/bin/env bash
+# Starts evcxr_jupyter (written by scripts/setup_notebooks.sh). Two kernels sharing a build folder
+# would overwrite each other's generated code, so each takes the first free folder of
+# $builds/{0..7}, holding a lock on it while it runs; sequential kernels re-use folder 0 and so
+# its compiled crates.
+export EVCXR_CONFIG_DIR="$config"
+export PATH="\$HOME/.cargo/bin:\$PATH"
+# The compiled cells link to the toolchain's libstd through an rpath that cargo computes for
+# target/<host>/debug/deps/ while evcxr loads the copy one folder up; when the build folder and
+# the toolchain share a parent below / (e.g. both under \$HOME) the rpath misses by one level and
+# every cell fails with "dlopen failed". Naming the folder explicitly fixes that.
+sysroot="\$(rustc --print sysroot)"
+host="\$(rustc -vV | sed -n 's/^host: //p')"
+export LD_LIBRARY_PATH="\$sysroot/lib/rustlib/\$host/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+if command -v flock >/dev/null; then
+  for i in 0 1 2 3 4 5 6 7; do
+    exec 9>>"$builds/\$i.lock"
+    if flock -n 9; then
+      mkdir -p "$builds/\$i"
+      export EVCXR_TMPDIR="$builds/\$i"
+      exec "$evcxr" "\$@"
+    fi
+    exec 9>&-
+  done
+fi
+exec "$evcxr" "\$@"
+LAUNCH
+chmod +x "$launcher"
 
 kdir="$("$venv/bin/jupyter" --data-dir)/kernels/reweigh"
 mkdir -p "$kdir"
 cat > "$kdir/kernel.json" <<KERNEL
 {
-  "argv": ["$evcxr", "--control_file", "{connection_file}"],
+  "argv": ["$launcher", "--control_file", "{connection_file}"],
   "display_name": "Rust (reweigh)",
   "language": "rust",
-  "interrupt_mode": "message",
-  "env": {
-    "EVCXR_CONFIG_DIR": "$config",
-    "EVCXR_TMPDIR": "$cache/evcxr-build"
-  }
+  "interrupt_mode": "message"
 }
 KERNEL
 echo "kernel 'reweigh' installed in $kdir (crate: $repo)"

@@ -15,6 +15,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod display;
 pub mod error;
 pub mod loss;
 pub mod losses;

@@ -1,0 +1,320 @@
+//! Rich display in Jupyter notebooks run by the Rust kernel evcxr.
+//!
+//! evcxr shows a value richly when its type has a method `evcxr_display(&self)` that prints
+//!
+//! ```text
+//! EVCXR_BEGIN_CONTENT <mime type>
+//! <content>
+//! EVCXR_END_CONTENT
+//! ```
+//!
+//! to stdout; any other type is shown with `Debug`. This module gives reweigh's types such
+//! methods (HTML tables for losses, gradients, training histories and claims) and two wrappers:
+//! [`Html`] for any HTML fragment (e.g. `Html(table.to_html())`) and [`Svg`] for a chart rendered
+//! as an SVG document, shown inline. Every number is printed by [`fmt_num`], so the rendered
+//! output is the same on every run (the notebooks' stored outputs are compared with a fresh
+//! execution in CI).
+//!
+//! Outside a notebook the methods just print the markup.
+//!
+//! ```
+//! use reweigh::display::{Html, fmt_num};
+//! let t = Html::table(&["class", "weight"], vec![vec!["0".into(), fmt_num(0.5)]]);
+//! assert!(t.0.starts_with("<table"));
+//! assert_eq!(fmt_num(1.0 / 3.0), "0.3333333");
+//! ```
+
+use crate::train::{Check, Expect, Finding, History};
+use crate::{LossOutput, LossValue, Real};
+use ndarray::{ArrayD, Ix1, Ix2};
+use std::fmt::Write;
+
+/// An HTML fragment, shown rendered in a notebook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Html(pub String);
+
+/// An SVG document (e.g. a chart drawn with plotters), shown inline in a notebook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Svg(pub String);
+
+/// Prints `content` as one evcxr display block of type `mime`.
+fn emit(mime: &str, content: &str) {
+    println!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT");
+}
+
+impl Html {
+    /// Shows the fragment in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        emit("text/html", &self.0);
+    }
+
+    /// A table with a header row; cells are escaped text.
+    pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> Html {
+        let mut s = String::from("<table>\n<thead><tr>");
+        for h in headers {
+            write!(s, "<th>{}</th>", escape(h)).unwrap();
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            s.push_str("<tr>");
+            for cell in row {
+                write!(s, "<td>{}</td>", escape(&cell)).unwrap();
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody>\n</table>");
+        Html(s)
+    }
+}
+
+impl Svg {
+    /// Shows the chart in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        emit("image/svg+xml", &self.0);
+    }
+}
+
+/// Escapes `&`, `<`, `>` and `"` for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// A number with 7 significant digits, trailing zeros trimmed; scientific notation outside
+/// `[1e-4, 1e7)`. `0`, `nan`, `inf` and `-inf` print as such.
+///
+/// ```
+/// use reweigh::display::fmt_num;
+/// assert_eq!(fmt_num(0.0), "0");
+/// assert_eq!(fmt_num(2.5), "2.5");
+/// assert_eq!(fmt_num(0.7787589359283447), "0.7787589");
+/// assert_eq!(fmt_num(1616.0), "1616");
+/// assert_eq!(fmt_num(2.061153e-9), "2.061153e-9");
+/// assert_eq!(fmt_num(f64::NEG_INFINITY), "-inf");
+/// ```
+pub fn fmt_num(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let a = x.abs();
+    if (1e-4..1e7).contains(&a) {
+        let decimals = (6 - a.log10().floor() as i32).max(0) as usize;
+        let s = format!("{x:.decimals$}");
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
+        // rounding can carry into a new digit (9.9999999 -> 10.000000): still fine to show
+        if s == "-0" { "0".into() } else { s }
+    } else {
+        let s = format!("{x:.6e}");
+        let (mantissa, exp) = s.split_once('e').expect("{:e} has an exponent");
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exp}")
+    }
+}
+
+/// An array as HTML: a number, a one-row table (1-D), a matrix (2-D), or rows of the last axis
+/// labelled by their index for more dimensions.
+pub fn array_html<F: Real>(a: &ArrayD<F>) -> Html {
+    match a.ndim() {
+        0 => Html(format!("<code>{}</code>", fmt_num(a.iter().next().unwrap().f64()))),
+        1 => {
+            let v = a.view().into_dimensionality::<Ix1>().unwrap();
+            let headers: Vec<String> = (0..v.len()).map(|i| format!("[{i}]")).collect();
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            Html::table(&headers, vec![v.iter().map(|x| fmt_num(x.f64())).collect()])
+        }
+        2 => {
+            let m = a.view().into_dimensionality::<Ix2>().unwrap();
+            let mut headers = vec![String::new()];
+            headers.extend((0..m.ncols()).map(|j| format!("[:, {j}]")));
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let rows = m
+                .rows()
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut row = vec![format!("[{i}]")];
+                    row.extend(r.iter().map(|x| fmt_num(x.f64())));
+                    row
+                })
+                .collect();
+            Html::table(&headers, rows)
+        }
+        _ => {
+            let last = a.shape()[a.ndim() - 1];
+            let mut headers = vec!["index".to_string()];
+            headers.extend((0..last).map(|j| format!("[.., {j}]")));
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let rows = a
+                .lanes(ndarray::Axis(a.ndim() - 1))
+                .into_iter()
+                .enumerate()
+                .map(|(k, lane)| {
+                    let mut index = Vec::with_capacity(a.ndim() - 1);
+                    let mut rest = k;
+                    for &d in a.shape()[..a.ndim() - 1].iter().rev() {
+                        index.push(rest % d);
+                        rest /= d;
+                    }
+                    index.reverse();
+                    let mut row = vec![format!("{index:?}")];
+                    row.extend(lane.iter().map(|x| fmt_num(x.f64())));
+                    row
+                })
+                .collect();
+            Html::table(&headers, rows)
+        }
+    }
+}
+
+impl<F: Real> LossValue<F> {
+    /// The HTML a notebook shows: the scalar, or the per-element losses as a table.
+    pub fn to_html(&self) -> Html {
+        match self {
+            LossValue::Scalar(v) => Html(format!("<b>loss</b> = <code>{}</code>", fmt_num(v.f64()))),
+            LossValue::PerElement(a) => {
+                Html(format!("<b>loss per element</b> {:?}\n{}", a.shape(), array_html(a).0))
+            }
+        }
+    }
+
+    /// Shows the value in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+impl<F: Real> LossOutput<F> {
+    /// The HTML a notebook shows: the value and, when computed, the gradient.
+    pub fn to_html(&self) -> Html {
+        let mut s = self.value.to_html().0;
+        if let Some(g) = &self.grad {
+            write!(s, "\n<br><b>gradient</b> {:?}\n{}", g.shape(), array_html(g).0).unwrap();
+        }
+        Html(s)
+    }
+
+    /// Shows the value and gradient in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+impl<F: Real> History<F> {
+    /// The history as a table: one row per epoch, one column per Keras key.
+    pub fn to_html(&self) -> Html {
+        let keys = self.keys();
+        let mut headers = vec!["epoch"];
+        headers.extend(keys.iter().copied());
+        let columns: Vec<Vec<F>> = keys.iter().map(|k| self.get(k).unwrap()).collect();
+        let rows = (0..self.epochs())
+            .map(|e| {
+                let mut row = vec![(e + 1).to_string()];
+                row.extend(columns.iter().map(|c| fmt_num(c[e].f64())));
+                row
+            })
+            .collect();
+        Html::table(&headers, rows)
+    }
+
+    /// Shows the history in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+fn check_row(c: &Check) -> Vec<String> {
+    vec![
+        c.what.clone(),
+        format!("{} = {}", c.left.label, fmt_num(c.left.value)),
+        format!("{} = {}", c.right.label, fmt_num(c.right.value)),
+        match c.expect {
+            Expect::Equal => "equal",
+            Expect::Differ => "differ",
+        }
+        .into(),
+        fmt_num(c.abs_diff),
+        if c.holds { "yes" } else { "no" }.into(),
+    ]
+}
+
+impl Finding {
+    /// The claim, its source, its checks and the verdict, as HTML.
+    pub fn to_html(&self) -> Html {
+        let checks = Html::table(
+            &["check", "left", "right", "claim says", "|left − right|", "holds"],
+            self.checks.iter().map(check_row).collect(),
+        );
+        Html(format!(
+            "<p><b>Claim</b>: {} <i>({})</i><br><b>Verdict</b>: <b>{}</b> — {}<br>\
+             <small>measured with {}; equal means within {}</small></p>\n{}",
+            escape(&self.claim),
+            escape(&self.source),
+            self.verdict,
+            escape(&self.explanation),
+            escape(&self.measured_with),
+            fmt_num(self.tolerance),
+            checks.0
+        ))
+    }
+
+    /// Shows the finding in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(1.0, "1")]
+    #[case(-0.5, "-0.5")]
+    #[case(123456.789, "123456.8")]
+    #[case(9_999_999.0, "9999999")]
+    #[case(1e7, "1e7")]
+    #[case(0.0001, "0.0001")]
+    #[case(0.00009, "9e-5")]
+    #[case(-1.5e-12, "-1.5e-12")]
+    #[case(f64::NAN, "NaN")]
+    #[case(f64::INFINITY, "inf")]
+    fn numbers(#[case] x: f64, #[case] shown: &str) {
+        assert_eq!(fmt_num(x), shown);
+    }
+
+    #[test]
+    fn escapes_markup() {
+        let t = Html::table(&["a<b"], vec![vec!["x & \"y\"".into()]]);
+        assert!(t.0.contains("<th>a&lt;b</th>"));
+        assert!(t.0.contains("<td>x &amp; &quot;y&quot;</td>"));
+    }
+
+    #[test]
+    fn arrays_of_any_rank() {
+        let a = ndarray::array![[1.0_f32, 2.0], [3.0, 4.0]].into_dyn();
+        let h = array_html(&a).0;
+        assert!(h.contains("<td>[1]</td><td>3</td><td>4</td>"), "{h}");
+        let c = ArrayD::<f64>::from_shape_vec(vec![2, 1, 2], vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+        let h = array_html(&c).0;
+        assert!(h.contains("<td>[1, 0]</td><td>3</td><td>4</td>"), "{h}");
+        let s = ArrayD::from_elem(vec![], 0.25_f64);
+        assert_eq!(array_html(&s).0, "<code>0.25</code>");
+    }
+}
