@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The README's test command. Runs, failing on the first error:
+#  1. scripts/setup_notebooks.sh (idempotent: Jupyter venv, evcxr_jupyter, kernelspec "reweigh");
+#  2. cargo test (unit, golden, snapshot and doc tests);
+#  3. every notebook in notebooks/, headless, through Jupyter with the project kernel:
+#     `pytest --nbval` fails on any cell error, panic or failed assertion, on a kernel death, on
+#     any output that differs from the output stored in the .ipynb, and (notebooks/conftest.py)
+#     on a code cell whose stored output was never produced.
+#
+# `bash scripts/test.sh --refresh [notebook ...]` first re-executes the given notebooks (default:
+# all) in place with nbconvert through the same kernel, storing fresh outputs, then tests.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+venv="${REWEIGH_CACHE:-$HOME/.cache/reweigh}/nb-venv"
+start=$(date +%s)
+stage() { echo "== [$(( $(date +%s) - start )) s] $*"; }
+
+refresh=()
+if [ "${1:-}" = "--refresh" ]; then
+  shift
+  if [ $# -gt 0 ]; then refresh=("$@"); else refresh=(notebooks/*.ipynb); fi
+fi
+
+stage "set-up: scripts/setup_notebooks.sh"
+bash scripts/setup_notebooks.sh
+stage "cargo test"
+cargo test
+for nb in "${refresh[@]}"; do
+  stage "refresh $nb"
+  "$venv/bin/jupyter" nbconvert --to notebook --execute --inplace \
+    --ExecutePreprocessor.kernel_name=reweigh --ExecutePreprocessor.timeout=1800 \
+    --ExecutePreprocessor.startup_timeout=600 "$nb"
+done
+stage "notebooks: pytest --nbval notebooks/ --nbval-kernel-name reweigh"
+"$venv/bin/pytest" -p no:cacheprovider --nbval notebooks/ --nbval-kernel-name reweigh \
+  --nbval-kernel-startup-timeout 600 --nbval-cell-timeout 1800
+stage "all tests passed"
