@@ -19,9 +19,12 @@ pub mod error;
 pub mod loss;
 pub mod losses;
 pub mod math;
+pub mod metrics;
 pub mod output;
 pub mod real;
 pub mod reduction;
+pub mod resample;
+pub mod schemes;
 
 pub use error::{Result, ReweighError};
 pub use loss::Loss;
