@@ -6,7 +6,9 @@ use reweigh::ReweighError;
 use reweigh::schemes::{ClassCounts, Scheme, WeightsTable, schemes_dataframe};
 
 fn data(p: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/counts").join(p)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/counts")
+        .join(p)
 }
 
 #[test]
@@ -29,7 +31,13 @@ fn dataframe_has_one_row_per_class_and_a_column_per_scheme() {
     let c = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
     let df = schemes_dataframe(&c, &Scheme::all()).unwrap();
     assert_eq!(df.shape(), (4, 13));
-    let bal = df.column("balanced").unwrap().f64().unwrap().get(0).unwrap();
+    let bal = df
+        .column("balanced")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0)
+        .unwrap();
     assert_eq!(bal, 2.04040404040404);
     let t = WeightsTable::all_schemes(&c).unwrap();
     assert_eq!(t.to_dataframe().unwrap(), df);
@@ -40,14 +48,26 @@ fn dataframe_has_one_row_per_class_and_a_column_per_scheme() {
 #[test]
 fn series_and_bad_input() {
     let s = Series::new("y".into(), &[2_i32, 0, 2, 1]);
-    assert_eq!(ClassCounts::from_series(&s).unwrap().counts(), &[1.0, 1.0, 2.0]);
+    assert_eq!(
+        ClassCounts::from_series(&s).unwrap().counts(),
+        &[1.0, 1.0, 2.0]
+    );
     let f = Series::new("y".into(), &[0.5_f64]);
-    assert!(matches!(ClassCounts::from_series(&f), Err(ReweighError::Input { .. })));
+    assert!(matches!(
+        ClassCounts::from_series(&f),
+        Err(ReweighError::Input { .. })
+    ));
     let nulls = Series::new("y".into(), &[Some(1_i64), None]);
-    assert!(matches!(ClassCounts::from_series(&nulls), Err(ReweighError::Input { .. })));
+    assert!(matches!(
+        ClassCounts::from_series(&nulls),
+        Err(ReweighError::Input { .. })
+    ));
     let k = Series::new("class".into(), &[0_i64, 1]);
     let n = Series::new("count".into(), &[5_i64, -2]);
-    assert!(matches!(ClassCounts::from_count_series(&k, &n), Err(ReweighError::NegativeWeight { .. })));
+    assert!(matches!(
+        ClassCounts::from_count_series(&k, &n),
+        Err(ReweighError::NegativeWeight { .. })
+    ));
     assert!(ClassCounts::read_counts_csv(data("missing.csv"), "class", "count").is_err());
     assert!(ClassCounts::read_counts_csv(data("seed000_counts.csv"), "class", "n").is_err());
 }

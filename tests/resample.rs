@@ -33,7 +33,10 @@ fn per_class(y: &[i64], idx: &[usize]) -> Vec<usize> {
 #[case::all("all", vec![710, 710, 710, 710])]
 fn over_sampling_counts(#[case] strategy: &str, #[case] expected: Vec<usize>) {
     let y = labels();
-    let idx = RandomOverSampler::new(strategy.parse().unwrap()).seed(3).fit_resample(&y).unwrap();
+    let idx = RandomOverSampler::new(strategy.parse().unwrap())
+        .seed(3)
+        .fit_resample(&y)
+        .unwrap();
     assert_eq!(per_class(&y, &idx), expected);
     // the originals first, in order; every index valid
     assert_eq!(&idx[..y.len()], (0..y.len()).collect::<Vec<_>>().as_slice());
@@ -48,7 +51,10 @@ fn over_sampling_counts(#[case] strategy: &str, #[case] expected: Vec<usize>) {
 #[case::all("all", vec![198, 198, 198, 198])]
 fn under_sampling_counts(#[case] strategy: &str, #[case] expected: Vec<usize>) {
     let y = labels();
-    let idx = RandomUnderSampler::new(strategy.parse().unwrap()).seed(3).fit_resample(&y).unwrap();
+    let idx = RandomUnderSampler::new(strategy.parse().unwrap())
+        .seed(3)
+        .fit_resample(&y)
+        .unwrap();
     assert_eq!(per_class(&y, &idx), expected);
     // without replacement: no index twice
     let mut s = idx.clone();
@@ -61,8 +67,14 @@ fn under_sampling_counts(#[case] strategy: &str, #[case] expected: Vec<usize>) {
 fn seeds_reproduce_and_differ() {
     let y = labels();
     let s = || RandomUnderSampler::new(SamplingStrategy::Auto);
-    assert_eq!(s().seed(1).fit_resample(&y).unwrap(), s().seed(1).fit_resample(&y).unwrap());
-    assert_ne!(s().seed(1).fit_resample(&y).unwrap(), s().seed(2).fit_resample(&y).unwrap());
+    assert_eq!(
+        s().seed(1).fit_resample(&y).unwrap(),
+        s().seed(1).fit_resample(&y).unwrap()
+    );
+    assert_ne!(
+        s().seed(1).fit_resample(&y).unwrap(),
+        s().seed(2).fit_resample(&y).unwrap()
+    );
     let r = s().replacement(true).seed(1).fit_resample(&y).unwrap();
     assert_eq!(per_class(&y, &r), vec![198; 4]);
 }
@@ -96,9 +108,16 @@ fn bad_strategies_are_errors(#[case] s: SamplingStrategy, #[case] kind: Sampling
 
 #[test]
 fn unknown_names_and_empty_labels() {
-    assert!(matches!("balanced".parse::<SamplingStrategy>(), Err(ReweighError::UnknownName { .. })));
+    assert!(matches!(
+        "balanced".parse::<SamplingStrategy>(),
+        Err(ReweighError::UnknownName { .. })
+    ));
     let empty: [i64; 0] = [];
-    assert!(RandomOverSampler::new(SamplingStrategy::Auto).fit_resample(&empty).is_err());
+    assert!(
+        RandomOverSampler::new(SamplingStrategy::Auto)
+            .fit_resample(&empty)
+            .is_err()
+    );
     let frac = ClassCounts::from_counts(&[1.5, 2.0]).unwrap();
     assert!(sampling_targets(&frac, &SamplingStrategy::Auto, SamplingKind::Over).is_err());
 }

@@ -2,9 +2,9 @@
 //! insta snapshots of the seed numbers in snapshots/).
 
 use ndarray::{Array1, ArrayView1, array};
-use rstest::rstest;
 use reweigh::ReweighError;
 use reweigh::schemes::*;
+use rstest::rstest;
 use std::collections::BTreeMap;
 
 const SEED000: [u64; 4] = [198, 436, 710, 272];
@@ -43,7 +43,8 @@ fn counts_from_every_label_form_agree() {
     let b = ClassCounts::from_labels(array![0_i64, 2, 1, 2, 3, 2, 0].iter()).unwrap();
     let c = ClassCounts::from_pairs(BTreeMap::from([(0, 2), (1, 1), (2, 3), (3, 1)])).unwrap();
     let d = ClassCounts::from_counts(&[2, 1, 3, 1]).unwrap();
-    let onehot = ndarray::Array2::from_shape_fn((7, 4), |(i, j)| f64::from(labels[i] as usize == j));
+    let onehot =
+        ndarray::Array2::from_shape_fn((7, 4), |(i, j)| f64::from(labels[i] as usize == j));
     let e = ClassCounts::from_one_hot(onehot.view()).unwrap();
     for x in [&b, &c, &d, &e] {
         assert_eq!(&a, x);
@@ -71,14 +72,25 @@ fn with_classes_and_weighted_counts() {
 
 #[test]
 fn multi_label_counts_and_pos_weight() {
-    let y = array![[1.0_f64, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]];
+    let y = array![
+        [1.0_f64, 0.0, 0.0],
+        [0.0, 0.0, 0.0],
+        [1.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0]
+    ];
     let c = MultiLabelCounts::from_indicator(y.view()).unwrap();
     assert_eq!(c.positives(), &[2.0, 1.0, 0.0]);
     assert_eq!(c.negatives(), &[2.0, 3.0, 4.0]);
-    assert_eq!(pos_weight::<f64>(&c, Some(2.5)).unwrap().to_vec(), vec![1.0, 2.5, 2.5]);
+    assert_eq!(
+        pos_weight::<f64>(&c, Some(2.5)).unwrap().to_vec(),
+        vec![1.0, 2.5, 2.5]
+    );
     assert_eq!(
         pos_weight::<f64>(&c, None).unwrap_err(),
-        ReweighError::ZeroCount { what: "positive count", class: 2 }
+        ReweighError::ZeroCount {
+            what: "positive count",
+            class: 2
+        }
     );
     // seed 002: ~5 positives per label among 10000 samples, capped at 50
     let c = MultiLabelCounts::from_pos_neg(&[5.0], &[9995.0]).unwrap();
@@ -155,11 +167,21 @@ fn frequency_points_the_wrong_way() {
 #[test]
 fn inverse_frequency_mean1_equals_balanced() {
     for counts in [seed000(), seed001()] {
-        let a = Scheme::InverseFrequencyMean1.weights::<f64>(&counts).unwrap();
+        let a = Scheme::InverseFrequencyMean1
+            .weights::<f64>(&counts)
+            .unwrap();
         let b = Scheme::Balanced.weights::<f64>(&counts).unwrap();
-        close(a.weights().as_slice().unwrap(), b.weights().as_slice().unwrap(), 1e-15);
+        close(
+            a.weights().as_slice().unwrap(),
+            b.weights().as_slice().unwrap(),
+            1e-15,
+        );
         // the mean weight per sample is 1
-        let mean = b.iter().map(|(c, w)| w * counts.get(c).unwrap()).sum::<f64>() / counts.total();
+        let mean = b
+            .iter()
+            .map(|(c, w)| w * counts.get(c).unwrap())
+            .sum::<f64>()
+            / counts.total();
         assert!((mean - 1.0).abs() < 1e-15);
     }
 }
@@ -167,7 +189,12 @@ fn inverse_frequency_mean1_equals_balanced() {
 #[test]
 fn seed001_log_smoothed_values_are_exact() {
     let w = Scheme::LOG_SMOOTHED.weights::<f64>(&seed001()).unwrap();
-    for (c, expected) in [(1, 3.749820767859636), (3, 3.749820767859636), (5, 2.5931008483842453), (7, 2.5931008483842453)] {
+    for (c, expected) in [
+        (1, 3.749820767859636),
+        (3, 3.749820767859636),
+        (5, 2.5931008483842453),
+        (7, 2.5931008483842453),
+    ] {
         assert_eq!(w.get(c), Some(expected));
     }
     for c in [0, 2, 4, 6] {
@@ -177,9 +204,16 @@ fn seed001_log_smoothed_values_are_exact() {
 
 #[test]
 fn effective_number_tends_to_inverse_frequency() {
-    let en = effective_number_weights(array![198.0_f64, 436.0, 710.0, 272.0].view(), 1.0 - 1e-12).unwrap();
-    let inv = Scheme::InverseFrequencySumC.weights::<f64>(&seed000()).unwrap();
-    close(en.as_slice().unwrap(), inv.weights().as_slice().unwrap(), 1e-6);
+    let en = effective_number_weights(array![198.0_f64, 436.0, 710.0, 272.0].view(), 1.0 - 1e-12)
+        .unwrap();
+    let inv = Scheme::InverseFrequencySumC
+        .weights::<f64>(&seed000())
+        .unwrap();
+    close(
+        en.as_slice().unwrap(),
+        inv.weights().as_slice().unwrap(),
+        1e-6,
+    );
 }
 
 #[test]
@@ -187,8 +221,15 @@ fn custom_dict_like_keras_and_sklearn() {
     // seed 001: {0: 1., 1: 50., 2: 2.}; a missing class weighs 1
     let counts = ClassCounts::from_counts(&[10, 1, 5, 3]).unwrap();
     let s = Scheme::Custom(BTreeMap::from([(0, 1.0), (1, 50.0), (2, 2.0)]));
-    assert_eq!(s.weights::<f64>(&counts).unwrap().weights().to_vec(), vec![1.0, 50.0, 2.0, 1.0]);
-    assert!(Scheme::Custom(BTreeMap::from([(1, 0.0)])).weights::<f64>(&counts).is_ok());
+    assert_eq!(
+        s.weights::<f64>(&counts).unwrap().weights().to_vec(),
+        vec![1.0, 50.0, 2.0, 1.0]
+    );
+    assert!(
+        Scheme::Custom(BTreeMap::from([(1, 0.0)]))
+            .weights::<f64>(&counts)
+            .is_ok()
+    );
 }
 
 #[rstest]
@@ -210,18 +251,27 @@ fn unknown_scheme_names_list_the_valid_ones(#[case] name: &str) {
 #[case::bad_number("log_smoothed(mu=abc)")]
 #[case::unknown_param("effective_number(gamma=0.5)")]
 fn malformed_parameters_are_errors(#[case] name: &str) {
-    assert!(matches!(name.parse::<Scheme>(), Err(ReweighError::Incompatible(_))));
+    assert!(matches!(
+        name.parse::<Scheme>(),
+        Err(ReweighError::Incompatible(_))
+    ));
 }
 
 #[test]
 fn names_round_trip_through_display() {
     for s in Scheme::all().into_iter().chain([
-        Scheme::LogSmoothed { mu: 0.3, floor: 0.5 },
+        Scheme::LogSmoothed {
+            mu: 0.3,
+            floor: 0.5,
+        },
         Scheme::EffectiveNumber { beta: 0.99 },
     ]) {
         assert_eq!(s.to_string().parse::<Scheme>().unwrap(), s);
     }
-    assert_eq!(" Log_Smoothed ".parse::<Scheme>().unwrap(), Scheme::LOG_SMOOTHED);
+    assert_eq!(
+        " Log_Smoothed ".parse::<Scheme>().unwrap(),
+        Scheme::LOG_SMOOTHED
+    );
 }
 
 #[rstest]
@@ -238,17 +288,30 @@ fn a_zero_count_is_an_error_naming_the_class(#[case] s: Scheme) {
     let counts = ClassCounts::from_pairs([(-1, 5), (7, 0), (9, 2)]).unwrap();
     assert_eq!(
         s.weights::<f64>(&counts).unwrap_err(),
-        ReweighError::ZeroCount { what: "count", class: 7 }
+        ReweighError::ZeroCount {
+            what: "count",
+            class: 7
+        }
     );
 }
 
 #[test]
 fn schemes_that_do_not_divide_accept_a_zero_count() {
     let counts = ClassCounts::from_counts(&[5, 0]).unwrap();
-    assert_eq!(Scheme::Frequency.weights::<f64>(&counts).unwrap().weights().to_vec(), vec![1.0, 0.0]);
+    assert_eq!(
+        Scheme::Frequency
+            .weights::<f64>(&counts)
+            .unwrap()
+            .weights()
+            .to_vec(),
+        vec![1.0, 0.0]
+    );
     assert!(Scheme::Uniform.weights::<f64>(&counts).is_ok());
     let all_zero = ClassCounts::from_counts(&[0, 0]).unwrap();
-    assert!(matches!(Scheme::Frequency.weights::<f64>(&all_zero), Err(ReweighError::AllZeroWeights { .. })));
+    assert!(matches!(
+        Scheme::Frequency.weights::<f64>(&all_zero),
+        Err(ReweighError::AllZeroWeights { .. })
+    ));
 }
 
 #[test]
@@ -257,7 +320,10 @@ fn balanced_with_a_zero_weight_class_is_an_error_not_inf() {
     let counts = ClassCounts::weighted(&[0_i64, 0, 1], array![1.0_f64, 2.0, 0.0].view()).unwrap();
     assert_eq!(
         Scheme::Balanced.weights::<f64>(&counts).unwrap_err(),
-        ReweighError::ZeroCount { what: "count", class: 1 }
+        ReweighError::ZeroCount {
+            what: "count",
+            class: 1
+        }
     );
 }
 
@@ -298,10 +364,29 @@ fn overflowing_weights_are_errors_not_inf() {
 
 #[test]
 fn normalize_checks() {
-    let w = normalize(array![1.0_f64, 3.0].view(), array![1.0, 1.0].view(), Normalization::Sum1).unwrap();
+    let w = normalize(
+        array![1.0_f64, 3.0].view(),
+        array![1.0, 1.0].view(),
+        Normalization::Sum1,
+    )
+    .unwrap();
     assert_eq!(w.to_vec(), vec![0.25, 0.75]);
-    assert!(normalize(array![0.0_f64, 0.0].view(), array![1.0, 1.0].view(), Normalization::SumC).is_err());
-    assert!(normalize(array![1.0_f64].view(), array![1.0, 1.0].view(), Normalization::SumC).is_err());
+    assert!(
+        normalize(
+            array![0.0_f64, 0.0].view(),
+            array![1.0, 1.0].view(),
+            Normalization::SumC
+        )
+        .is_err()
+    );
+    assert!(
+        normalize(
+            array![1.0_f64].view(),
+            array![1.0, 1.0].view(),
+            Normalization::SumC
+        )
+        .is_err()
+    );
 }
 
 // --- sample weights -------------------------------------------------------------------------------
@@ -330,9 +415,20 @@ fn compute_sample_weight_multi_output_is_the_product() {
     let w = compute_sample_weight::<f64>(&[Scheme::Balanced], y.view().into_dyn(), None).unwrap();
     let c0 = [4.0 / 6.0, 4.0 / 6.0, 2.0, 4.0 / 6.0];
     let c1 = [2.0, 4.0 / 6.0, 4.0 / 6.0, 4.0 / 6.0];
-    close(w.as_slice().unwrap(), &[c0[0] * c1[0], c0[1] * c1[1], c0[2] * c1[2], c0[3] * c1[3]], 1e-15);
+    close(
+        w.as_slice().unwrap(),
+        &[c0[0] * c1[0], c0[1] * c1[1], c0[2] * c1[2], c0[3] * c1[3]],
+        1e-15,
+    );
     // any count-based scheme works per output
-    assert!(compute_sample_weight::<f32>(&[Scheme::LOG_SMOOTHED, Scheme::InverseSqrt], y.view().into_dyn(), None).is_ok());
+    assert!(
+        compute_sample_weight::<f32>(
+            &[Scheme::LOG_SMOOTHED, Scheme::InverseSqrt],
+            y.view().into_dyn(),
+            None
+        )
+        .is_ok()
+    );
 }
 
 #[rstest]
@@ -344,7 +440,9 @@ fn compute_sample_weight_multi_output_is_the_product() {
 #[case::empty_indices(vec![Scheme::Balanced], Some(vec![]))]
 fn compute_sample_weight_errors(#[case] schemes: Vec<Scheme>, #[case] indices: Option<Vec<usize>>) {
     let y = array![[0_i64, 1], [0, 0], [1, 0], [0, 0]];
-    assert!(compute_sample_weight::<f64>(&schemes, y.view().into_dyn(), indices.as_deref()).is_err());
+    assert!(
+        compute_sample_weight::<f64>(&schemes, y.view().into_dyn(), indices.as_deref()).is_err()
+    );
 }
 
 #[test]
@@ -356,7 +454,12 @@ fn recency_and_inverse_variance() {
     assert!(recency_weights(array![0.0_f64].view(), 0.0).is_err());
     assert!(recency_weights(array![f64::NAN].view(), 1.0).is_err());
     assert!(recency_weights(Array1::<f64>::zeros(0).view(), 1.0).is_err());
-    assert_eq!(inverse_variance_weights(array![0.25_f32, 4.0].view()).unwrap().to_vec(), vec![4.0, 0.25]);
+    assert_eq!(
+        inverse_variance_weights(array![0.25_f32, 4.0].view())
+            .unwrap()
+            .to_vec(),
+        vec![4.0, 0.25]
+    );
     for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         assert!(inverse_variance_weights(array![1.0, bad].view()).is_err());
     }
@@ -372,14 +475,24 @@ fn exports() {
         w.to_keras_dict(),
         "{0: 1.0, 1: 3.749820767859636, 2: 1.0, 3: 3.749820767859636, 4: 1.0, 5: 2.5931008483842453, 6: 1.0, 7: 2.5931008483842453}"
     );
-    assert!(w.to_torch_tensor().unwrap().ends_with("], dtype=torch.float64)"));
-    let back: ClassWeights<f64> = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+    assert!(
+        w.to_torch_tensor()
+            .unwrap()
+            .ends_with("], dtype=torch.float64)")
+    );
+    let back: ClassWeights<f64> =
+        serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
     assert_eq!(back, w);
     // classes that cannot index a tensor
-    let odd = Scheme::Balanced.weights::<f32>(&ClassCounts::from_labels(&[-1_i64, 1, 1]).unwrap()).unwrap();
+    let odd = Scheme::Balanced
+        .weights::<f32>(&ClassCounts::from_labels(&[-1_i64, 1, 1]).unwrap())
+        .unwrap();
     assert_eq!(odd.to_keras_dict(), "{-1: 1.5, 1: 0.75}");
     assert!(odd.to_torch_tensor().is_err());
-    assert!(ClassWeights::<f64>::from_json(r#"{"scheme":"x","classes":[0],"weights":[1.0, 2.0]}"#).is_err());
+    assert!(
+        ClassWeights::<f64>::from_json(r#"{"scheme":"x","classes":[0],"weights":[1.0, 2.0]}"#)
+            .is_err()
+    );
 }
 
 // --- snapshots of the seed numbers ----------------------------------------------------------------
@@ -405,9 +518,20 @@ fn fixed_table(t: &WeightsTable) -> String {
 #[case::seed001(seed001())]
 fn snapshot_every_scheme_on_the_seed_counts(#[case] counts: ClassCounts) {
     let mut schemes = Scheme::all();
-    schemes.extend(["log_smoothed(0.5)", "effective_number(0.99)", "effective_number(0.999)"].map(|s| s.parse().unwrap()));
+    schemes.extend(
+        [
+            "log_smoothed(0.5)",
+            "effective_number(0.99)",
+            "effective_number(0.999)",
+        ]
+        .map(|s| s.parse().unwrap()),
+    );
     let t = WeightsTable::new(&counts, &schemes).unwrap();
-    let name = if counts.num_classes() == 4 { "seed000" } else { "seed001" };
+    let name = if counts.num_classes() == 4 {
+        "seed000"
+    } else {
+        "seed001"
+    };
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!(format!("scheme_table_{name}"), fixed_table(&t));
     });
@@ -419,7 +543,12 @@ fn table_display_and_html() {
     let text = format!("{t:.4}");
     assert_eq!(text.lines().count(), 5);
     assert!(text.contains("0.1225") && text.contains("2.0404"));
-    let html = t.to_html(3);
-    assert!(html.starts_with("<table") && html.contains("<th>balanced</th>") && html.contains("<td>2.040</td>"));
+    let html = t.to_html_with_precision(3);
+    assert!(t.to_html().contains("<td>2.040404</td>"));
+    assert!(
+        html.starts_with("<table")
+            && html.contains("<th>balanced</th>")
+            && html.contains("<td>2.040</td>")
+    );
     assert_eq!(t.column("frequency").unwrap().len(), 4);
 }

@@ -32,7 +32,11 @@ impl Evaluation {
 
     /// Weights every sample (scikit-learn's `sample_weight=`).
     pub fn with_sample_weight(mut self, sample_weight: &[f64]) -> Result<Self> {
-        check_same_shape("sample_weight", &[self.y_true.len()], &[sample_weight.len()])?;
+        check_same_shape(
+            "sample_weight",
+            &[self.y_true.len()],
+            &[sample_weight.len()],
+        )?;
         check_weights("sample_weight", sample_weight.iter())?;
         self.sample_weight = Some(sample_weight.to_vec());
         Ok(self)

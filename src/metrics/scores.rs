@@ -63,7 +63,7 @@ impl PerClassScores {
         beta: f64,
         zero_division: ZeroDivision,
     ) -> Result<Self> {
-        if !(beta >= 0.0) {
+        if beta.is_nan() || beta < 0.0 {
             return Err(ReweighError::InvalidParameter {
                 name: "beta",
                 value: beta,

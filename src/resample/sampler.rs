@@ -123,7 +123,11 @@ impl RandomUnderSampler {
                     out.extend((0..keep).map(|_| m[rng.random_range(0..m.len())]));
                 }
                 Some(&keep) => {
-                    out.extend(rand::seq::index::sample(&mut rng, m.len(), keep).into_iter().map(|j| m[j]));
+                    out.extend(
+                        rand::seq::index::sample(&mut rng, m.len(), keep)
+                            .into_iter()
+                            .map(|j| m[j]),
+                    );
                 }
             }
         }

@@ -161,7 +161,11 @@ pub fn sampling_targets(
         (S::Minority, SamplingKind::Under) | (S::Majority, SamplingKind::Over) => {
             return Err(ReweighError::Incompatible(format!(
                 "sampling strategy '{strategy}' cannot be used for {}-sampling",
-                if kind == SamplingKind::Over { "over" } else { "under" }
+                if kind == SamplingKind::Over {
+                    "over"
+                } else {
+                    "under"
+                }
             )));
         }
         (S::Minority, _) => pick(&|c| c == min.0),
@@ -173,10 +177,14 @@ pub fn sampling_targets(
         (S::Counts(m), _) => {
             let mut out = BTreeMap::new();
             for (&c, &target) in m {
-                let &(_, n) = stats.iter().find(|s| s.0 == c).ok_or(ReweighError::UnknownClass {
-                    what: "sampling strategy",
-                    class: c,
-                })?;
+                let &(_, n) =
+                    stats
+                        .iter()
+                        .find(|s| s.0 == c)
+                        .ok_or(ReweighError::UnknownClass {
+                            what: "sampling strategy",
+                            class: c,
+                        })?;
                 let v = match kind {
                     SamplingKind::Over if target < n => {
                         return Err(ReweighError::Incompatible(format!(

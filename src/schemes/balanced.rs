@@ -14,7 +14,7 @@ use ndarray::{Array1, ArrayView1};
 /// Equal to `sklearn.utils.class_weight.compute_class_weight("balanced", classes=np.unique(y),
 /// y=y)` with `n_c = np.bincount(y)`, and with `sample_weight=sw` when `n_c` is the total sample
 /// weight of class c ([`crate::schemes::ClassCounts::weighted`]). The mean weight per sample is
-/// 1. A class with zero count (or zero total weight, where scikit-learn returns inf) is
+/// one. A class with zero count (or zero total weight, where scikit-learn returns inf) is
 /// [`crate::ReweighError::ZeroCount`].
 ///
 /// # Example

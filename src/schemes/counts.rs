@@ -11,11 +11,13 @@ use std::fmt;
 
 /// Converts one label to `i64`, or names it.
 pub(crate) fn label_to_i64<L: ToPrimitive>(label: &L) -> Result<i64> {
-    label.to_i64().ok_or_else(|| ReweighError::InvalidParameter {
-        name: "label",
-        value: label.to_f64().unwrap_or(f64::NAN),
-        expected: "an integer that fits in i64",
-    })
+    label
+        .to_i64()
+        .ok_or_else(|| ReweighError::InvalidParameter {
+            name: "label",
+            value: label.to_f64().unwrap_or(f64::NAN),
+            expected: "an integer that fits in i64",
+        })
 }
 
 /// Converts labels of any integer type to `i64`.
@@ -210,7 +212,10 @@ impl ClassCounts {
 
     /// The `(class, count)` pairs, in order.
     pub fn iter(&self) -> impl Iterator<Item = (i64, f64)> + '_ {
-        self.classes.iter().copied().zip(self.counts.iter().copied())
+        self.classes
+            .iter()
+            .copied()
+            .zip(self.counts.iter().copied())
     }
 }
 

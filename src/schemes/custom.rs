@@ -18,7 +18,10 @@ use std::collections::BTreeMap;
 /// ([`ReweighError::UnknownClass`]; Keras ignores it, scikit-learn raises only if a class is also
 /// missing), a negative weight and a NaN or infinite weight. A zero weight is allowed (it
 /// removes the class from the loss).
-pub fn custom_weights<F: Real>(dict: &BTreeMap<i64, f64>, counts: &ClassCounts) -> Result<Array1<F>> {
+pub fn custom_weights<F: Real>(
+    dict: &BTreeMap<i64, f64>,
+    counts: &ClassCounts,
+) -> Result<Array1<F>> {
     for (&k, &v) in dict {
         let index = counts.position(k).ok_or(ReweighError::UnknownClass {
             what: "class weight dict",

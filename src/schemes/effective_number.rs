@@ -30,7 +30,10 @@ use ndarray::{Array1, ArrayView1};
 /// assert!((w.sum() - 4.0).abs() < 1e-14);
 /// assert!(w[0] > w[3] && w[3] > w[1] && w[1] > w[2]);
 /// ```
-pub fn effective_number_weights<F: Real>(counts: ArrayView1<'_, F>, beta: f64) -> Result<Array1<F>> {
+pub fn effective_number_weights<F: Real>(
+    counts: ArrayView1<'_, F>,
+    beta: f64,
+) -> Result<Array1<F>> {
     if !(0.0..1.0).contains(&beta) {
         return Err(ReweighError::InvalidParameter {
             name: "beta",

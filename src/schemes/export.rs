@@ -79,7 +79,11 @@ impl<F: Real> ClassWeights<F> {
             what: "class weights JSON".into(),
             message: e.to_string(),
         })?;
-        Self::new(r.scheme, r.classes, r.weights.into_iter().map(F::of).collect())
+        Self::new(
+            r.scheme,
+            r.classes,
+            r.weights.into_iter().map(F::of).collect(),
+        )
     }
 
     fn repr(&self) -> Repr {
@@ -100,7 +104,11 @@ impl<F: Real> Serialize for ClassWeights<F> {
 impl<'de, F: Real> Deserialize<'de> for ClassWeights<F> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let r = Repr::deserialize(d)?;
-        ClassWeights::new(r.scheme, r.classes, r.weights.into_iter().map(F::of).collect())
-            .map_err(serde::de::Error::custom)
+        ClassWeights::new(
+            r.scheme,
+            r.classes,
+            r.weights.into_iter().map(F::of).collect(),
+        )
+        .map_err(serde::de::Error::custom)
     }
 }

@@ -27,7 +27,10 @@ pub fn inverse_variance_weights<F: Real>(variance: ArrayView1<'_, F>) -> Result<
     if variance.is_empty() {
         return Err(ReweighError::EmptyBatch { what: "variance" });
     }
-    if let Some(&v) = variance.iter().find(|&&v| !(v > F::zero() && v.is_finite())) {
+    if let Some(&v) = variance
+        .iter()
+        .find(|&&v| !(v > F::zero() && v.is_finite()))
+    {
         return Err(ReweighError::InvalidParameter {
             name: "variance",
             value: v.f64(),

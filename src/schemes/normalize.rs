@@ -66,7 +66,11 @@ pub fn normalize<F: Real>(
         Normalization::SumC => (c, weights.sum()),
         Normalization::SampleMean1 => (
             counts.sum(),
-            weights.iter().zip(counts.iter()).map(|(&w, &n)| w * n).sum(),
+            weights
+                .iter()
+                .zip(counts.iter())
+                .map(|(&w, &n)| w * n)
+                .sum(),
         ),
     };
     if den == F::zero() {

@@ -19,7 +19,11 @@ fn int_values(s: &Series, what: &str) -> Result<Vec<i64>> {
     if !s.dtype().is_integer() {
         return Err(ReweighError::Input {
             what: what.to_string(),
-            message: format!("column {:?} has type {}, not an integer type", s.name(), s.dtype()),
+            message: format!(
+                "column {:?} has type {}, not an integer type",
+                s.name(),
+                s.dtype()
+            ),
         });
     }
     let c = s.cast(&DataType::Int64).map_err(input_err(what))?;
@@ -40,7 +44,11 @@ fn float_values(s: &Series, what: &str) -> Result<Vec<f64>> {
     if !s.dtype().is_primitive_numeric() {
         return Err(ReweighError::Input {
             what: what.to_string(),
-            message: format!("column {:?} has type {}, not a number type", s.name(), s.dtype()),
+            message: format!(
+                "column {:?} has type {}, not a number type",
+                s.name(),
+                s.dtype()
+            ),
         });
     }
     let c = s.cast(&DataType::Float64).map_err(input_err(what))?;
@@ -86,16 +94,27 @@ impl ClassCounts {
 
     /// Reads a CSV with a header and columns `class_col` (integer) and `count_col` (number);
     /// lines starting with `#` are comments.
-    pub fn read_counts_csv(path: impl AsRef<Path>, class_col: &str, count_col: &str) -> Result<Self> {
+    pub fn read_counts_csv(
+        path: impl AsRef<Path>,
+        class_col: &str,
+        count_col: &str,
+    ) -> Result<Self> {
         let df = read_csv(path.as_ref())?;
         let what = path.as_ref().display().to_string();
-        Self::from_count_series(column(&df, class_col, &what)?, column(&df, count_col, &what)?)
+        Self::from_count_series(
+            column(&df, class_col, &what)?,
+            column(&df, count_col, &what)?,
+        )
     }
 
     /// Reads a CSV with a header and counts its integer column `label_col`.
     pub fn read_labels_csv(path: impl AsRef<Path>, label_col: &str) -> Result<Self> {
         let df = read_csv(path.as_ref())?;
-        Self::from_series(column(&df, label_col, &path.as_ref().display().to_string())?)
+        Self::from_series(column(
+            &df,
+            label_col,
+            &path.as_ref().display().to_string(),
+        )?)
     }
 
     /// The counts as a two-column `DataFrame` (`class`, `count`).

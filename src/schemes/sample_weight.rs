@@ -5,7 +5,9 @@ use super::counts::{class_index, labels_to_i64};
 use super::{ClassCounts, ClassWeights, Scheme};
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use ndarray::{Array, Array1, Array2, ArrayView, ArrayView1, ArrayView2, ArrayViewD, Axis, Dimension};
+use ndarray::{
+    Array, Array1, Array2, ArrayView, ArrayView1, ArrayView2, ArrayViewD, Axis, Dimension,
+};
 use num_traits::ToPrimitive;
 
 /// The class weight of every label, in the labels' shape: `(N,)` labels give per-sample weights,
@@ -36,10 +38,13 @@ pub fn gather_sample_weights<F: Real, L: ToPrimitive, D: Dimension>(
     let vals = labels_to_i64(labels.iter())?
         .into_iter()
         .map(|l| {
-            index.get(&l).map(|&i| w[i]).ok_or(ReweighError::UnknownClass {
-                what: "labels",
-                class: l,
-            })
+            index
+                .get(&l)
+                .map(|&i| w[i])
+                .ok_or(ReweighError::UnknownClass {
+                    what: "labels",
+                    class: l,
+                })
         })
         .collect::<Result<Vec<F>>>()?;
     Ok(Array::from_shape_vec(labels.raw_dim(), vals).expect("same number of elements"))

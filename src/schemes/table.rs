@@ -67,10 +67,17 @@ impl WeightsTable {
             .map(|(_, w)| w.as_slice())
     }
 
-    /// An HTML `<table>` (header: class, count, one column per scheme; numbers to `precision`
-    /// decimals), for rendering in a notebook.
-    pub fn to_html(&self, precision: usize) -> String {
-        let mut s = String::from("<table class=\"reweigh-weights\">\n<thead><tr><th>class</th><th>count</th>");
+    /// An HTML `<table>` (header: class, count, one column per scheme; weights to 6 decimals),
+    /// for rendering in a notebook.
+    pub fn to_html(&self) -> String {
+        self.to_html_with_precision(6)
+    }
+
+    /// [`Self::to_html`] with weights to `precision` decimals.
+    pub fn to_html_with_precision(&self, precision: usize) -> String {
+        let mut s = String::from(
+            "<table class=\"reweigh-weights\">\n<thead><tr><th>class</th><th>count</th>",
+        );
         for (name, _) in &self.columns {
             s.push_str(&format!("<th>{}</th>", html_escape(name)));
         }

@@ -71,7 +71,10 @@ impl<F: Real> ClassWeights<F> {
 
     /// `(class, weight)` pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (i64, F)> + '_ {
-        self.classes.iter().copied().zip(self.weights.iter().copied())
+        self.classes
+            .iter()
+            .copied()
+            .zip(self.weights.iter().copied())
     }
 
     /// The weights as a dense vector indexed by class `0..C` (what a loss's `weight=` takes);

@@ -12,8 +12,14 @@ use reweigh::{Real, ReweighError};
 pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
     Some(match case.loss.as_str() {
         "sigmoid_cross_entropy" => sigmoid::run(case),
-        "class_weight" | "scheme" | "sample_weight" | "resample" | "confusion_matrix"
-        | "precision_recall_fscore_support" | "f1_macro" | "balanced_accuracy"
+        "class_weight"
+        | "scheme"
+        | "sample_weight"
+        | "resample"
+        | "confusion_matrix"
+        | "precision_recall_fscore_support"
+        | "f1_macro"
+        | "balanced_accuracy"
         | "expected_cost" => schemes::run(case),
         _ => return None,
     })

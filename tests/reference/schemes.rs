@@ -26,7 +26,8 @@ fn opt_ints(case: &Case, name: &str) -> Option<Vec<i64>> {
 }
 
 fn opt_floats(case: &Case, name: &str) -> Option<Vec<f64>> {
-    case.opt_input::<f64>(name).map(|a| a.iter().copied().collect())
+    case.opt_input::<f64>(name)
+        .map(|a| a.iter().copied().collect())
 }
 
 /// `{"pairs": [[class, value], ...]}`.
@@ -61,10 +62,12 @@ fn class_weight<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
             let pairs: Vec<(i64, f64)> = classes
                 .iter()
                 .map(|k| {
-                    c.get(*k).map(|n| (*k, n)).ok_or(ReweighError::UnknownClass {
-                        what: "classes",
-                        class: *k,
-                    })
+                    c.get(*k)
+                        .map(|n| (*k, n))
+                        .ok_or(ReweighError::UnknownClass {
+                            what: "classes",
+                            class: *k,
+                        })
                 })
                 .collect::<Result<_, _>>()?;
             let _ = ClassCounts::with_classes(&y, &classes)?;
@@ -77,15 +80,22 @@ fn class_weight<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         None => ClassCounts::with_classes(&y, &classes)?,
     };
     let w = scheme.weights::<F>(&counts)?;
-    Ok(value(w.weights().iter().map(|x| x.f64()).collect(), &[classes.len()]))
+    Ok(value(
+        w.weights().iter().map(|x| x.f64()).collect(),
+        &[classes.len()],
+    ))
 }
 
 /// A named scheme on counts (`Scheme::from_str(params.scheme).weights(counts)`).
 fn scheme<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     let scheme: Scheme = case.str_param("scheme").expect("scheme").parse()?;
-    let counts = ClassCounts::from_pairs(ints(case, "classes").into_iter().zip(ints(case, "counts")))?;
+    let counts =
+        ClassCounts::from_pairs(ints(case, "classes").into_iter().zip(ints(case, "counts")))?;
     let w = scheme.weights::<F>(&counts)?;
-    Ok(value(w.weights().iter().map(|x| x.f64()).collect(), &[w.len()]))
+    Ok(value(
+        w.weights().iter().map(|x| x.f64()).collect(),
+        &[w.len()],
+    ))
 }
 
 /// `compute_sample_weight(class_weight, y, indices=indices)`.
@@ -98,7 +108,8 @@ fn sample_weight<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         v => vec![scheme_of(v)?],
     };
     let y = case.input_i64("y");
-    let indices: Option<Vec<usize>> = opt_ints(case, "indices").map(|v| v.into_iter().map(|i| i as usize).collect());
+    let indices: Option<Vec<usize>> =
+        opt_ints(case, "indices").map(|v| v.into_iter().map(|i| i as usize).collect());
     let w = compute_sample_weight::<F>(&schemes, y.view(), indices.as_deref())?;
     Ok(value(w.iter().map(|x| x.f64()).collect(), &[w.len()]))
 }
@@ -110,7 +121,10 @@ fn resample<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         Value::String(s) => s.parse()?,
         Value::Number(r) => SamplingStrategy::Ratio(r.as_f64().unwrap()),
         d @ Value::Object(_) => SamplingStrategy::Counts(
-            pairs(d).into_iter().map(|(k, n)| (k, n as usize)).collect::<BTreeMap<_, _>>(),
+            pairs(d)
+                .into_iter()
+                .map(|(k, n)| (k, n as usize))
+                .collect::<BTreeMap<_, _>>(),
         ),
         other => panic!("bad sampling_strategy {other}"),
     };
@@ -127,7 +141,11 @@ fn resample<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     for i in idx {
         *per.entry(y[i]).or_default() += 1.0;
     }
-    let v: Vec<f64> = classes.classes().iter().map(|c| per.get(c).copied().unwrap_or(0.0)).collect();
+    let v: Vec<f64> = classes
+        .classes()
+        .iter()
+        .map(|c| per.get(c).copied().unwrap_or(0.0))
+        .collect();
     Ok(value(v.clone(), &[v.len()]))
 }
 
@@ -160,13 +178,20 @@ fn metric<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
             value(m.iter().copied().collect(), m.shape())
         }
         "precision_recall_fscore_support" => {
-            let s = ev.precision_recall_fscore(labels, case.f64_param("beta", 1.0), zero_division(case))?;
+            let s = ev.precision_recall_fscore(
+                labels,
+                case.f64_param("beta", 1.0),
+                zero_division(case),
+            )?;
             let n = s.labels.len();
             let v = [s.precision, s.recall, s.f_score, s.support].concat();
             value(v, &[4, n])
         }
         "f1_macro" => value(vec![ev.f1_macro(labels, zero_division(case))?], &[]),
-        "balanced_accuracy" => value(vec![ev.balanced_accuracy(case.bool_param("adjusted", false))?], &[]),
+        "balanced_accuracy" => value(
+            vec![ev.balanced_accuracy(case.bool_param("adjusted", false))?],
+            &[],
+        ),
         "expected_cost" => {
             let cost = match case.param("binary_costs") {
                 Some(c) => CostMatrix::binary(BinaryCosts {
