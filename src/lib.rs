@@ -20,11 +20,14 @@ pub mod error;
 pub mod loss;
 pub mod losses;
 pub mod math;
+pub mod metrics;
 pub mod output;
 pub mod prelude;
 pub mod real;
 pub mod reduction;
+pub mod resample;
 pub mod sampling;
+pub mod schemes;
 pub mod train;
 
 pub use error::{Result, ReweighError};
