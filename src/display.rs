@@ -24,6 +24,7 @@
 //! assert_eq!(fmt_num(1.0 / 3.0), "0.3333333");
 //! ```
 
+use crate::schemes::{ClassCounts, ClassWeights, WeightsTable};
 use crate::train::{Check, Expect, Finding, History};
 use crate::{LossOutput, LossValue, Real};
 use ndarray::{ArrayD, Ix1, Ix2};
@@ -64,6 +65,45 @@ impl Html {
         }
         s.push_str("</tbody>\n</table>");
         Html(s)
+    }
+}
+
+/// A polars `DataFrame` as an HTML table (feature `polars`): one column per DataFrame column,
+/// floats through [`fmt_num`], nulls as `null`.
+#[cfg(feature = "polars")]
+impl Html {
+    /// Renders `df`; show it with `Html::frame(&df)` as a cell's last expression.
+    pub fn frame(df: &polars::prelude::DataFrame) -> Html {
+        use polars::prelude::AnyValue;
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let rows = (0..df.height())
+            .map(|i| {
+                df.columns()
+                    .iter()
+                    .map(|c| match c.get(i).expect("row index below the height") {
+                        AnyValue::Float64(x) => fmt_num(x),
+                        AnyValue::Float32(x) => fmt_num(x as f64),
+                        AnyValue::String(s) => s.to_string(),
+                        AnyValue::StringOwned(s) => s.to_string(),
+                        AnyValue::Null => "null".into(),
+                        v => v.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut html = Html::table(&names, rows);
+        html.0 = format!(
+            "<small>shape: ({}, {})</small>\n{}",
+            df.height(),
+            df.width(),
+            html.0
+        );
+        html
     }
 }
 
@@ -131,7 +171,10 @@ pub fn fmt_num(x: f64) -> String {
 /// labelled by their index for more dimensions.
 pub fn array_html<F: Real>(a: &ArrayD<F>) -> Html {
     match a.ndim() {
-        0 => Html(format!("<code>{}</code>", fmt_num(a.iter().next().unwrap().f64()))),
+        0 => Html(format!(
+            "<code>{}</code>",
+            fmt_num(a.iter().next().unwrap().f64())
+        )),
         1 => {
             let v = a.view().into_dimensionality::<Ix1>().unwrap();
             let headers: Vec<String> = (0..v.len()).map(|i| format!("[{i}]")).collect();
@@ -186,10 +229,14 @@ impl<F: Real> LossValue<F> {
     /// The HTML a notebook shows: the scalar, or the per-element losses as a table.
     pub fn to_html(&self) -> Html {
         match self {
-            LossValue::Scalar(v) => Html(format!("<b>loss</b> = <code>{}</code>", fmt_num(v.f64()))),
-            LossValue::PerElement(a) => {
-                Html(format!("<b>loss per element</b> {:?}\n{}", a.shape(), array_html(a).0))
+            LossValue::Scalar(v) => {
+                Html(format!("<b>loss</b> = <code>{}</code>", fmt_num(v.f64())))
             }
+            LossValue::PerElement(a) => Html(format!(
+                "<b>loss per element</b> {:?}\n{}",
+                a.shape(),
+                array_html(a).0
+            )),
         }
     }
 
@@ -204,7 +251,13 @@ impl<F: Real> LossOutput<F> {
     pub fn to_html(&self) -> Html {
         let mut s = self.value.to_html().0;
         if let Some(g) = &self.grad {
-            write!(s, "\n<br><b>gradient</b> {:?}\n{}", g.shape(), array_html(g).0).unwrap();
+            write!(
+                s,
+                "\n<br><b>gradient</b> {:?}\n{}",
+                g.shape(),
+                array_html(g).0
+            )
+            .unwrap();
         }
         Html(s)
     }
@@ -238,6 +291,46 @@ impl<F: Real> History<F> {
     }
 }
 
+impl WeightsTable {
+    /// Shows the table in the notebook (evcxr's display protocol), weights to 6 decimals.
+    pub fn evcxr_display(&self) {
+        emit("text/html", &self.to_html());
+    }
+}
+
+impl<F: Real> ClassWeights<F> {
+    /// The scheme's name and one row per class with its weight.
+    pub fn to_html(&self) -> Html {
+        let rows = self
+            .iter()
+            .map(|(c, w)| vec![c.to_string(), fmt_num(w.f64())])
+            .collect();
+        let t = Html::table(&["class", "weight"], rows);
+        Html(format!("<b>{}</b>\n{}", escape(self.scheme()), t.0))
+    }
+
+    /// Shows the weights in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+impl ClassCounts {
+    /// One row per class with its count.
+    pub fn to_html(&self) -> Html {
+        let rows = self
+            .iter()
+            .map(|(c, n)| vec![c.to_string(), fmt_num(n)])
+            .collect();
+        Html::table(&["class", "count"], rows)
+    }
+
+    /// Shows the counts in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
 fn check_row(c: &Check) -> Vec<String> {
     vec![
         c.what.clone(),
@@ -257,7 +350,14 @@ impl Finding {
     /// The claim, its source, its checks and the verdict, as HTML.
     pub fn to_html(&self) -> Html {
         let checks = Html::table(
-            &["check", "left", "right", "claim says", "|left − right|", "holds"],
+            &[
+                "check",
+                "left",
+                "right",
+                "claim says",
+                "|left − right|",
+                "holds",
+            ],
             self.checks.iter().map(check_row).collect(),
         );
         Html(format!(
