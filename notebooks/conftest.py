@@ -31,15 +31,14 @@ class StoredOutputsItem(pytest.Item):
         if kernel != "reweigh":
             raise StoredOutputsError(f"kernelspec is {kernel!r}, not 'reweigh'")
         last = 0
-        for index, cell in enumerate(nb["cells"]):
-            if cell["cell_type"] != "code":
-                continue
+        code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        for index, cell in enumerate(code_cells):  # numbered as nbval numbers them ("Cell 3")
             count = cell.get("execution_count")
             if count is None:
-                raise StoredOutputsError(f"code cell {index} was never executed")
+                raise StoredOutputsError(f"Cell {index} was never executed")
             if count <= last:
                 raise StoredOutputsError(
-                    f"code cell {index} has execution count {count} after {last}: "
+                    f"Cell {index} has execution count {count} after {last}: "
                     "the outputs do not come from one top-to-bottom run"
                 )
             last = count

@@ -406,6 +406,18 @@ mod tests {
         assert!(t.0.contains("<td>x &amp; &quot;y&quot;</td>"));
     }
 
+    #[cfg(feature = "polars")]
+    #[test]
+    fn data_frames() {
+        use crate::schemes::{ClassCounts, Scheme, schemes_dataframe};
+        let counts = ClassCounts::from_counts(&[3, 1]).unwrap();
+        let df = schemes_dataframe(&counts, &[Scheme::Balanced]).unwrap();
+        let h = Html::frame(&df).0;
+        assert!(h.starts_with("<small>shape: (2, 3)</small>"), "{h}");
+        assert!(h.contains("<th>balanced</th>"), "{h}");
+        assert!(h.contains("<td>0.6666667</td>"), "{h}");
+    }
+
     #[test]
     fn arrays_of_any_rank() {
         let a = ndarray::array![[1.0_f32, 2.0], [3.0, 4.0]].into_dyn();
