@@ -2,7 +2,10 @@
 
 mod binary_probs;
 mod categorical_probs;
+pub mod class_balanced;
 mod cost_matrix;
+mod focal_binary;
+mod focal_categorical;
 mod sampled_softmax;
 mod sigmoid;
 mod smoothing;
@@ -14,7 +17,10 @@ pub use binary_probs::{BinaryCrossEntropy, ProbClip};
 pub use categorical_probs::{
     CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
 };
+pub use class_balanced::{ClassBalanced, effective_number_weights};
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
+pub use focal_binary::{BinaryFocalLoss, focal_term};
+pub use focal_categorical::{CategoricalFocalLoss, KERAS_EPSILON};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;

@@ -2,6 +2,7 @@
 
 pub mod case;
 mod cost_matrix;
+mod focal;
 mod probs;
 mod sampled;
 mod sigmoid;
@@ -22,6 +23,10 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
         "sparse_categorical_cross_entropy_probs" => probs::run_sparse(case),
         "cost_matrix_cross_entropy" => cost_matrix::run(case),
         "nll_loss" => probs::run_nll(case),
+        "binary_focal" => focal::binary(case),
+        "categorical_focal" => focal::categorical(case),
+        "class_balanced_sigmoid" | "class_balanced_focal" => focal::class_balanced(case),
+        "class_balanced_softmax" => focal::class_balanced_softmax(case),
         _ => return None,
     })
 }
