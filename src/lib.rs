@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod ledger;
 pub mod loss;
 pub mod losses;
 pub mod math;
@@ -23,6 +24,7 @@ pub mod output;
 pub mod prelude;
 pub mod real;
 pub mod reduction;
+pub mod repro;
 pub mod sampling;
 pub mod train;
 
