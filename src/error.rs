@@ -102,6 +102,31 @@ pub enum ReweighError {
         /// The accepted names, comma separated.
         valid: String,
     },
+    /// A class has a zero count (or zero total sample weight) where a scheme divides by it.
+    #[error("class {class} has a zero {what}; this scheme divides by it")]
+    ZeroCount {
+        /// What is zero (`"count"`, `"total sample weight"`, `"positive count"`...).
+        what: &'static str,
+        /// The class label (or column index for a multi-label matrix).
+        class: i64,
+    },
+    /// A class label that is not one of the known classes (a dict key, a label outside the
+    /// given `classes`, a sampling-strategy key...).
+    #[error("class {class} in {what} is not one of the classes")]
+    UnknownClass {
+        /// Where the label was found.
+        what: &'static str,
+        /// The label.
+        class: i64,
+    },
+    /// Reading external data (a CSV file, a polars column) failed.
+    #[error("cannot read {what}: {message}")]
+    Input {
+        /// What was being read.
+        what: String,
+        /// Why it failed.
+        message: String,
+    },
     /// Options that cannot be combined.
     #[error("incompatible options: {0}")]
     Incompatible(String),

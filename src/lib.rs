@@ -20,12 +20,15 @@ pub mod ledger;
 pub mod loss;
 pub mod losses;
 pub mod math;
+pub mod metrics;
 pub mod output;
 pub mod prelude;
 pub mod real;
 pub mod reduction;
 pub mod repro;
+pub mod resample;
 pub mod sampling;
+pub mod schemes;
 pub mod train;
 
 pub use error::{Result, ReweighError};

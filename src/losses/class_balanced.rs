@@ -9,7 +9,7 @@
 //! `N·C` instead of `N` (see [`sigmoid`]).
 
 use crate::Real;
-use crate::error::{Result, ReweighError};
+use crate::error::Result;
 use crate::loss::{Loss, check_same_shape};
 use crate::losses::focal_binary::{BinaryFocalLoss, check_gamma};
 use crate::losses::{SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
@@ -32,7 +32,10 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Zip};
 /// `β` close to 1 keeps full accuracy.
 ///
 /// Errors: `β` outside `[0, 1)` or not finite, a class with zero samples (its weight would be
-/// infinite), no class at all.
+/// infinite: [`crate::ReweighError::ZeroCount`]), no class at all.
+///
+/// The formula lives in one place, [`crate::schemes::effective_number_weights`] (the weighting
+/// scheme); this adapter takes integer counts, computes in float64 and rounds to `F`.
 ///
 /// ```
 /// use reweigh::losses::effective_number_weights;
@@ -45,32 +48,9 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Zip};
 /// assert!((w.sum() - 3.0).abs() < 1e-14);
 /// ```
 pub fn effective_number_weights<F: Real>(counts: &[u64], beta: F) -> Result<Array1<F>> {
-    if counts.is_empty() {
-        return Err(ReweighError::EmptyBatch { what: "counts" });
-    }
-    let b = beta.f64();
-    if !(b.is_finite() && (0.0..1.0).contains(&b)) {
-        return Err(ReweighError::InvalidParameter {
-            name: "beta",
-            value: b,
-            expected: "in [0, 1)",
-        });
-    }
-    if counts.contains(&0) {
-        return Err(ReweighError::InvalidParameter {
-            name: "counts",
-            value: 0.0,
-            expected: "at least one sample per class (a zero count has an infinite weight)",
-        });
-    }
-    let ln_b = b.ln(); // −∞ for β = 0: every effective number is then 1
-    let raw: Vec<f64> = counts
-        .iter()
-        .map(|&n| (1.0 - b) / -(n as f64 * ln_b).exp_m1())
-        .collect();
-    let total: f64 = raw.iter().sum();
-    let c = counts.len() as f64;
-    Ok(raw.iter().map(|&w| F::of(w / total * c)).collect())
+    let counts: Array1<f64> = counts.iter().map(|&n| n as f64).collect();
+    let w = crate::schemes::effective_number_weights(counts.view(), beta.f64())?;
+    Ok(w.mapv(F::of))
 }
 
 /// The class weights of the reference implementation's *softmax* variant: the same

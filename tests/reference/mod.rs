@@ -5,6 +5,7 @@ mod cost_matrix;
 mod focal;
 mod probs;
 mod sampled;
+mod schemes;
 mod sigmoid;
 mod softmax;
 
@@ -27,6 +28,15 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
         "categorical_focal" => focal::categorical(case),
         "class_balanced_sigmoid" | "class_balanced_focal" => focal::class_balanced(case),
         "class_balanced_softmax" => focal::class_balanced_softmax(case),
+        "class_weight"
+        | "scheme"
+        | "sample_weight"
+        | "resample"
+        | "confusion_matrix"
+        | "precision_recall_fscore_support"
+        | "f1_macro"
+        | "balanced_accuracy"
+        | "expected_cost" => schemes::run(case),
         _ => return None,
     })
 }

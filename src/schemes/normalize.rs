@@ -1,0 +1,84 @@
+//! Rescaling a weight vector: to sum 1, to sum C, or to a per-sample mean of 1.
+
+use super::check::check_result;
+use crate::Real;
+use crate::error::{Result, ReweighError};
+use crate::loss::check_same_shape;
+use ndarray::{Array1, ArrayView1};
+use std::fmt;
+
+/// How to rescale class weights `w` (a positive factor; ratios between classes are unchanged).
+///
+/// ```text
+/// None         w
+/// Sum1         w / Σ_c w_c                       (Σ_c w_c = 1)
+/// SumC         C · w / Σ_c w_c                   (Σ_c w_c = C: the class mean is 1)
+/// SampleMean1  n · w / Σ_c n_c·w_c               (Σ_i w_{y_i} = n: the mean sample weight is 1)
+/// ```
+///
+/// `SampleMean1` keeps the scale of an unweighted mean loss; applied to inverse frequency it is
+/// exactly scikit-learn's `"balanced"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Normalization {
+    /// Leave the weights as computed.
+    #[default]
+    None,
+    /// Divide by the sum: the weights sum to 1.
+    Sum1,
+    /// The weights sum to the number of classes C (their mean over classes is 1).
+    SumC,
+    /// The weights' mean over samples is 1: `Σ_c n_c w_c = n`.
+    SampleMean1,
+}
+
+impl fmt::Display for Normalization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Normalization::None => "none",
+            Normalization::Sum1 => "sum1",
+            Normalization::SumC => "sum_c",
+            Normalization::SampleMean1 => "mean1",
+        })
+    }
+}
+
+/// Rescales `weights` (one per class, matching `counts`) as `how` says. A zero normaliser (all
+/// weights zero, or all weight on empty classes) is [`ReweighError::AllZeroWeights`].
+///
+/// # Example
+/// ```
+/// use ndarray::array;
+/// use reweigh::schemes::{Normalization, normalize};
+/// let counts = array![1.0_f64, 3.0];
+/// let w = normalize(array![4.0, 4.0 / 3.0].view(), counts.view(), Normalization::SampleMean1).unwrap();
+/// assert!((w[0] - 2.0).abs() < 1e-15 && (w[1] - 2.0 / 3.0).abs() < 1e-15); // = "balanced"
+/// ```
+pub fn normalize<F: Real>(
+    weights: ArrayView1<'_, F>,
+    counts: ArrayView1<'_, F>,
+    how: Normalization,
+) -> Result<Array1<F>> {
+    check_same_shape("class weights", counts.shape(), weights.shape())?;
+    let c = F::of(weights.len() as f64);
+    let (num, den) = match how {
+        Normalization::None => return Ok(weights.to_owned()),
+        Normalization::Sum1 => (F::one(), weights.sum()),
+        Normalization::SumC => (c, weights.sum()),
+        Normalization::SampleMean1 => (
+            counts.sum(),
+            weights
+                .iter()
+                .zip(counts.iter())
+                .map(|(&w, &n)| w * n)
+                .sum(),
+        ),
+    };
+    if den == F::zero() {
+        return Err(ReweighError::AllZeroWeights {
+            what: "class weights (normaliser)",
+        });
+    }
+    let w = weights.mapv(|w| w / den * num);
+    check_result(w.as_slice().unwrap_or(&[]))?;
+    Ok(w)
+}

@@ -1,0 +1,139 @@
+//! [`WeightsTable`]: every scheme side by side for given counts (classes × schemes).
+
+use super::{ClassCounts, Scheme};
+use crate::error::Result;
+use std::fmt;
+
+/// Class weights of several schemes for the same counts: one row per class, one column per
+/// scheme. `Display` prints an aligned text table (precision from the formatter, 4 by default:
+/// `format!("{table:.6}")`), [`Self::to_html`] an HTML table for notebooks, and, with the
+/// `polars` feature, `to_dataframe` a polars `DataFrame`.
+///
+/// # Example
+/// ```
+/// use reweigh::schemes::{ClassCounts, Scheme, WeightsTable};
+/// let counts = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
+/// let t = WeightsTable::new(&counts, &[Scheme::Frequency, Scheme::Balanced]).unwrap();
+/// let text = format!("{t:.3}");
+/// assert!(text.lines().next().unwrap().contains("balanced"));
+/// assert!(text.contains("2.040"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightsTable {
+    classes: Vec<i64>,
+    counts: Vec<f64>,
+    columns: Vec<(String, Vec<f64>)>,
+}
+
+impl WeightsTable {
+    /// Computes every scheme on `counts` (in float64); the first scheme that fails is the error.
+    pub fn new(counts: &ClassCounts, schemes: &[Scheme]) -> Result<Self> {
+        let columns = schemes
+            .iter()
+            .map(|s| Ok((s.to_string(), s.weights::<f64>(counts)?.weights().to_vec())))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(WeightsTable {
+            classes: counts.classes().to_vec(),
+            counts: counts.counts().to_vec(),
+            columns,
+        })
+    }
+
+    /// Every named scheme with its default parameters ([`Scheme::all`]).
+    pub fn all_schemes(counts: &ClassCounts) -> Result<Self> {
+        Self::new(counts, &Scheme::all())
+    }
+
+    /// The classes (rows).
+    pub fn classes(&self) -> &[i64] {
+        &self.classes
+    }
+
+    /// The counts, one per class.
+    pub fn counts(&self) -> &[f64] {
+        &self.counts
+    }
+
+    /// `(scheme name, weights per class)` columns.
+    pub fn columns(&self) -> &[(String, Vec<f64>)] {
+        &self.columns
+    }
+
+    /// The weights of the scheme named `name` (as `Scheme` displays it).
+    pub fn column(&self, name: &str) -> Option<&[f64]> {
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, w)| w.as_slice())
+    }
+
+    /// An HTML `<table>` (header: class, count, one column per scheme; weights to 6 decimals),
+    /// for rendering in a notebook.
+    pub fn to_html(&self) -> String {
+        self.to_html_with_precision(6)
+    }
+
+    /// [`Self::to_html`] with weights to `precision` decimals.
+    pub fn to_html_with_precision(&self, precision: usize) -> String {
+        let mut s = String::from(
+            "<table class=\"reweigh-weights\">\n<thead><tr><th>class</th><th>count</th>",
+        );
+        for (name, _) in &self.columns {
+            s.push_str(&format!("<th>{}</th>", html_escape(name)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for (i, c) in self.classes.iter().enumerate() {
+            s.push_str(&format!("<tr><td>{c}</td><td>{}</td>", self.counts[i]));
+            for (_, w) in &self.columns {
+                s.push_str(&format!("<td>{:.*}</td>", precision, w[i]));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody>\n</table>");
+        s
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl fmt::Display for WeightsTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(4);
+        let mut header = vec!["class".to_string(), "count".to_string()];
+        header.extend(self.columns.iter().map(|(n, _)| n.clone()));
+        let rows: Vec<Vec<String>> = (0..self.classes.len())
+            .map(|i| {
+                let mut r = vec![self.classes[i].to_string(), self.counts[i].to_string()];
+                r.extend(self.columns.iter().map(|(_, w)| format!("{:.*}", p, w[i])));
+                r
+            })
+            .collect();
+        let widths: Vec<usize> = (0..header.len())
+            .map(|j| {
+                rows.iter()
+                    .map(|r| r[j].len())
+                    .chain([header[j].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, &w)| format!("{c:>w$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
+        writeln!(f, "{}", line(&header))?;
+        for r in &rows {
+            writeln!(f, "{}", line(r))?;
+        }
+        Ok(())
+    }
+}
