@@ -205,11 +205,15 @@ impl Tolerance {
 
 impl fmt::Display for Tolerance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.abs, self.rel) {
-            (a, r) if a == 0.0 && r == 0.0 => f.write_str("exact"),
-            (a, r) if r == 0.0 => write!(f, "±{}", fmt_num(a)),
-            (a, r) if a == 0.0 => write!(f, "±{} rel", fmt_num(r)),
-            (a, r) => write!(f, "±{} + {} rel", fmt_num(a), fmt_num(r)),
+        let (a, r) = (self.abs, self.rel);
+        if a == 0.0 && r == 0.0 {
+            f.write_str("exact")
+        } else if r == 0.0 {
+            write!(f, "±{}", fmt_num(a))
+        } else if a == 0.0 {
+            write!(f, "±{} rel", fmt_num(r))
+        } else {
+            write!(f, "±{} + {} rel", fmt_num(a), fmt_num(r))
         }
     }
 }
@@ -481,10 +485,7 @@ impl ClaimBuilder {
                 .max()
                 .unwrap_or(Verdict::Reproduced);
             let reason = if failing.is_empty() {
-                format!(
-                    "all {} checks hold at their tolerances",
-                    self.checks.len()
-                )
+                format!("all {} checks hold at their tolerances", self.checks.len())
             } else {
                 let parts: Vec<String> = failing
                     .iter()

@@ -10,8 +10,7 @@ use std::sync::OnceLock;
 const REFERENCE: &str = include_str!("../../data/ledger/reference.json");
 const SEED002: &str = include_str!("../../data/worked_examples/seed002_multilabel.json");
 pub(crate) const KERAS_DATA: &str = include_str!("../../data/keras_experiment/data.json");
-pub(crate) const KERAS_HISTORIES: &str =
-    include_str!("../../data/keras_experiment/histories.json");
+pub(crate) const KERAS_HISTORIES: &str = include_str!("../../data/keras_experiment/histories.json");
 pub(crate) const KERAS_VERSIONS: &str = include_str!("../../data/keras_experiment/versions.json");
 pub(crate) const BREAST_CANCER_CSV: &str =
     include_str!("../../data/breast_cancer/breast_cancer.csv");
@@ -101,7 +100,8 @@ pub(crate) fn class_map(path: &str) -> Vec<(i64, f64)> {
         .iter()
         .map(|(k, v)| {
             (
-                k.parse().unwrap_or_else(|_| panic!("{path}: key {k} is not a class")),
+                k.parse()
+                    .unwrap_or_else(|_| panic!("{path}: key {k} is not a class")),
                 as_f64(v, path),
             )
         })
@@ -120,7 +120,12 @@ pub(crate) fn raised_text(path: &str) -> String {
     if raised(path) == 0.0 {
         return "no exception".to_string();
     }
-    let s = |k: &str| at(&format!("{path}.{k}")).as_str().unwrap_or("").to_string();
+    let s = |k: &str| {
+        at(&format!("{path}.{k}"))
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
     format!("{}: {}", s("type"), s("message"))
 }
 

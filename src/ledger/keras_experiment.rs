@@ -187,7 +187,10 @@ pub fn run_scenario(name: &str) -> History<f32> {
     }
     let (x, y) = (d.x_train.f32_2(), Array1::from(d.y_train.data.clone()));
     let (xv, yv) = (d.x_val.f32_2(), Array1::from(d.y_val.data.clone()));
-    let sw = s.sample_weight.as_ref().map(|n| d.sample_weights[n].f32_1());
+    let sw = s
+        .sample_weight
+        .as_ref()
+        .map(|n| d.sample_weights[n].f32_1());
     let vsw = s
         .val_sample_weight
         .as_ref()
@@ -207,9 +210,10 @@ pub fn run_scenario(name: &str) -> History<f32> {
         })
         .validation(val);
     if let Some(cw) = &s.class_weight {
-        opts = opts.class_weight(ClassWeight::keras(cw.iter().map(|(k, &v)| {
-            (k.parse().expect("class keys are integers"), v as f32)
-        })));
+        opts = opts
+            .class_weight(ClassWeight::keras(cw.iter().map(|(k, &v)| {
+                (k.parse().expect("class keys are integers"), v as f32)
+            })));
     }
     if let Some(w) = &sw {
         opts = opts.sample_weight(w.view());

@@ -36,9 +36,7 @@ pub mod thread_002;
 pub mod thread_003;
 pub mod thread_004;
 
-pub use claim::{
-    Check, Claim, ClaimBuilder, Input, Number, Relation, Source, Tolerance, Verdict,
-};
+pub use claim::{Check, Claim, ClaimBuilder, Input, Number, Relation, Source, Tolerance, Verdict};
 pub use format::{fmt_list, fmt_num};
 pub use threads::{
     THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004, TOUR_NOTEBOOK, Thread, threads,
@@ -80,8 +78,11 @@ pub fn all_claims() -> Vec<Claim> {
     registry().into_iter().map(|e| (e.evaluate)()).collect()
 }
 
+/// A claim's id and the function that evaluates it.
+type ClaimFn = (&'static str, fn() -> Claim);
+
 /// Builds an [`Entry`] list from `(id, fn)` pairs of one thread.
-fn entries_of(thread: &'static Thread, list: &[(&'static str, fn() -> Claim)]) -> Vec<Entry> {
+fn entries_of(thread: &'static Thread, list: &[ClaimFn]) -> Vec<Entry> {
     list.iter()
         .map(|&(id, evaluate)| Entry {
             id,

@@ -14,7 +14,7 @@ use crate::losses::{
 };
 use crate::repro::{pgn_loss, pgn_true_label_weights};
 use crate::schemes::{ClassCounts, Normalization, Scheme, inverse_frequency_weights, normalize};
-use crate::{Framework, Loss, Reduction};
+use crate::{Framework, Reduction};
 use ndarray::{Array1, Array2, ArrayD, Axis, array, s};
 
 /// The claims of thread 000, in order.
@@ -42,7 +42,10 @@ pub fn claims() -> Vec<Claim> {
 const COUNTS: [f64; 4] = [198.0, 436.0, 710.0, 272.0];
 const QUESTION_WEIGHTS: [f64; 4] = [0.12, 0.26, 0.43, 0.17];
 /// Reweigh against the frameworks' float32 numbers.
-const FRAMEWORK_TOL: Tolerance = Tolerance { abs: 0.0, rel: 1e-6 };
+const FRAMEWORK_TOL: Tolerance = Tolerance {
+    abs: 0.0,
+    rel: 1e-6,
+};
 
 /// The question's arithmetic: 1616 samples, `A_weight = 198/1616 = 0.12`, and the weights
 /// `[0.12, 0.26, 0.43, 0.17]` it passes as `pos_weight`.
@@ -59,7 +62,10 @@ pub fn counts_guess() -> Claim {
          one, right? weights = tf.constant([0.12, 0.26, 0.43, 0.17])",
     )
     .input("counts", "A 198, B 436, C 710, D 272 (the question's)")
-    .input("weights", "[0.12, 0.26, 0.43, 0.17] (the question's pos_weight)")
+    .input(
+        "weights",
+        "[0.12, 0.26, 0.43, 0.17] (the question's pos_weight)",
+    )
     .equal(
         "total samples",
         Number::reweigh("198 + 436 + 710 + 272", total),
@@ -125,8 +131,13 @@ pub fn inverse_frequency() -> Claim {
     let mean_sample_weight = |w: &Array1<f64>| (w * &n).sum() / n.sum();
     let (m1, m_c) = (mean_sample_weight(&sum1), mean_sample_weight(&sum_c));
     // A fixed batch, one sample of each class with fixed logits, under both reductions.
-    let logits = array![[1.0, 0.5, -0.5, 0.0], [0.2, -0.3, 1.1, 0.4], [0.0, 0.0, 2.0, -1.0], [-0.5, 0.3, 0.1, 0.9]]
-        .into_dyn();
+    let logits = array![
+        [1.0, 0.5, -0.5, 0.0],
+        [0.2, -0.3, 1.1, 0.4],
+        [0.0, 0.0, 2.0, -1.0],
+        [-0.5, 0.3, 0.1, 0.9]
+    ]
+    .into_dyn();
     let y = array![0_i64, 1, 2, 3].into_dyn();
     let loss = |w: &Array1<f64>, fw: Framework| {
         let l = SparseSoftmaxCrossEntropy::<f64>::new()
@@ -358,9 +369,13 @@ pub fn class_weights_one_hot() -> Claim {
     let cw = array![[1.0, 2.0, 3.0]].into_dyn();
     let weights = pgn_true_label_weights(cw.view(), onehot.view().into_dyn())
         .expect("(1, 3) times (6, 3) broadcasts");
-    let repro = pgn_loss(onehot.view().into_dyn(), x.view().into_dyn(), weights.view())
-        .expect("(6,) times (6,) broadcasts")
-        .loss;
+    let repro = pgn_loss(
+        onehot.view().into_dyn(),
+        x.view().into_dyn(),
+        weights.view(),
+    )
+    .expect("(6,) times (6,) broadcasts")
+    .loss;
     let keras = scalar(
         &SoftmaxCrossEntropy::<f64>::keras(),
         x.view().into_dyn(),
@@ -481,7 +496,11 @@ pub fn weights_by_estimated_label() -> Claim {
         .err()
         .map_or_else(|| "no exception".to_string(), ToString::to_string);
     // A batch of N = C = 3: the product broadcasts to (1, 3).
-    let (x3, y3, o3) = (x.slice(s![..3, ..]), y.slice(s![..3]), onehot.slice(s![..3, ..]));
+    let (x3, y3, o3) = (
+        x.slice(s![..3, ..]),
+        y.slice(s![..3]),
+        onehot.slice(s![..3, ..]),
+    );
     let three = pgn_loss(o3.into_dyn(), x3.into_dyn(), cw.view()).expect("(3,) × (1, 3)");
     let by_predicted = |xv: ndarray::ArrayView2<'_, f64>, yv: ndarray::ArrayView1<'_, i64>| {
         let l = SparseSoftmaxCrossEntropy::<f64>::keras()
@@ -499,7 +518,10 @@ pub fn weights_by_estimated_label() -> Claim {
          weights = class_weights and the rest of the code need not change thanks to broadcasting \
          magic.",
     )
-    .input("logits, labels", "the batch of 000-class-weights-one-hot (6 samples, 3 classes)")
+    .input(
+        "logits, labels",
+        "the batch of 000-class-weights-one-hot (6 samples, 3 classes)",
+    )
     .input("weights", "class_weights = [[1, 2, 3]], shape (1, 3)")
     .equal(
         "the port raises where TensorFlow raises: (6,) losses × (1, 3) weights",
@@ -581,7 +603,8 @@ pub fn weights_by_estimated_label() -> Claim {
 pub fn full_weight_tensor() -> Claim {
     let (x, y, onehot) = pgn_inputs();
     let cost = data::mat("t000.pgn_full.cost_matrix");
-    let full: Array2<f64> = cost.select(Axis(0), y.as_slice().expect("contiguous"));
+    let rows: Vec<usize> = y.iter().map(|&l| l as usize).collect();
+    let full: Array2<f64> = cost.select(Axis(0), &rows);
     let six = pgn_loss(
         onehot.view().into_dyn(),
         x.view().into_dyn(),
@@ -599,7 +622,10 @@ pub fn full_weight_tensor() -> Claim {
          full (num_samples, num_classes) tensor. … only your definition of the weight tensor need \
          to change in the code above.",
     )
-    .input("logits, labels", "the batch of 000-class-weights-one-hot (6 samples, 3 classes)")
+    .input(
+        "logits, labels",
+        "the batch of 000-class-weights-one-hot (6 samples, 3 classes)",
+    )
     .input(
         "cost matrix",
         "M[true, predicted] = [[0.5, 2, 4], [1, 0.5, 2], [3, 1, 0.5]]; weights[i] = M[y_i] (6×3)",
@@ -686,7 +712,10 @@ pub fn sparse_tf1() -> Claim {
          tf.gather(class_weights, labels); tf.losses.sparse_softmax_cross_entropy(labels, logits, \
          weights).eval()",
     )
-    .input("logits", "np.random.seed(123); np.random.randint(0, 10, 30).reshape(6, 5)")
+    .input(
+        "logits",
+        "np.random.seed(123); np.random.randint(0, 10, 30).reshape(6, 5)",
+    )
     .input("labels", fmt_list(y.iter().map(|&v| v as f64)))
     .input("class_weights", "[0.3, 0.1, 0.2, 0.3, 0.1]")
     .number(Number::reweigh(
@@ -706,7 +735,10 @@ pub fn sparse_tf1() -> Claim {
     )
     .equal(
         "the sparse form equals the dense one-hot form with the same weights",
-        Number::reweigh("SoftmaxCrossEntropy::tf1, one-hot labels, weights", dense_tf1),
+        Number::reweigh(
+            "SoftmaxCrossEntropy::tf1, one-hot labels, weights",
+            dense_tf1,
+        ),
         Number::reweigh("SparseSoftmaxCrossEntropy::tf1, class weights", tf1),
         Tolerance::rel(1e-6),
         Verdict::Refuted,
@@ -747,7 +779,11 @@ pub fn sparse_tf1() -> Claim {
     .equal(
         "PyTorch's CrossEntropyLoss(weight=class_weights) is that weighted mean",
         Number::reweigh("SparseSoftmaxCrossEntropy::pytorch", torch),
-        fw_num("CrossEntropyLoss(weight)", &format!("{p}.torch_weight"), "torch"),
+        fw_num(
+            "CrossEntropyLoss(weight)",
+            &format!("{p}.torch_weight"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
@@ -767,11 +803,14 @@ pub fn sparse_tf1() -> Claim {
 pub fn tf2_port() -> Claim {
     let (x, _y, onehot) = pgn_inputs();
     let cw = array![[1.0, 2.0, 3.0]].into_dyn();
-    let weights =
-        pgn_true_label_weights(cw.view(), onehot.view().into_dyn()).expect("broadcasts");
-    let repro = pgn_loss(onehot.view().into_dyn(), x.view().into_dyn(), weights.view())
-        .expect("broadcasts")
-        .loss;
+    let weights = pgn_true_label_weights(cw.view(), onehot.view().into_dyn()).expect("broadcasts");
+    let repro = pgn_loss(
+        onehot.view().into_dyn(),
+        x.view().into_dyn(),
+        weights.view(),
+    )
+    .expect("broadcasts")
+    .loss;
     Claim::builder(
         "000-tf2-port",
         &THREAD_000,
@@ -781,7 +820,10 @@ pub fn tf2_port() -> Claim {
          3.0]]) … unweighted_losses = tf.compat.v2.nn.softmax_cross_entropy_with_logits(\
          onehot_labels, logits) … loss = tf.reduce_mean(weighted_losses))",
     )
-    .input("logits, labels", "the batch of 000-class-weights-one-hot (6 samples, 3 classes)")
+    .input(
+        "logits, labels",
+        "the batch of 000-class-weights-one-hot (6 samples, 3 classes)",
+    )
     .equal(
         "the TF2 port gives P-Gn's loss (TensorFlow 2.21)",
         fw_num("TF2 port", "t000.pgn.tf2_port_loss", "tensorflow"),

@@ -52,7 +52,10 @@ pub fn claims() -> Vec<Claim> {
     entries().iter().map(|e| (e.evaluate)()).collect()
 }
 
-const FRAMEWORK_TOL: Tolerance = Tolerance { abs: 0.0, rel: 1e-6 };
+const FRAMEWORK_TOL: Tolerance = Tolerance {
+    abs: 0.0,
+    rel: 1e-6,
+};
 
 /// The first answer: `class_weight = {0: 1., 1: 50., 2: 2.}` makes the model "treat every
 /// instance of class 1 as 50 instances of class 0"; the loss "becomes a weighted average".
@@ -106,7 +109,9 @@ pub fn class_weight_50() -> Claim {
             gd_back[[i, c]] += gd[[k, c]];
         }
     }
-    let grad_diff = (&gw - &gd_back).mapv(f64::abs).fold(0.0, |a: f64, &b| a.max(b));
+    let grad_diff = (&gw - &gd_back)
+        .mapv(f64::abs)
+        .fold(0.0, |a: f64, &b| a.max(b));
     Claim::builder(
         "001-class-weight-50",
         &THREAD_001,
@@ -198,7 +203,10 @@ pub fn sklearn_balanced() -> Claim {
          class_weight; class_weights = class_weight.compute_class_weight('balanced', \
          np.unique(y_train), y_train); model.fit(X_train, y_train, class_weight=class_weights)",
     )
-    .input("y_train", "300 labels, numpy default_rng(11).choice(3, 300, p=[0.6, 0.1, 0.3])")
+    .input(
+        "y_train",
+        "300 labels, numpy default_rng(11).choice(3, 300, p=[0.6, 0.1, 0.3])",
+    )
     .input("counts", fmt_list(counts.counts().iter().copied()));
     for c in 0..3 {
         b = b.equal(
@@ -215,7 +223,11 @@ pub fn sklearn_balanced() -> Claim {
     }
     b.equal(
         "compute_class_weight('balanced', np.unique(y_train), y_train) runs (scikit-learn 1.9)",
-        fw_raised("positional call raises", &format!("{p}.answer_call"), "sklearn"),
+        fw_raised(
+            "positional call raises",
+            &format!("{p}.answer_call"),
+            "sklearn",
+        ),
         Number::thread("raises (the answer's call)", 0.0),
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
@@ -231,7 +243,10 @@ pub fn sklearn_balanced() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .number(Number::reweigh("mean sample weight under balanced weights", mean_sw))
+    .number(Number::reweigh(
+        "mean sample weight under balanced weights",
+        mean_sw,
+    ))
     .note(format!(
         "'balanced' is n/(C·n_c): {} for counts {}, and the mean sample weight over the data is \
          exactly {}, so the loss keeps its scale. As written the answer fails twice today: \
@@ -254,7 +269,9 @@ pub fn dict_conversion() -> Claim {
     let counts = ClassCounts::from_labels(y.as_slice().expect("contiguous")).expect("labels");
     let w = balanced_weights(counts.to_array::<f64>().view()).expect("positive counts");
     let cw = ClassWeight::new(w.iter().enumerate().map(|(c, &v)| (c as i64, v)));
-    let sw = cw.sample_weights(y.view(), 3).expect("every class has a weight");
+    let sw = cw
+        .sample_weights(y.view(), 3)
+        .expect("every class has a weight");
     Claim::builder(
         "001-dict-conversion",
         &THREAD_001,
@@ -288,7 +305,10 @@ pub fn dict_conversion() -> Claim {
     )
     .equal(
         "the dict gives every sample its class's balanced weight (mean sample weight)",
-        Number::reweigh("mean of ClassWeight::sample_weights", sw.mean().expect("samples")),
+        Number::reweigh(
+            "mean of ClassWeight::sample_weights",
+            sw.mean().expect("samples"),
+        ),
         Number::reweigh("one", 1.0),
         Tolerance::abs(1e-12),
         Verdict::Refuted,
@@ -325,10 +345,17 @@ pub fn one_hot_argmax() -> Claim {
          the class index. I fixed it by converting the one-hot representation to an int like \
          this: y_ints = [y.argmax() for y in y_train].",
     )
-    .input("y_train", "the labels of 001-sklearn-balanced, one-hot encoded (300×3)")
+    .input(
+        "y_train",
+        "the labels of 001-sklearn-balanced, one-hot encoded (300×3)",
+    )
     .equal(
         "compute_class_weight on one-hot y raises (scikit-learn 1.9)",
-        fw_raised("raises on one-hot y", &format!("{p}.one_hot_call"), "sklearn"),
+        fw_raised(
+            "raises on one-hot y",
+            &format!("{p}.one_hot_call"),
+            "sklearn",
+        ),
         Number::thread("raises (Lembik)", 1.0),
         Tolerance::EXACT,
         Verdict::Refuted,
@@ -385,7 +412,10 @@ pub fn multilabel_sample_weight() -> Claim {
          classes. In this case, use sample_weight: … a 1D array with the same number of elements \
          as your training samples.",
     )
-    .input("y", "4 multi-label rows over 5 labels (data/ledger/reference.json)")
+    .input(
+        "y",
+        "4 multi-label rows over 5 labels (data/ledger/reference.json)",
+    )
     .input("class_weight", "{0: 1, 1: 2, 2: 3, 3: 4, 4: 5}");
     for (i, (&mine, &theirs)) in w.iter().zip(&keras_w).enumerate() {
         b = b.equal(
@@ -448,11 +478,7 @@ pub fn create_class_weight_claim() -> Claim {
     let py3 = create_class_weight(&d, 0.15, Python::Three);
     let counts: Array1<f64> = d.values().map(|&n| n as f64).collect();
     let lib = log_smoothed_weights(counts.view(), 0.15, 1.0).expect("valid counts");
-    let printed = [
-        (1, 3.749820767859636),
-        (5, 2.5931008483842453),
-        (0, 1.0),
-    ];
+    let printed = [(1, 3.749820767859636), (5, 2.5931008483842453), (0, 1.0)];
     let py_ref = data::class_map(&format!("{p}.python2_semantics"));
     let mut b = Claim::builder(
         "001-create-class-weight",
@@ -469,7 +495,10 @@ pub fn create_class_weight_claim() -> Claim {
     for (k, v) in printed {
         b = b.equal(
             format!("class {k}: the printed weight"),
-            Number::repro(format!("create_class_weight (Python 2), class {k}"), py2[&k]),
+            Number::repro(
+                format!("create_class_weight (Python 2), class {k}"),
+                py2[&k],
+            ),
             Number::thread(format!("printed, class {k}"), v),
             Tolerance::rel(1e-15),
             Verdict::Refuted,
@@ -496,13 +525,21 @@ pub fn create_class_weight_claim() -> Claim {
     .equal(
         "the port raises on Python 3 as Python does",
         Number::repro("raises on Python 3", if py3.is_err() { 1.0 } else { 0.0 }),
-        fw_raised("raises on Python 3", &format!("{p}.python3_verbatim"), "python"),
+        fw_raised(
+            "raises on Python 3",
+            &format!("{p}.python3_verbatim"),
+            "python",
+        ),
         Tolerance::EXACT,
         Verdict::NotReproducible,
     )
     .equal(
         "the snippet runs on Python 3",
-        fw_raised("raises on Python 3", &format!("{p}.python3_verbatim"), "python"),
+        fw_raised(
+            "raises on Python 3",
+            &format!("{p}.python3_verbatim"),
+            "python",
+        ),
         Number::thread("raises (the answer)", 0.0),
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
@@ -585,7 +622,11 @@ pub fn class_weight_auto() -> Claim {
     .input("model", "Dense(3, softmax) on 12 samples, Keras 3")
     .equal(
         "model.fit(class_weight='auto') runs and balances the classes",
-        fw_raised("fit(class_weight='auto') raises", &format!("{p}.keras_fit_auto"), "keras"),
+        fw_raised(
+            "fit(class_weight='auto') raises",
+            &format!("{p}.keras_fit_auto"),
+            "keras",
+        ),
         Number::thread("raises (the answer)", 0.0),
         Tolerance::EXACT,
         Verdict::Refuted,
@@ -689,8 +730,12 @@ pub fn cost_matrix() -> Claim {
     let y = data::ints(&format!("{p}.labels"));
     let y_true = one_hot(&y, 3);
     let w = data::mat(&format!("{p}.weights"));
-    let class_verbatim =
-        weighted_categorical_crossentropy_class(y_true.view(), probs.view(), w.view(), InitArgs::AsWritten);
+    let class_verbatim = weighted_categorical_crossentropy_class(
+        y_true.view(),
+        probs.view(),
+        w.view(),
+        InitArgs::AsWritten,
+    );
     let class_kw = weighted_categorical_crossentropy_class(
         y_true.view(),
         probs.view(),
@@ -714,9 +759,9 @@ pub fn cost_matrix() -> Claim {
     let tf_target_first = data::fs(&format!("{p}.function_cast_target_first"));
     let tf_as_written = data::fs(&format!("{p}.function_cast_argument_order_as_written"));
     let max_diff = |a: &[f64], b: &[f64]| {
-        a.iter()
-            .zip(b)
-            .fold(0.0_f64, |m, (x, y)| m.max((x - y).abs() / y.abs().max(1e-12)))
+        a.iter().zip(b).fold(0.0_f64, |m, (x, y)| {
+            m.max((x - y).abs() / y.abs().max(1e-12))
+        })
     };
     let keras1_v: Vec<f64> = keras1.to_vec();
     let keras2_v: Vec<f64> = keras2.to_vec();
@@ -874,7 +919,10 @@ pub fn max_over_count() -> Claim {
     )
     .equal(
         "the largest class weighs 1",
-        Number::repro(format!("weight of the largest class ({largest})"), cw[&largest]),
+        Number::repro(
+            format!("weight of the largest class ({largest})"),
+            cw[&largest],
+        ),
         Number::thread("one", 1.0),
         Tolerance::EXACT,
         Verdict::Refuted,
@@ -920,7 +968,12 @@ pub fn temporal_weights() -> Claim {
         .expect("list")
         .iter()
         .flat_map(|r| r.as_array().expect("list").iter())
-        .flat_map(|c| c.as_array().expect("list").iter().map(|v| v.as_f64().expect("number")))
+        .flat_map(|c| {
+            c.as_array()
+                .expect("list")
+                .iter()
+                .map(|v| v.as_f64().expect("number"))
+        })
         .collect();
     let logits = ArrayD::from_shape_vec(IxDyn(&[4, 5, 3]), rows).expect("4×5×3");
     let y: Array2<f64> = data::mat(&format!("{p}.labels"));

@@ -30,7 +30,10 @@ pub fn claims() -> Vec<Claim> {
     entries().iter().map(|e| (e.evaluate)()).collect()
 }
 
-const FRAMEWORK_TOL: Tolerance = Tolerance { abs: 0.0, rel: 1e-6 };
+const FRAMEWORK_TOL: Tolerance = Tolerance {
+    abs: 0.0,
+    rel: 1e-6,
+};
 const INPUT: &str = "data/worked_examples/seed002_multilabel.json: 64×512 logits N(0, 1) \
                      (numpy default_rng(2)), labels with 5 positives per row";
 
@@ -80,14 +83,22 @@ pub fn all_zeros_low_loss() -> Claim {
     .equal(
         "BCE of the all-zeros prediction: reweigh = Keras (probabilities clipped to 1e-7)",
         Number::reweigh("BinaryCrossEntropy::keras, p = 0", zeros),
-        fw_num("BinaryCrossentropy()(z, 0)", &format!("{p}.keras_bce_zeros"), "keras"),
+        fw_num(
+            "BinaryCrossentropy()(z, 0)",
+            &format!("{p}.keras_bce_zeros"),
+            "keras",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
     .equal(
         "…and PyTorch (log clamped at −100)",
         Number::reweigh("BinaryCrossEntropy::pytorch, p = 0", torch_zeros),
-        fw_num("F.binary_cross_entropy(0, z)", &format!("{p}.torch_bce_zeros"), "torch"),
+        fw_num(
+            "F.binary_cross_entropy(0, z)",
+            &format!("{p}.torch_bce_zeros"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
@@ -114,7 +125,11 @@ pub fn all_zeros_low_loss() -> Claim {
     .equal(
         "the uninformed prediction: reweigh = Keras (ln 2)",
         Number::reweigh("BCE, p = 0.5", half),
-        fw_num("BinaryCrossentropy()(z, 0.5)", &format!("{p}.keras_bce_half"), "keras"),
+        fw_num(
+            "BinaryCrossentropy()(z, 0.5)",
+            &format!("{p}.keras_bce_half"),
+            "keras",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
@@ -129,7 +144,10 @@ pub fn all_zeros_low_loss() -> Claim {
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
-    .number(Number::reweigh("BCEWithLogits(pos_weight=50), p = 0.5", weighted_half))
+    .number(Number::reweigh(
+        "BCEWithLogits(pos_weight=50), p = 0.5",
+        weighted_half,
+    ))
     .note(format!(
         "With {} of the labels positive, predicting the positive fraction everywhere (a model \
          that finds nothing) costs {} nats per label, {} of the coin flip's ln 2; the all-zeros \
@@ -183,14 +201,22 @@ pub fn bce_weighted_pos_weight() -> Claim {
     .equal(
         "the port = the answer's module in PyTorch (hard labels)",
         Number::repro("BCEWithLogitsLossWeighted(50)", hard_t),
-        fw_num("BCEWithLogitsLossWeighted(50)", &format!("{p}.thread_hard"), "torch"),
+        fw_num(
+            "BCEWithLogitsLossWeighted(50)",
+            &format!("{p}.thread_hard"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
     .equal(
         "reweigh's pos_weight = PyTorch's (hard labels)",
         Number::reweigh("SigmoidCrossEntropy::pytorch().pos_weight(50)", hard_p),
-        fw_num("BCEWithLogitsLoss(pos_weight=50)", &format!("{p}.pos_weight_hard"), "torch"),
+        fw_num(
+            "BCEWithLogitsLoss(pos_weight=50)",
+            &format!("{p}.pos_weight_hard"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
@@ -218,14 +244,22 @@ pub fn bce_weighted_pos_weight() -> Claim {
     .equal(
         "the port = PyTorch on soft labels",
         Number::repro("BCEWithLogitsLossWeighted(50), soft labels", soft_t),
-        fw_num("BCEWithLogitsLossWeighted(50), soft", &format!("{p}.thread_soft"), "torch"),
+        fw_num(
+            "BCEWithLogitsLossWeighted(50), soft",
+            &format!("{p}.thread_soft"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
     .equal(
         "reweigh = PyTorch, pos_weight on soft labels",
         Number::reweigh("pos_weight = 50, soft labels", soft_p),
-        fw_num("BCEWithLogitsLoss(pos_weight=50), soft", &format!("{p}.pos_weight_soft"), "torch"),
+        fw_num(
+            "BCEWithLogitsLoss(pos_weight=50), soft",
+            &format!("{p}.pos_weight_soft"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
@@ -251,44 +285,45 @@ pub fn bce_weighted_pos_weight() -> Claim {
 pub fn thread_focal_loss() -> Claim {
     let p = "t002.focal";
     let (x, z) = data::seed002();
-    let (xv, zv) = (x.view().into_dyn(), z.view().into_dyn());
-    let thread_el = binary_focal_loss(xv, zv, 2.0, None, None, Some(FocalReduction::Identity))
+    let xv = || x.view().into_dyn();
+    let zv = || z.view().into_dyn();
+    let thread_el = binary_focal_loss(xv(), zv(), 2.0, None, None, Some(FocalReduction::Identity))
         .expect("runs")
         .into_array();
     let lin = BinaryFocalLoss::<f64>::new().gamma(2.0);
-    let lin_el = elements(&lin, xv, zv);
+    let lin_el = elements(&lin, xv(), zv());
     let mean_where = |a: &ndarray::ArrayD<f64>, positive: bool| {
         let (s, n) = a
             .iter()
             .zip(z.iter())
-            .filter(|(_, &l)| (l == 1.0) == positive)
+            .filter(|&(_, &l)| (l == 1.0) == positive)
             .fold((0.0, 0.0), |(s, n), (&v, _)| (s + v, n + 1.0));
         s / n
     };
     let thread_mean = thread_el.mean().expect("elements");
     let lin_mean = scalar(
         &lin.clone().reduction(Reduction::SumOverBatchSize),
-        xv,
-        zv,
+        xv(),
+        zv(),
         None,
     );
     let alpha = scalar(
         &BinaryFocalLoss::<f64>::torchvision().reduction(Reduction::SumOverBatchSize),
-        xv,
-        zv,
+        xv(),
+        zv(),
         None,
     );
-    let thread_g0 = binary_focal_loss(xv, zv, 0.0, None, None, Some(FocalReduction::Mean))
+    let thread_g0 = binary_focal_loss(xv(), zv(), 0.0, None, None, Some(FocalReduction::Mean))
         .expect("runs")
         .scalar()
         .expect("scalar");
     let bce = scalar(
         &SigmoidCrossEntropy::<f64>::new().reduction(Framework::Keras.default_reducer()),
-        xv,
-        zv,
+        xv(),
+        zv(),
         None,
     );
-    let default_reduction = binary_focal_loss(xv, zv, 2.0, None, None, None);
+    let default_reduction = binary_focal_loss(xv(), zv(), 2.0, None, None, None);
     Claim::builder(
         "002-thread-focal-loss",
         &THREAD_002,
@@ -305,14 +340,22 @@ pub fn thread_focal_loss() -> Claim {
     .equal(
         "the port = the answer's function in PyTorch",
         Number::repro("binary_focal_loss(γ = 2), mean", thread_mean),
-        fw_num("binary_focal_loss(γ = 2, reduction=torch.mean)", &format!("{p}.thread_mean"), "torch"),
+        fw_num(
+            "binary_focal_loss(γ = 2, reduction=torch.mean)",
+            &format!("{p}.thread_mean"),
+            "torch",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
     .equal(
         "reweigh's focal loss (Lin et al., no α) = torchvision.ops.sigmoid_focal_loss(alpha=-1)",
         Number::reweigh("BinaryFocalLoss γ = 2, mean", lin_mean),
-        fw_num("sigmoid_focal_loss(alpha=-1, gamma=2), mean", &format!("{p}.torchvision_mean"), "torchvision"),
+        fw_num(
+            "sigmoid_focal_loss(alpha=-1, gamma=2), mean",
+            &format!("{p}.torchvision_mean"),
+            "torchvision",
+        ),
         FRAMEWORK_TOL,
         Verdict::NotReproducible,
     )
@@ -351,14 +394,23 @@ pub fn thread_focal_loss() -> Claim {
         Tolerance::EXACT,
         Verdict::NotReproducible,
     )
-    .number(Number::repro("thread, negatives", mean_where(&thread_el, false)))
-    .number(Number::reweigh("Lin et al., negatives", mean_where(&lin_el, false)))
+    .number(Number::repro(
+        "thread, negatives",
+        mean_where(&thread_el, false),
+    ))
+    .number(Number::reweigh(
+        "Lin et al., negatives",
+        mean_where(&lin_el, false),
+    ))
     .number(fw_num(
         "torchvision, negatives",
         &format!("{p}.torchvision_mean_negatives"),
         "torchvision",
     ))
-    .number(Number::reweigh("torchvision defaults (α = 0.25), mean", alpha))
+    .number(Number::reweigh(
+        "torchvision defaults (α = 0.25), mean",
+        alpha,
+    ))
     .note(format!(
         "Focal loss scales each label's cross-entropy by (1 − p_t)^γ, p_t being the probability \
          of the *true* label: σ(x) for a positive, 1 − σ(x) for a negative. The thread uses \

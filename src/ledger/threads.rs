@@ -88,5 +88,11 @@ pub const TOUR_NOTEBOOK: &str = "notebooks/00-tour.ipynb";
 
 /// Every thread, in order.
 pub fn threads() -> [&'static Thread; 5] {
-    [&THREAD_000, &THREAD_001, &THREAD_002, &THREAD_003, &THREAD_004]
+    [
+        &THREAD_000,
+        &THREAD_001,
+        &THREAD_002,
+        &THREAD_003,
+        &THREAD_004,
+    ]
 }

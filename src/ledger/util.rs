@@ -57,11 +57,6 @@ pub(crate) fn labels(v: Vec<i64>) -> Array1<i64> {
     Array1::from(v)
 }
 
-/// `f64` data rounded to `f32` (the frameworks' dtype in the threads).
-pub(crate) fn to_f32<D: ndarray::Dimension>(a: &ndarray::Array<f64, D>) -> ndarray::Array<f32, D> {
-    a.mapv(|v| v as f32)
-}
-
 /// Mean of a slice.
 pub(crate) fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64

@@ -1,9 +1,9 @@
 //! `BCEWithLogitsLossWeighted` (seed 002): a PyTorch module that up-weights the ones.
 
+use crate::Real;
 use crate::error::Result;
 use crate::loss::Loss;
 use crate::losses::SigmoidCrossEntropy;
-use crate::Real;
 use ndarray::{ArrayD, ArrayViewD, Zip};
 
 /// The answer's module, ported:
@@ -58,7 +58,7 @@ impl<F: Real> BceWithLogitsLossWeighted<F> {
         logits: ArrayViewD<'_, F>,
         labels: ArrayViewD<'_, F>,
     ) -> Result<(F, ArrayD<F>)> {
-        let out = SigmoidCrossEntropy::<F>::new().compute(logits, labels, None, true)?;
+        let out = SigmoidCrossEntropy::<F>::new().compute(logits, labels.view(), None, true)?;
         let mut loss = out.value.into_array();
         let mut grad = out.grad.expect("gradient requested");
         let n = F::of(loss.len() as f64);
@@ -66,7 +66,11 @@ impl<F: Real> BceWithLogitsLossWeighted<F> {
             .and(&mut grad)
             .and(&labels)
             .for_each(|l, g, &z| {
-                let f = if z != F::zero() { z * self.weight } else { F::one() };
+                let f = if z != F::zero() {
+                    z * self.weight
+                } else {
+                    F::one()
+                };
                 *l = *l * f;
                 *g = *g * f / n;
             });

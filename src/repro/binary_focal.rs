@@ -1,11 +1,11 @@
 //! `binary_focal_loss` (seed 002): the thread's focal loss.
 
 use super::Raised;
+use crate::Real;
 use crate::loss::Loss;
 use crate::losses::SigmoidCrossEntropy;
 use crate::math::sigmoid;
 use crate::output::LossValue;
-use crate::Real;
 use ndarray::{ArrayD, ArrayViewD, Zip};
 
 /// The `reduction` callable the thread's function applies to the element-wise losses.
@@ -68,14 +68,17 @@ pub fn binary_focal_loss<F: Real>(
         bce = bce.pos_weight(q);
     }
     let mut loss = bce
-        .forward(outputs, targets)
+        .forward(outputs.view(), targets)
         .map_err(Raised::from_reweigh)?
         .into_array();
     Zip::from(&mut loss)
         .and(&outputs)
         .for_each(|l, &x| *l = (F::one() - sigmoid(x)).powf(gamma) * *l);
     match reduction {
-        None => Err(Raised::new("TypeError", "'NoneType' object is not callable")),
+        None => Err(Raised::new(
+            "TypeError",
+            "'NoneType' object is not callable",
+        )),
         Some(FocalReduction::Identity) => Ok(LossValue::PerElement(loss)),
         Some(FocalReduction::Sum) => Ok(LossValue::Scalar(loss.iter().copied().sum())),
         Some(FocalReduction::Mean) => Ok(LossValue::Scalar(

@@ -17,8 +17,16 @@ pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for i in 0..n {
-        let da = if i < n - a.len() { 1 } else { a[i - (n - a.len())] };
-        let db = if i < n - b.len() { 1 } else { b[i - (n - b.len())] };
+        let da = if i < n - a.len() {
+            1
+        } else {
+            a[i - (n - a.len())]
+        };
+        let db = if i < n - b.len() {
+            1
+        } else {
+            b[i - (n - b.len())]
+        };
         out[i] = match (da, db) {
             (x, y) if x == y => x,
             (1, y) => y,
@@ -43,7 +51,10 @@ pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
 /// let e = broadcast_mul(six.view(), class_weights.view()).unwrap_err();
 /// assert_eq!(e.message, "Incompatible shapes: [6] vs. [1,3]");
 /// ```
-pub fn broadcast_mul<F: Real>(a: ArrayViewD<'_, F>, b: ArrayViewD<'_, F>) -> Result<ArrayD<F>, Raised> {
+pub fn broadcast_mul<F: Real>(
+    a: ArrayViewD<'_, F>,
+    b: ArrayViewD<'_, F>,
+) -> Result<ArrayD<F>, Raised> {
     let fmt = |s: &[usize]| {
         let parts: Vec<String> = s.iter().map(|d| d.to_string()).collect();
         format!("[{}]", parts.join(","))
@@ -51,10 +62,18 @@ pub fn broadcast_mul<F: Real>(a: ArrayViewD<'_, F>, b: ArrayViewD<'_, F>) -> Res
     let shape = broadcast_shape(a.shape(), b.shape()).ok_or_else(|| {
         Raised::new(
             "InvalidArgumentError",
-            format!("Incompatible shapes: {} vs. {}", fmt(a.shape()), fmt(b.shape())),
+            format!(
+                "Incompatible shapes: {} vs. {}",
+                fmt(a.shape()),
+                fmt(b.shape())
+            ),
         )
     })?;
-    let a = a.broadcast(IxDyn(&shape)).expect("shape is the broadcast shape");
-    let b = b.broadcast(IxDyn(&shape)).expect("shape is the broadcast shape");
+    let a = a
+        .broadcast(IxDyn(&shape))
+        .expect("shape is the broadcast shape");
+    let b = b
+        .broadcast(IxDyn(&shape))
+        .expect("shape is the broadcast shape");
     Ok(Zip::from(&a).and(&b).map_collect(|&x, &y| x * y))
 }

@@ -109,7 +109,9 @@ pub fn w_categorical_crossentropy_cast<F: Real>(
         .forward(output.into_dyn(), target.into_dyn())
         .map_err(Raised::from_reweigh)?
         .into_array();
-    Ok(Array1::from_iter(ce.iter().zip(&mask).map(|(&c, &m)| c * m)))
+    Ok(Array1::from_iter(
+        ce.iter().zip(&mask).map(|(&c, &m)| c * m),
+    ))
 }
 
 /// How the class version's `__init__` passes its arguments to `CategoricalCrossentropy`.
@@ -156,4 +158,3 @@ pub fn weighted_categorical_crossentropy_class<F: Real>(
         .scalar()
         .ok_or_else(|| Raised::new("ValueError", "expected a scalar loss"))
 }
-

@@ -4,7 +4,7 @@ use super::history::Trackers;
 use super::{Adam, BatchLoss, Batches, ClassWeight, History, Logs, Sequential, Shuffle};
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_finite, check_same_shape};
+use crate::loss::{check_finite, check_same_shape};
 use crate::losses::SparseSoftmaxCrossEntropy;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Ix2};
 use std::sync::Arc;
