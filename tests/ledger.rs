@@ -205,3 +205,53 @@ fn summary_counts_every_claim() {
     assert_eq!(total, claims.len());
     assert!(ledger::render::summary_table(&claims).contains(&format!("{} claims", claims.len())));
 }
+
+#[rstest]
+#[case(1616.0, "1616")]
+#[case(0.0, "0")]
+#[case(-0.0, "0")]
+#[case(0.5, "0.5")]
+#[case(0.7787589430809021, "0.77875894")]
+#[case(-0.011395746, "-0.011395746")]
+#[case(1.1641532182693481e-10, "1.1641532e-10")]
+#[case(123456789.5, "123456790")]
+#[case(2.5e12, "2500000000000")]
+#[case(2.5e20, "2.5e20")]
+#[case(f64::NAN, "NaN")]
+#[case(f64::NEG_INFINITY, "-inf")]
+fn numbers_have_a_fixed_format(#[case] v: f64, #[case] want: &str) {
+    assert_eq!(ledger::fmt_num(v), want);
+}
+
+/// Stratified folds partition the data and keep each class's share within one sample.
+#[rstest]
+#[case(5, 0)]
+#[case(5, 1)]
+#[case(3, 7)]
+fn stratified_folds_partition_and_stratify(#[case] k: usize, #[case] seed: u64) {
+    use reweigh::ledger::breast_cancer::{MALIGNANT, load, stratified_folds};
+    let y = load().y.as_slice().unwrap();
+    let folds = stratified_folds(y, k, seed);
+    let mut all: Vec<usize> = folds.concat();
+    all.sort_unstable();
+    assert_eq!(all, (0..y.len()).collect::<Vec<_>>());
+    let malignant = y.iter().filter(|&&l| l == MALIGNANT).count() as f64;
+    for f in &folds {
+        let m = f.iter().filter(|&&i| y[i] == MALIGNANT).count() as f64;
+        let want = malignant * f.len() as f64 / y.len() as f64;
+        assert!((m - want).abs() <= 1.0, "{m} vs {want}");
+    }
+    assert_ne!(
+        stratified_folds(y, k, seed),
+        stratified_folds(y, k, seed + 1)
+    );
+}
+
+#[test]
+fn breast_cancer_data_is_the_uci_copy() {
+    let d = reweigh::ledger::breast_cancer::load();
+    assert_eq!(d.x.dim(), (569, 30));
+    assert_eq!(d.y.iter().filter(|&&l| l == 0).count(), 212);
+    assert_eq!(d.feature_names[0], "mean_radius");
+    assert_eq!(d.x[[0, 0]], 17.99);
+}
