@@ -63,6 +63,20 @@ fn thread_header(s: &mut String, t: &Thread) {
     let _ = writeln!(s, "Notebook: [`{0}`]({0})\n", t.notebook);
 }
 
+/// One claim's section of `REPRODUCTIONS.md` (heading, verdict, quote, inputs, checks, other
+/// numbers, note, figures, notebook), e.g. for a notebook cell.
+///
+/// ```
+/// let c = reweigh::ledger::thread_000::tf2_port();
+/// let md = reweigh::ledger::render::claim_markdown(&c);
+/// assert!(md.starts_with("### 000-tf2-port"));
+/// ```
+pub fn claim_markdown(c: &Claim) -> String {
+    let mut s = String::new();
+    claim_section(&mut s, c);
+    s
+}
+
 fn claim_section(s: &mut String, c: &Claim) {
     let _ = writeln!(s, "### {}\n", c.id);
     let _ = writeln!(s, "**Verdict: {}** ({})\n", c.verdict, c.reason);

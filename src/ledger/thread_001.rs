@@ -250,7 +250,7 @@ pub fn sklearn_balanced() -> Claim {
     .note(format!(
         "'balanced' is n/(C·n_c): {} for counts {}, and the mean sample weight over the data is \
          exactly {}, so the loss keeps its scale. As written the answer fails twice today: \
-         {} (classes and y are keyword-only since scikit-learn 1.0), and Keras 3 wants a dict: \
+         {} (classes and y are keyword-only in scikit-learn 1.9), and Keras 3 wants a dict: \
          {}.",
         fmt_list(w.iter().copied()),
         fmt_list(counts.counts().iter().copied()),
@@ -615,7 +615,7 @@ pub fn class_weight_auto() -> Claim {
     Claim::builder(
         "001-class-weight-auto",
         &THREAD_001,
-        "David Groppe (answer, translated; marked outdated by its author)",
+        "David Groppe (answer, translated; marked outdated on the page)",
         "To weight all classes equally, you can now simply set class_weight to 'auto' like this: \
          model.fit(X_train, Y_train, nb_epoch=5, batch_size=32, class_weight = 'auto')",
     )
@@ -641,9 +641,10 @@ pub fn class_weight_auto() -> Claim {
         if parsed { 1.0 } else { 0.0 },
     ))
     .note(format!(
-        "Keras 3: {}. scikit-learn: {}. The comments already found no 'auto' in Keras's source: \
-         old Keras ignored any string (001-any-string-no-effect), so 'auto' never balanced \
-         anything. The scheme that does is scikit-learn's 'balanced' (001-sklearn-balanced).",
+        "Keras 3 raises ({}), and so does scikit-learn ({}). The thread's comments found no \
+         'auto' in Keras's source and report that old Keras ignored any string \
+         (001-any-string-no-effect), so 'auto' never balanced anything. The scheme that does is \
+         scikit-learn's 'balanced' (001-sklearn-balanced).",
         data::raised_text(&format!("{p}.keras_fit_auto")),
         data::raised_text(&format!("{p}.sklearn_auto")),
     ))
@@ -673,8 +674,8 @@ pub fn any_string_no_effect() -> Claim {
         Verdict::Differs,
     )
     .note(format!(
-        "Old Keras only looked at class_weight when it was a dict, so a string was silently \
-         ignored. Keras 3 calls class_weight.get(...) and fails: {}.",
+        "The comment (and the Keras issue it cites) report that old Keras silently ignored a \
+         string. Keras 3 calls class_weight.get(...) on it and fails: {}.",
         data::raised_text(&format!("{p}.keras_fit_random_string")),
     ))
     .build()
