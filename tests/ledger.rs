@@ -186,6 +186,14 @@ fn rendering_is_deterministic() {
     let f1 = ledger::figures::all();
     let f2 = ledger::figures::all();
     assert_eq!(f1, f2);
+    let captions: Vec<&str> = ledger::figures::captions().iter().map(|c| c.0).collect();
+    assert_eq!(captions, ledger::figures::names());
+    for name in ledger::figures::names() {
+        assert!(
+            a.contains(&format!("(reproductions/{name})")),
+            "{name} not in REPRODUCTIONS.md"
+        );
+    }
     for f in &f1 {
         assert!(
             f.svg.starts_with("<svg") && f.svg.trim_end().ends_with("</svg>"),

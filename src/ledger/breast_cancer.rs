@@ -324,6 +324,36 @@ impl StudyResults {
     }
 }
 
+impl StudyResults {
+    /// A Markdown table: one row per strategy, every metric as `mean ± std` over the folds.
+    pub fn markdown_table(&self) -> String {
+        use super::format::fmt_num;
+        let mut s = String::from(
+            "| strategy | accuracy | balanced accuracy | macro-F1 | expected cost | malignant recall |\n\
+             |---|---|---|---|---|---|\n",
+        );
+        let pm = |sp: Spread| format!("{} ± {}", fmt_num(round4(sp.mean)), fmt_num(round4(sp.std)));
+        for st in Strategy::ALL {
+            let m = self.summary(st);
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                st,
+                pm(m.accuracy),
+                pm(m.balanced_accuracy),
+                pm(m.macro_f1),
+                pm(m.expected_cost),
+                pm(m.malignant_recall)
+            ));
+        }
+        s
+    }
+}
+
+/// Rounds to 4 decimals (for tables meant to be read).
+fn round4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
 /// Seeded stratified k-fold: for each class, its indices shuffled and dealt to the folds in
 /// turn. Returns the held-out indices of each fold (sorted).
 pub fn stratified_folds(y: &[i64], folds: usize, seed: u64) -> Vec<Vec<usize>> {

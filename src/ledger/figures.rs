@@ -69,6 +69,42 @@ const FIGURES: [FigureFn; 6] = [
     ("breast_cancer.svg", breast_cancer),
 ];
 
+/// What each figure shows, by file name, in order.
+pub fn captions() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "weights_per_scheme.svg",
+            "class weights of the seed-000 counts 198/436/710/272 under each scheme (rescaled to \
+             sum to 4), the question's frequencies included",
+        ),
+        (
+            "focal_loss.svg",
+            "focal loss against the probability of the true class for γ = 0, 0.5, 1, 2, 5 \
+             (Lin et al. 2017, figure 1)",
+        ),
+        (
+            "effective_number.svg",
+            "effective number of samples (1 − βⁿ)/(1 − β) against n for β = 0.9 … 0.9999 (Cui et \
+             al. 2019), the basis of the effective-number weights",
+        ),
+        (
+            "keras_experiment_history.svg",
+            "the seed-003 experiment's training runs: loss and val_loss per epoch in Keras 3 and \
+             in reweigh's trainer",
+        ),
+        (
+            "sampled_softmax_error.svg",
+            "sampled softmax against the full softmax (1000 classes): relative error of the loss \
+             (reweigh's and TensorFlow's samplers) and gradient cosine, by num_sampled",
+        ),
+        (
+            "breast_cancer.svg",
+            "the breast-cancer study: balanced accuracy, macro-F1, malignant recall and expected \
+             cost per strategy (mean ± std over folds)",
+        ),
+    ]
+}
+
 /// The file names of every figure, in order (without drawing them).
 pub fn names() -> Vec<&'static str> {
     FIGURES.iter().map(|f| f.0).collect()

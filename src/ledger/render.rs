@@ -195,6 +195,32 @@ pub fn markdown(claims: &[Claim]) -> String {
         for c in claims.iter().filter(|c| c.thread.id == t.id) {
             claim_section(&mut s, c);
         }
+        if t.id == "003" {
+            let study = super::breast_cancer::study();
+            let _ = writeln!(
+                s,
+                "### The breast-cancer study
+"
+            );
+            let _ = writeln!(
+                s,
+                "What the 003 claims above are judged on ({}); `reweigh::ledger::breast_cancer`. \
+                 Mean ± standard deviation over the {} held-out folds; expected cost is per \
+                 patient, lower is better.\n",
+                study.config.describe(),
+                study.config.folds * study.config.repeats
+            );
+            let _ = writeln!(s, "{}", study.markdown_table());
+            let _ = writeln!(s, "![breast_cancer.svg]({FIGURE_DIR}/breast_cancer.svg)\n");
+        }
+    }
+    let _ = writeln!(s, "## Figures\n");
+    let _ = writeln!(
+        s,
+        "Drawn by `reweigh::ledger::figures` (plotters, SVG); the notebooks show the same.\n"
+    );
+    for (name, caption) in super::figures::captions() {
+        let _ = writeln!(s, "- [`{name}`]({FIGURE_DIR}/{name}): {caption}");
     }
     s
 }

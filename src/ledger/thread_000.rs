@@ -125,6 +125,10 @@ pub fn inverse_frequency() -> Claim {
         .expect("positive counts")
         .into_array();
     let sk = data::arr1("t000.counts.sklearn_balanced");
+    let effective = Scheme::EffectiveNumber { beta: 0.999 }
+        .weights::<f64>(&counts)
+        .expect("positive counts")
+        .into_array();
     // The loss scale each normalisation gives: the mean sample weight over the data set, which
     // Keras's sum_over_batch_size multiplies the loss (and the gradient) by; PyTorch's weighted
     // mean divides it out.
@@ -224,6 +228,9 @@ pub fn inverse_frequency() -> Claim {
     )
     .number(Number::reweigh("mean sample weight, sum-1 weights", m1))
     .number(Number::reweigh("mean sample weight, sum-C weights", m_c))
+    .numbers(effective.iter().enumerate().map(|(i, &w)| {
+        Number::reweigh(format!("effective number (β = 0.999), class {i}"), w)
+    }))
     .note(format!(
         "Inverse frequencies n/n_c rescaled to sum 1 are {}; to sum C = 4 they are {}, \
          proportional to scikit-learn's 'balanced' weights n/(C·n_c) ({}). The choice of \
@@ -231,15 +238,18 @@ pub fn inverse_frequency() -> Claim {
          the batch size, so the sum-C weights give a loss, and a gradient, {} times larger than the \
          sum-1 weights, a change of learning rate. PyTorch's weighted mean Σ w·l / Σ w cancels \
          it. Over this data set the mean sample weight is {} with sum-1 weights and {} with \
-         sum-C; 'balanced' keeps it at exactly 1.",
+         sum-C; 'balanced' keeps it at exactly 1. Cui et al.'s effective-number weights \
+         (summing to C) soften inverse frequency for large classes: {} with β = 0.999.",
         fmt_list(sum1.iter().copied()),
         fmt_list(sum_c.iter().copied()),
         fmt_list(sk.iter().copied()),
         fmt_num(ratio_keras),
         fmt_num(m1),
         fmt_num(m_c),
+        fmt_list(effective.iter().copied()),
     ))
     .figure("weights_per_scheme.svg")
+    .figure("effective_number.svg")
     .build()
 }
 
