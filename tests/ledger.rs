@@ -33,6 +33,7 @@ const IDS: &[&str] = &[
     "001-temporal-weights",
     "001-dict-has-no-shape",
     "002-all-zeros-low-loss",
+    "002-cannot-upsample",
     "002-bce-weighted-pos-weight",
     "002-thread-focal-loss",
     "003-weights-training-loss-only",
@@ -95,6 +96,7 @@ fn evaluate(id: &str) -> Claim {
 #[case::c001_temporal_weights("001-temporal-weights")]
 #[case::c001_dict_has_no_shape("001-dict-has-no-shape")]
 #[case::c002_all_zeros_low_loss("002-all-zeros-low-loss")]
+#[case::c002_cannot_upsample("002-cannot-upsample")]
 #[case::c002_bce_weighted_pos_weight("002-bce-weighted-pos-weight")]
 #[case::c002_thread_focal_loss("002-thread-focal-loss")]
 #[case::c003_weights_training_loss_only("003-weights-training-loss-only")]

@@ -19,6 +19,7 @@ pub fn entries() -> Vec<Entry> {
         &THREAD_002,
         &[
             ("002-all-zeros-low-loss", all_zeros_low_loss),
+            ("002-cannot-upsample", cannot_upsample),
             ("002-bce-weighted-pos-weight", bce_weighted_pos_weight),
             ("002-thread-focal-loss", thread_focal_loss),
         ],
@@ -162,6 +163,89 @@ pub fn all_zeros_low_loss() -> Claim {
         fmt_num(weighted_best),
         fmt_num(weighted_best / weighted_half),
         fmt_num(weighted_half),
+    ))
+    .build()
+}
+
+/// The answer: "You cannot easily upsample, since this is a multi-label case."
+pub fn cannot_upsample() -> Claim {
+    let (_, z) = data::seed002();
+    let (n, l) = z.dim();
+    let per_row: Vec<f64> = z.rows().into_iter().map(|r| r.sum()).collect();
+    let per_label = z.sum_axis(ndarray::Axis(0));
+    let empty = per_label.iter().filter(|&&c| c == 0.0).count();
+    let mean_rate = z.mean().expect("labels");
+    let bound = per_row.iter().copied().fold(0.0, f64::max) / l as f64;
+    // Multi-label random over-sampling in the spirit of ML-ROS: duplicate, once, every row that
+    // holds one of the rarest labels present (those with the fewest positives).
+    let fewest = per_label
+        .iter()
+        .copied()
+        .filter(|&c| c > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let rare: Vec<bool> = per_label.iter().map(|&c| c == fewest).collect();
+    let mut rows: Vec<usize> = (0..n).collect();
+    rows.extend((0..n).filter(|&i| (0..l).any(|j| rare[j] && z[[i, j]] == 1.0)));
+    let resampled = z.select(ndarray::Axis(0), &rows);
+    let after = resampled.mean().expect("labels");
+    Claim::builder(
+        "002-cannot-upsample",
+        &THREAD_002,
+        "answer (translated)",
+        "You cannot easily upsample, since this is a multi-label case (which I originally left \
+         out of the post).",
+    )
+    .input("labels", INPUT)
+    .input(
+        "resampling",
+        "every row holding one of the rarest labels present (fewest positives), duplicated once \
+         (multi-label random over-sampling)",
+    )
+    .number(Number::reweigh("rows", n as f64))
+    .number(Number::reweigh("labels", l as f64))
+    .number(Number::reweigh("rows after resampling", rows.len() as f64))
+    .check(Check::new(
+        "duplicating rows cannot lift the mean positive rate of the labels above the largest \
+         positive rate of a row (after resampling vs that bound)",
+        Number::reweigh("mean positive rate per label after resampling", after),
+        Relation::AtMost,
+        Number::reweigh("max over rows of positives / labels", bound),
+        Tolerance::abs(1e-15),
+        Verdict::Refuted,
+    ))
+    .check(Check::new(
+        "…so balanced labels (a positive rate of 0.5) are out of reach",
+        Number::reweigh("max over rows of positives / labels", bound),
+        Relation::Less,
+        Number::reweigh("balanced positive rate", 0.5),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    ))
+    .check(Check::new(
+        "labels without a single positive in the batch cannot be up-sampled at all",
+        Number::reweigh("labels with no positive", empty as f64),
+        Relation::Greater,
+        Number::reweigh("zero", 0.0),
+        Tolerance::EXACT,
+        Verdict::ReproducedWithCaveat,
+    ))
+    .number(Number::reweigh(
+        "mean positive rate per label before",
+        mean_rate,
+    ))
+    .note(format!(
+        "Every row carries about 5 positives and 507 negatives, and copying a row copies all of \
+         them: the mean positive rate over the labels is a weighted mean of the rows' rates, so \
+         no resampling of rows lifts it above {} (it goes from {} to {} here, with {} rows \
+         instead of {}). {} of the {} labels have no positive in this batch at all. Weighting \
+         the positives inside the loss (pos_weight, next claim) is what works per label.",
+        fmt_num(bound),
+        fmt_num(mean_rate),
+        fmt_num(after),
+        rows.len(),
+        n,
+        empty,
+        l,
     ))
     .build()
 }
