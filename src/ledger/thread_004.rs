@@ -650,7 +650,7 @@ pub fn pos_weight_class_weight() -> Claim {
         cw_soft,
     ))
     .note(format!(
-        "pos_weight multiplies the positive term z·softplus(−x()) of each label. With hard labels \
+        "pos_weight multiplies the positive term z·softplus(−x) of each label. With hard labels \
          that is exactly a weight q on the positive examples of that label and 1 on the negative \
          ones, a class weight per label ({} both); with soft labels the two terms of one example \
          get different weights, which no per-example weight reproduces ({} vs {}).",
