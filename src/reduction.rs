@@ -308,13 +308,19 @@ impl Reducer {
             },
             Some(d) if d == F::zero() && self.on_zero == OnZeroWeights::Zero => LossOutput {
                 value: LossValue::Scalar(F::zero()),
-                grad: grad.map(|g| g.mapv(|_| F::zero())),
+                grad: grad.map(|mut g| {
+                    g.fill(F::zero());
+                    g
+                }),
             },
             Some(d) => {
                 let inv = F::one() / d;
                 LossOutput {
                     value: LossValue::Scalar(total / d),
-                    grad: grad.map(|g| g.mapv(|x| x * inv)),
+                    grad: grad.map(|mut g| {
+                        g.mapv_inplace(|x| x * inv);
+                        g
+                    }),
                 }
             }
         }

@@ -3,7 +3,9 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_nonempty, check_same_shape};
+use crate::kernels::softmax::Targets;
+use crate::kernels::{self, GradOut, Scale};
+use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
 use crate::losses::softmax::{check_class_weights, row_cross_entropy};
 use crate::losses::weighting::apply_weight_and_mass;
@@ -178,33 +180,18 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         }
         Ok(out)
     }
-}
 
-impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
-
-    fn reducer(&self) -> Reducer {
-        self.reducer
-    }
-
-    fn unreduced(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<Unreduced<F>> {
-        check_nonempty("logits", &logits)?;
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, i64>) -> Result<()> {
+        check_nonempty("logits", logits)?;
         let row_shape = &logits.shape()[..logits.ndim() - 1];
         check_same_shape("labels", row_shape, labels.shape())?;
         let eps = self.label_smoothing;
         check_smoothing(eps.f64())?;
-        let last = Axis(logits.ndim() - 1);
-        let num_classes = logits.len_of(last);
+        let num_classes = logits.len_of(Axis(logits.ndim() - 1));
         check_class_weights(self.class_weights.as_ref(), num_classes)?;
-        let w = self.class_weights.as_ref().map(|w| w.view());
         if self.by_predicted
-            && w.is_some()
+            && self.class_weights.is_some()
             && eps != F::zero()
             && self.form == SmoothingForm::PyTorch
         {
@@ -223,7 +210,112 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
                 });
             }
         }
+        Ok(())
+    }
 
+    /// The general path: [`Loss::unreduced`], then the reduction.
+    fn general(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        self.reduce(logits, labels, sample_weight, want_grad)
+    }
+
+    /// The fused path (see [`crate::kernels`]): denominators from the labels and weights, then
+    /// one pass over the rows. `None` when it does not apply (weights gathered by the predicted
+    /// label, or logits not in standard layout).
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        let (Some(x), false) = (logits.as_slice(), self.by_predicted) else {
+            return Ok(None);
+        };
+        let labels = kernels::contiguous(&labels);
+        let sw = match &sample_weight {
+            Some(sw) => {
+                check_finite("sample_weight", sw.iter())?;
+                let b = broadcast_to("sample_weight", sw, &logits.shape()[..logits.ndim() - 1])?;
+                Some(kernels::contiguous(&b).into_owned())
+            }
+            None => None,
+        };
+        let w = self.class_weights.as_ref().map(|w| w.as_slice().expect("1-D"));
+        let ignore = [self.ignore_index, self.ignore_class];
+        // denominators: the row mass is w[y]·sample_weight (0 for an ignored row)
+        let mut count = 0;
+        let mut mass_sum = F::zero();
+        let mut nonzero = 0;
+        for (i, &y) in labels.iter().enumerate() {
+            if Targets::<F>::ignored(&ignore, y) {
+                continue;
+            }
+            count += 1;
+            let g = w.map_or(F::one(), |w| w[y as usize]);
+            let m = sw.as_ref().map_or(g, |sw| g * sw[i]);
+            mass_sum = mass_sum + m;
+            nonzero += usize::from(m != F::zero());
+        }
+        let denominator = match self.reducer.reduction {
+            Reduction::None | Reduction::Sum => None,
+            Reduction::SumOverBatchSize => Some(F::of(count as f64)),
+            Reduction::WeightedMean => Some(mass_sum),
+            Reduction::SumByNonzeroWeights => Some(F::of(nonzero as f64)),
+        };
+        let scale = Scale::new(self.reducer, denominator);
+        let batch = kernels::softmax::Batch {
+            logits: x,
+            classes: logits.len_of(Axis(logits.ndim() - 1)),
+            targets: Targets::Sparse {
+                labels: &labels,
+                ignore,
+                class_weights: w,
+                eps: self.label_smoothing,
+                form: self.form,
+            },
+            sample_weight: sw.as_deref(),
+        };
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let mut values =
+            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
+        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
+            let v = values.as_mut().map(|v| v.as_slice_mut().expect("standard layout"));
+            kernels::softmax::run(&batch, &scale, g, v)
+        });
+        Ok(Some(LossOutput {
+            value: scale.loss_value(self.reducer, total, values),
+            grad,
+        }))
+    }
+}
+
+impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
+    type Target<'t> = ArrayViewD<'t, i64>;
+
+    fn reducer(&self) -> Reducer {
+        self.reducer
+    }
+
+    fn unreduced(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<Unreduced<F>> {
+        self.check(&logits, &labels)?;
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let last = Axis(logits.ndim() - 1);
+        let num_classes = logits.len_of(last);
+        let eps = self.label_smoothing;
+        let w = self.class_weights.as_ref().map(|w| w.view());
         let mut values = ArrayD::<F>::zeros(row_shape);
         let mut mass = ArrayD::<F>::zeros(row_shape);
         let mut count = 0;
@@ -262,32 +354,7 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         }
     }
 
-    fn compute(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, sample_weight, want_grad)
-    }
-
-    fn forward_backward(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, None, true)
-    }
-
-    fn forward_backward_weighted(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: ArrayViewD<'_, F>,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, Some(sample_weight), true)
-    }
+    kernels::fused_loss_methods!();
 }
 
 /// The index of the first maximum of a row (a NaN counts as the maximum, as in PyTorch).
