@@ -218,6 +218,38 @@ mod avx2 {
         let want_grad = grad.is_some();
         let mut acc = _mm256_setzero_ps();
         let mut i = 0;
+        // 4 vectors per step: independent dependency chains the core can overlap
+        const U: usize = 4;
+        while i + 8 * U <= n8 {
+            let mut l = [_mm256_setzero_ps(); U];
+            let mut g = [_mm256_setzero_ps(); U];
+            for u in 0..U {
+                let o = i + 8 * u;
+                // SAFETY: o + 8 ≤ n for every slice (all have the row's length).
+                let (xv, zv, qv, vv) = unsafe {
+                    (
+                        _mm256_loadu_ps(x.as_ptr().add(o)),
+                        _mm256_loadu_ps(z.as_ptr().add(o)),
+                        _mm256_loadu_ps(q.as_ptr().add(o)),
+                        _mm256_loadu_ps(v.as_ptr().add(o)),
+                    )
+                };
+                (l[u], g[u]) = lanes(xv, zv, qv, vv, p, want_grad);
+            }
+            for u in 0..U {
+                let o = i + 8 * u;
+                acc = _mm256_add_ps(acc, l[u]);
+                if let Some(gr) = grad.as_deref_mut() {
+                    // SAFETY: as above.
+                    unsafe { _mm256_storeu_ps(gr.as_mut_ptr().add(o), g[u]) };
+                }
+                if let Some(out) = vals.as_deref_mut() {
+                    // SAFETY: as above.
+                    unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(o), l[u]) };
+                }
+            }
+            i += 8 * U;
+        }
         while i < n8 {
             // SAFETY: i + 8 ≤ n for every slice (all have the row's length).
             let (xv, zv, qv, vv) = unsafe {

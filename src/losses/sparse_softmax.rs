@@ -201,14 +201,18 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
                     .to_string(),
             ));
         }
-        for (index, &label) in labels.iter().enumerate() {
-            if !self.is_ignored(label) && !(0..num_classes as i64).contains(&label) {
-                return Err(ReweighError::LabelOutOfRange {
-                    label,
-                    index,
-                    num_classes,
-                });
-            }
+        let bad = |&label: &i64| !self.is_ignored(label) && !(0..num_classes as i64).contains(&label);
+        let first_bad = match labels.as_slice() {
+            Some(s) => s.iter().position(bad),
+            None => labels.iter().position(bad),
+        };
+        if let Some(index) = first_bad {
+            let label = *labels.iter().nth(index).expect("index < len");
+            return Err(ReweighError::LabelOutOfRange {
+                label,
+                index,
+                num_classes,
+            });
         }
         Ok(())
     }
