@@ -158,9 +158,8 @@ fn main() {
         let loss = SparseSoftmaxCrossEntropy::pytorch().class_weights(w);
         let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
         for (&threads, pool) in opts.threads.iter().zip(&pools) {
-            let (median_ms, min_ms, v) = pool.install(|| {
-                time(opts.reps, || loss.forward(x.view(), y.view()).unwrap())
-            });
+            let (median_ms, min_ms, v) =
+                pool.install(|| time(opts.reps, || loss.forward(x.view(), y.view()).unwrap()));
             out.push(Timing {
                 workload: name.clone(),
                 mode: "forward",
@@ -209,9 +208,7 @@ fn main() {
     let name = format!("bce_pos_weight_{n}x{c}");
     if wanted(&name) {
         let x = uniform_logits(&mut rng, &[n, c]);
-        let z = ArrayD::from_shape_fn(IxDyn(&[n, c]), |_| {
-            f32::from(u8::from(rng.below(c) < 5))
-        });
+        let z = ArrayD::from_shape_fn(IxDyn(&[n, c]), |_| f32::from(u8::from(rng.below(c) < 5)));
         let q = Array1::from_shape_fn(c, |_| 1.0 + 9.0 * rng.unit()).into_dyn();
         let loss = SigmoidCrossEntropy::pytorch().pos_weight(q);
         let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));

@@ -137,7 +137,12 @@ impl<F: Real> Scale<F> {
     }
 
     /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
-    pub(crate) fn loss_value(&self, reducer: Reducer, total: f64, values: Option<ArrayD<F>>) -> LossValue<F> {
+    pub(crate) fn loss_value(
+        &self,
+        reducer: Reducer,
+        total: f64,
+        values: Option<ArrayD<F>>,
+    ) -> LossValue<F> {
         match (reducer.reduction, values) {
             (Reduction::None, Some(v)) => LossValue::PerElement(v),
             _ => LossValue::Scalar(self.value(F::of(total))),
@@ -208,7 +213,11 @@ macro_rules! fused_loss_methods {
             want_grad: bool,
         ) -> $crate::Result<$crate::LossOutput<F>> {
             use $crate::kernels::GradOut;
-            let grad = if want_grad { GradOut::Alloc } else { GradOut::No };
+            let grad = if want_grad {
+                GradOut::Alloc
+            } else {
+                GradOut::No
+            };
             match self.fused(input.view(), target.view(), sample_weight.clone(), grad)? {
                 Some(out) => Ok(out),
                 None => self.general(input, target, sample_weight, want_grad),
@@ -225,7 +234,9 @@ macro_rules! fused_loss_methods {
             use $crate::kernels::GradOut;
             $crate::loss::check_same_shape("grad", input.shape(), grad.shape())?;
             let into = GradOut::Into(&mut grad);
-            if let Some(out) = self.fused(input.view(), target.view(), sample_weight.clone(), into)? {
+            if let Some(out) =
+                self.fused(input.view(), target.view(), sample_weight.clone(), into)?
+            {
                 return Ok(out.value);
             }
             let out = self.general(input, target, sample_weight, true)?;
@@ -249,7 +260,9 @@ macro_rules! fused_loss_methods {
             target: Self::Target<'_>,
             sample_weight: ::ndarray::ArrayViewD<'_, F>,
         ) -> $crate::Result<$crate::LossValue<F>> {
-            Ok(self.compute(input, target, Some(sample_weight), false)?.value)
+            Ok(self
+                .compute(input, target, Some(sample_weight), false)?
+                .value)
         }
 
         fn forward_backward(

@@ -45,31 +45,41 @@ pub(crate) fn run<F: Real>(
     let rows = b.logits.len() / c;
     let cf = F::of(c as f64);
     let value_width = if b.mean_last_axis { 1 } else { c };
-    let parts = for_row_chunks(rows, c, grad, values, value_width, |range, mut g, mut vals| {
-        let mut total = 0.0;
-        for (local, i) in range.enumerate() {
-            let r = b.row_weight.map_or(F::one(), |w| w[i]);
-            let kr = if b.mean_last_axis { r * k / cf } else { r * k };
-            let gi = g.as_deref_mut().map(|g| &mut g[local * c..(local + 1) * c]);
-            if b.mean_last_axis {
-                let v = row(b, i, c, kr, gi, None) / cf * r;
-                if let Some(vals) = vals.as_deref_mut() {
-                    vals[local] = v;
+    let parts = for_row_chunks(
+        rows,
+        c,
+        grad,
+        values,
+        value_width,
+        |range, mut g, mut vals| {
+            let mut total = 0.0;
+            for (local, i) in range.enumerate() {
+                let r = b.row_weight.map_or(F::one(), |w| w[i]);
+                let kr = if b.mean_last_axis { r * k / cf } else { r * k };
+                let gi = g.as_deref_mut().map(|g| &mut g[local * c..(local + 1) * c]);
+                if b.mean_last_axis {
+                    let v = row(b, i, c, kr, gi, None) / cf * r;
+                    if let Some(vals) = vals.as_deref_mut() {
+                        vals[local] = v;
+                    }
+                    total += v.f64();
+                } else {
+                    let vi = vals
+                        .as_deref_mut()
+                        .map(|v| &mut v[local * c..(local + 1) * c]);
+                    let has_vals = vi.is_some();
+                    let s = row(b, i, c, kr, gi, vi);
+                    if has_vals && r != F::one() {
+                        let v =
+                            &mut vals.as_deref_mut().expect("values")[local * c..(local + 1) * c];
+                        v.iter_mut().for_each(|l| *l = *l * r);
+                    }
+                    total += (s * r).f64();
                 }
-                total += v.f64();
-            } else {
-                let vi = vals.as_deref_mut().map(|v| &mut v[local * c..(local + 1) * c]);
-                let has_vals = vi.is_some();
-                let s = row(b, i, c, kr, gi, vi);
-                if has_vals && r != F::one() {
-                    let v = &mut vals.as_deref_mut().expect("values")[local * c..(local + 1) * c];
-                    v.iter_mut().for_each(|l| *l = *l * r);
-                }
-                total += (s * r).f64();
             }
-        }
-        total
-    });
+            total
+        },
+    );
     parts.into_iter().sum()
 }
 
@@ -89,12 +99,8 @@ fn row<F: Real>(
     let half_eps = F::of(0.5) * b.eps;
     #[cfg(target_arch = "x86_64")]
     if simd_f32()
-        && let (Some(x), Some(z), Some(q), Some(v)) = (
-            as_f32(x),
-            as_f32(z),
-            as_f32(b.pos_weight),
-            as_f32(b.weight),
-        )
+        && let (Some(x), Some(z), Some(q), Some(v)) =
+            (as_f32(x), as_f32(z), as_f32(b.pos_weight), as_f32(b.weight))
     {
         let g = grad.map(|g| as_f32_mut(g).expect("f32"));
         let vals = vals.map(|v| as_f32_mut(v).expect("f32"));

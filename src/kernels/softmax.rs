@@ -100,9 +100,14 @@ pub(crate) fn run<F: Real>(
     let parts = for_row_chunks(rows, c, grad, values, 1, |range, mut g, mut v| {
         if c < NARROW {
             #[cfg(target_arch = "x86_64")]
-            if let Some(total) =
-                avx2::try_sparse_narrow(b, &consts, k, range.clone(), g.as_deref_mut(), v.as_deref_mut())
-            {
+            if let Some(total) = avx2::try_sparse_narrow(
+                b,
+                &consts,
+                k,
+                range.clone(),
+                g.as_deref_mut(),
+                v.as_deref_mut(),
+            ) {
                 return total;
             }
             narrow_chunk(b, &consts, k, range, g, v)
@@ -125,7 +130,9 @@ fn wide_chunk<F: Real>(
     let mut total = 0.0;
     for (local, i) in range.enumerate() {
         let x = &b.logits[i * c..(i + 1) * c];
-        let mut g = grad.as_deref_mut().map(|g| &mut g[local * c..(local + 1) * c]);
+        let mut g = grad
+            .as_deref_mut()
+            .map(|g| &mut g[local * c..(local + 1) * c]);
         if row_ignored(b, i) {
             if let Some(g) = g {
                 g.fill(F::zero());
@@ -375,8 +382,12 @@ mod avx2 {
                 sw: b.sample_weight.map(|w| as_f32(w).expect("f32")),
                 k: k.f64() as f32,
             };
-            let g = grad.as_deref_mut().map(|g| as_f32_mut(&mut g[..rows8 * c]).expect("f32"));
-            let v = values.as_deref_mut().map(|v| as_f32_mut(&mut v[..rows8]).expect("f32"));
+            let g = grad
+                .as_deref_mut()
+                .map(|g| as_f32_mut(&mut g[..rows8 * c]).expect("f32"));
+            let v = values
+                .as_deref_mut()
+                .map(|v| as_f32_mut(&mut v[..rows8]).expect("f32"));
             // SAFETY: AVX2 and FMA were detected.
             unsafe { job.run(range.start..mid, g, v) }
         };
@@ -467,7 +478,9 @@ mod avx2 {
                 let mut val = _mm256_xor_ps(_mm256_mul_ps(gv, lpy), _mm256_set1_ps(-0.0));
                 val = _mm256_blendv_ps(zero, val, livem);
                 // SAFETY: r0 + 8 ≤ number of rows.
-                let swv = self.sw.map(|w| unsafe { _mm256_loadu_ps(w.as_ptr().add(r0)) });
+                let swv = self
+                    .sw
+                    .map(|w| unsafe { _mm256_loadu_ps(w.as_ptr().add(r0)) });
                 if let Some(swv) = swv {
                     val = _mm256_mul_ps(val, swv);
                 }

@@ -286,7 +286,10 @@ pub(crate) mod avx2 {
                 let mut i = 0;
                 while i < n8 {
                     // SAFETY: i + 8 ≤ len of x and of out.
-                    let e = exp(_mm256_sub_ps(unsafe { _mm256_loadu_ps(x.as_ptr().add(i)) }, mv));
+                    let e = exp(_mm256_sub_ps(
+                        unsafe { _mm256_loadu_ps(x.as_ptr().add(i)) },
+                        mv,
+                    ));
                     unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(i), e) };
                     let k = (i / 8) & 1;
                     acc[k] = _mm256_add_ps(acc[k], e);
@@ -302,7 +305,10 @@ pub(crate) mod avx2 {
                 let mut i = 0;
                 while i < n8 {
                     // SAFETY: i + 8 ≤ len of x.
-                    let e = exp(_mm256_sub_ps(unsafe { _mm256_loadu_ps(x.as_ptr().add(i)) }, mv));
+                    let e = exp(_mm256_sub_ps(
+                        unsafe { _mm256_loadu_ps(x.as_ptr().add(i)) },
+                        mv,
+                    ));
                     let k = (i / 8) & 1;
                     acc[k] = _mm256_add_ps(acc[k], e);
                     i += 8;
@@ -361,7 +367,15 @@ mod tests {
             .step_by(1009)
             .flat_map(|b| [f32::from_bits(b), -f32::from_bits(b)])
             .collect();
-        v.extend([0.0, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, 88.7, -103.9]);
+        v.extend([
+            0.0,
+            -0.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            88.7,
+            -103.9,
+        ]);
         v
     }
 
@@ -370,7 +384,10 @@ mod tests {
         if !simd_f32() {
             return;
         }
-        let xs: Vec<f32> = sample().into_iter().filter(|x| x.abs() < 120.0 || !x.is_finite()).collect();
+        let xs: Vec<f32> = sample()
+            .into_iter()
+            .filter(|x| x.abs() < 120.0 || !x.is_finite())
+            .collect();
         let mut v = xs.clone();
         exp_inplace(&mut v);
         let mut worst = 0;
@@ -400,7 +417,9 @@ mod tests {
     #[test]
     fn exp_shift_sum_and_max_match_scalar() {
         for n in [1, 7, 8, 9, 16, 31, 33, 100, 1000] {
-            let x: Vec<f32> = (0..n).map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0).collect();
+            let x: Vec<f32> = (0..n)
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+                .collect();
             let m = max(&x);
             assert_eq!(m, x.iter().copied().fold(f32::NEG_INFINITY, f32::max));
             let mut out = vec![0.0; n];

@@ -3,10 +3,10 @@
 
 use crate::Real;
 use crate::error::Result;
+use crate::kernels::{self, GradOut, Scale};
 use crate::loss::{
     Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
 };
-use crate::kernels::{self, GradOut, Scale};
 use crate::math::{sigmoid, softplus};
 use crate::output::LossOutput;
 use crate::reduction::Reduction;
@@ -193,10 +193,9 @@ impl<F: Real> SigmoidCrossEntropy<F> {
             if self.mean_last_axis {
                 let b = broadcast_to("sample_weight", sw, row_shape)?;
                 let r = kernels::contiguous(&b).into_owned();
-                // the general path sums the mass in F, in order
-                let sum: F = r.iter().copied().sum();
+                let sum: f64 = r.iter().map(|w| w.f64()).sum();
                 let nz = r.iter().filter(|&&w| w != F::zero()).count();
-                denominator_sw = Some((sum.f64(), nz));
+                denominator_sw = Some((sum, nz));
                 row_weight = Some(r);
             } else {
                 let b = broadcast_to("sample_weight", sw, shape)?;
@@ -235,11 +234,17 @@ impl<F: Real> SigmoidCrossEntropy<F> {
             eps: self.label_smoothing,
             mean_last_axis: self.mean_last_axis,
         };
-        let value_shape = if self.mean_last_axis { row_shape } else { shape };
+        let value_shape = if self.mean_last_axis {
+            row_shape
+        } else {
+            shape
+        };
         let mut values =
             (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
         let (total, grad) = kernels::with_grad(shape, grad, |g| {
-            let vals = values.as_mut().map(|v| v.as_slice_mut().expect("standard layout"));
+            let vals = values
+                .as_mut()
+                .map(|v| v.as_slice_mut().expect("standard layout"));
             kernels::sigmoid::run(&batch, scale.grad_factor(), g, vals)
         });
         Ok(Some(LossOutput {

@@ -6,10 +6,10 @@ use crate::error::{Result, ReweighError};
 use crate::kernels::softmax::Targets;
 use crate::kernels::{self, GradOut, Scale};
 use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
-use crate::output::LossOutput;
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, dense_coefficients};
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::log_softmax_into;
+use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 
@@ -185,7 +185,7 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         let denominator = match (self.reducer.reduction, &sw) {
             (Reduction::None | Reduction::Sum, _) => None,
             (Reduction::SumOverBatchSize, _) | (_, None) => Some(F::of(rows as f64)),
-            (Reduction::WeightedMean, Some(sw)) => Some(sw.iter().copied().sum()),
+            (Reduction::WeightedMean, Some(sw)) => Some(F::of(sw.iter().map(|w| w.f64()).sum())),
             (Reduction::SumByNonzeroWeights, Some(sw)) => {
                 Some(F::of(sw.iter().filter(|&&w| w != F::zero()).count() as f64))
             }
@@ -196,7 +196,10 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
             classes: logits.len_of(Axis(logits.ndim() - 1)),
             targets: Targets::Dense {
                 labels: y,
-                class_weights: self.class_weights.as_ref().map(|w| w.as_slice().expect("1-D")),
+                class_weights: self
+                    .class_weights
+                    .as_ref()
+                    .map(|w| w.as_slice().expect("1-D")),
                 eps: self.label_smoothing,
             },
             sample_weight: sw.as_deref(),
@@ -204,7 +207,9 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         let mut values =
             (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
         let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
-            let v = values.as_mut().map(|v| v.as_slice_mut().expect("standard layout"));
+            let v = values
+                .as_mut()
+                .map(|v| v.as_slice_mut().expect("standard layout"));
             kernels::softmax::run(&batch, &scale, g, v)
         });
         Ok(Some(LossOutput {

@@ -201,7 +201,8 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
                     .to_string(),
             ));
         }
-        let bad = |&label: &i64| !self.is_ignored(label) && !(0..num_classes as i64).contains(&label);
+        let bad =
+            |&label: &i64| !self.is_ignored(label) && !(0..num_classes as i64).contains(&label);
         let first_bad = match labels.as_slice() {
             Some(s) => s.iter().position(bad),
             None => labels.iter().position(bad),
@@ -251,11 +252,14 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
             }
             None => None,
         };
-        let w = self.class_weights.as_ref().map(|w| w.as_slice().expect("1-D"));
+        let w = self
+            .class_weights
+            .as_ref()
+            .map(|w| w.as_slice().expect("1-D"));
         let ignore = [self.ignore_index, self.ignore_class];
         // denominators: the row mass is w[y]·sample_weight (0 for an ignored row)
         let mut count = 0;
-        let mut mass_sum = F::zero();
+        let mut mass_sum = 0.0_f64;
         let mut nonzero = 0;
         for (i, &y) in labels.iter().enumerate() {
             if Targets::<F>::ignored(&ignore, y) {
@@ -264,13 +268,13 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
             count += 1;
             let g = w.map_or(F::one(), |w| w[y as usize]);
             let m = sw.as_ref().map_or(g, |sw| g * sw[i]);
-            mass_sum = mass_sum + m;
+            mass_sum += m.f64();
             nonzero += usize::from(m != F::zero());
         }
         let denominator = match self.reducer.reduction {
             Reduction::None | Reduction::Sum => None,
             Reduction::SumOverBatchSize => Some(F::of(count as f64)),
-            Reduction::WeightedMean => Some(mass_sum),
+            Reduction::WeightedMean => Some(F::of(mass_sum)),
             Reduction::SumByNonzeroWeights => Some(F::of(nonzero as f64)),
         };
         let scale = Scale::new(self.reducer, denominator);
@@ -290,7 +294,9 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         let mut values =
             (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
         let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
-            let v = values.as_mut().map(|v| v.as_slice_mut().expect("standard layout"));
+            let v = values
+                .as_mut()
+                .map(|v| v.as_slice_mut().expect("standard layout"));
             kernels::softmax::run(&batch, &scale, g, v)
         });
         Ok(Some(LossOutput {
