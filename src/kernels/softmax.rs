@@ -10,7 +10,7 @@
 //! `max` and `Σ exp` along the row; narrower rows are processed 64 at a time, with `exp` and
 //! `ln` vectorised across the block (the per-row overhead would dominate otherwise).
 
-use super::vmath::{exp_inplace, exp_shift_sum, ln_inplace, max};
+use super::vmath::{exp_nonpos_inplace, exp_shift_sum, ln_inplace, max};
 use super::{Scale, for_row_chunks};
 use crate::Real;
 use crate::losses::SmoothingForm;
@@ -192,7 +192,7 @@ fn narrow_chunk<F: Real>(
                 *o = v - m;
             }
         }
-        exp_inplace(e);
+        exp_nonpos_inplace(e);
         for (r, er) in e.chunks_exact(c).enumerate() {
             sums[r] = er.iter().fold(F::zero(), |a, &v| a + v);
         }
@@ -339,7 +339,7 @@ mod avx2 {
     //! block's memory with the per-row factors permuted into place.
     use super::{Batch, Consts, NARROW, Targets, narrow_chunk};
     use crate::Real;
-    use crate::kernels::vmath::avx2::{exp, ln};
+    use crate::kernels::vmath::avx2::{exp_nonpos as exp, ln};
     use crate::kernels::vmath::simd_f32;
     use crate::kernels::{as_f32, as_f32_mut};
     use std::arch::x86_64::*;
