@@ -9,37 +9,15 @@
 //! Each timing is the median of `--reps` runs after one warm-up run. Inputs are uniform logits
 //! in [−3, 3] from a fixed seed; the data do not affect the speed.
 
-use ndarray::{Array1, ArrayD, IxDyn};
+#[path = "../benches/workloads/mod.rs"]
+mod workloads;
+
+use ndarray::{ArrayD, IxDyn};
 use reweigh::losses::{SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
 use reweigh::{Loss, LossValue};
 use std::hint::black_box;
 use std::time::Instant;
-
-/// splitmix64: fast, reproducible, good enough for benchmark inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32
-    }
-    fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
-    }
-}
-
-fn uniform_logits(rng: &mut Rng, shape: &[usize]) -> ArrayD<f32> {
-    let n: usize = shape.iter().product();
-    let v: Vec<f32> = (0..n).map(|_| rng.unit() * 6.0 - 3.0).collect();
-    ArrayD::from_shape_vec(IxDyn(shape), v).unwrap()
-}
+use workloads::Rng;
 
 struct Timing {
     workload: String,
@@ -152,9 +130,7 @@ fn main() {
         if !wanted(&name) {
             continue;
         }
-        let x = uniform_logits(&mut rng, &[n, c]);
-        let y = ArrayD::from_shape_fn(IxDyn(&[n]), |_| rng.below(c) as i64);
-        let w = Array1::from_shape_fn(c, |_| 0.5 + rng.unit());
+        let (x, y, w) = workloads::sparse_ce(&mut rng, n, c);
         let loss = SparseSoftmaxCrossEntropy::pytorch().class_weights(w);
         let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
         for (&threads, pool) in opts.threads.iter().zip(&pools) {
@@ -207,9 +183,7 @@ fn main() {
     let (n, c) = (65_536, 512);
     let name = format!("bce_pos_weight_{n}x{c}");
     if wanted(&name) {
-        let x = uniform_logits(&mut rng, &[n, c]);
-        let z = ArrayD::from_shape_fn(IxDyn(&[n, c]), |_| f32::from(u8::from(rng.below(c) < 5)));
-        let q = Array1::from_shape_fn(c, |_| 1.0 + 9.0 * rng.unit()).into_dyn();
+        let (x, z, q) = workloads::bce(&mut rng, n, c);
         let loss = SigmoidCrossEntropy::pytorch().pos_weight(q);
         let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
         for (&threads, pool) in opts.threads.iter().zip(&pools) {
@@ -242,10 +216,10 @@ fn main() {
     let (n, k) = (10_000_000, 1_000);
     let name = format!("balanced_weights_{n}_labels");
     if wanted(&name) {
-        let y: Vec<i64> = (0..n).map(|_| rng.below(k) as i64).collect();
+        let y = workloads::labels(&mut rng, n, k);
         for &threads in &opts.threads {
             // single pass over the labels; threads do not apply
-            let (median_ms, min_ms, w) = time(opts.reps, || balanced_weights(&y, k));
+            let (median_ms, min_ms, w) = time(opts.reps, || workloads::balanced_weights(&y, k));
             out.push(Timing {
                 workload: name.clone(),
                 mode: "weights",
@@ -278,24 +252,4 @@ fn main() {
             );
         }
     }
-}
-
-/// `n / (k·count_c)` per class from a bincount of the labels (sklearn's "balanced"; classes
-/// absent from the labels get weight 0 here).
-fn balanced_weights(y: &[i64], k: usize) -> Vec<f64> {
-    let mut counts = vec![0_u64; k];
-    for &c in y {
-        counts[c as usize] += 1;
-    }
-    let n = y.len() as f64;
-    counts
-        .iter()
-        .map(|&c| {
-            if c == 0 {
-                0.0
-            } else {
-                n / (k as f64 * c as f64)
-            }
-        })
-        .collect()
 }

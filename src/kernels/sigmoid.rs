@@ -155,7 +155,7 @@ mod avx2 {
             -1.666_805_8e-1,
             2.000_071_4e-1,
             -2.499_999_4e-1,
-            3.333_333_1e-1,
+            3.333_333e-1,
         ];
         let big = _mm256_cmp_ps::<_CMP_GT_OQ>(u, _mm256_set1_ps(std::f32::consts::SQRT_2));
         let m = _mm256_blendv_ps(u, _mm256_mul_ps(u, _mm256_set1_ps(0.5)), big);
@@ -287,10 +287,10 @@ mod avx2 {
             );
             let (l, g) = lanes(xv, zv, qv, vv, p, want_grad);
             acc = _mm256_add_ps(acc, l);
-            if let Some(gr) = grad.as_deref_mut() {
+            if let Some(gr) = grad {
                 store_partial(&mut gr[n8..], g);
             }
-            if let Some(out) = vals.as_deref_mut() {
+            if let Some(out) = vals {
                 store_partial(&mut out[n8..], l);
             }
         }
