@@ -269,12 +269,17 @@ fn finish_row<F: Real>(
                 None => (consts.keep * g, g * consts.spread),
             };
             if *eps == F::zero() {
-                // a = g·onehot(y): the single term keeps a −∞ logit elsewhere finite
+                // a = g·onehot(y): the single term keeps a −∞ logit elsewhere finite. The
+                // gradient (e/s − onehot)·f with f = g·sample_weight·k: class weights and the
+                // same weights given as sample weights give identical numbers.
                 if let Some(gr) = grad {
-                    let ca = g / s;
-                    let gy = (ca * gr[y] - g) * kr;
-                    let ck = ca * kr;
-                    gr.iter_mut().for_each(|e| *e = *e * ck);
+                    let f = match sw {
+                        Some(w) => g * w * k,
+                        None => g * k,
+                    };
+                    let gy = (gr[y] / s - F::one()) * f;
+                    let c = f / s;
+                    gr.iter_mut().for_each(|e| *e = *e * c);
                     gr[y] = gy;
                 }
                 -(g * lp(y))
@@ -495,12 +500,13 @@ mod avx2 {
                     continue;
                 };
                 let gb = &mut gr[local * c..(local + 8) * c];
-                let kr = match swv {
-                    Some(swv) => _mm256_mul_ps(swv, _mm256_set1_ps(self.k)),
-                    None => _mm256_set1_ps(self.k),
+                // as the generic path: f = g·sample_weight·k, gradient (e/s − onehot)·f
+                let gw = match swv {
+                    Some(swv) => _mm256_mul_ps(gv, swv),
+                    None => gv,
                 };
-                let ca = _mm256_div_ps(gv, s);
-                let ck = _mm256_mul_ps(ca, kr);
+                let f = _mm256_mul_ps(gw, _mm256_set1_ps(self.k));
+                let ck = _mm256_div_ps(f, s);
                 for (q, o) in owner.iter().enumerate().take(c) {
                     // SAFETY: 8q + 8 ≤ 8c = xb.len() = gb.len().
                     let xv = unsafe { _mm256_loadu_ps(xb.as_ptr().add(8 * q)) };
@@ -512,8 +518,9 @@ mod avx2 {
                     // SAFETY: as above.
                     unsafe { _mm256_storeu_ps(gb.as_mut_ptr().add(8 * q), out) };
                 }
-                // the label's element: (g/s·e_y − g)·kr
-                let gy = _mm256_mul_ps(_mm256_fmsub_ps(ca, exp(shifted), gv), kr);
+                // the label's element: (e_y/s − 1)·f
+                let ey = _mm256_div_ps(exp(shifted), s);
+                let gy = _mm256_mul_ps(_mm256_sub_ps(ey, _mm256_set1_ps(1.0)), f);
                 let mut gya = [0.0_f32; 8];
                 // SAFETY: gya holds 8 floats.
                 unsafe { _mm256_storeu_ps(gya.as_mut_ptr(), gy) };

@@ -160,9 +160,8 @@ impl<F: Real> SigmoidCrossEntropy<F> {
             .finish(self.unreduced(logits, labels, sample_weight, want_grad)?))
     }
 
-    /// The fused path (see [`crate::kernels`]). `None` when it does not apply: logits or labels
-    /// not in standard layout, or a `pos_weight`, `weight` or sample weight that varies along
-    /// both the rows and the class axis.
+    /// The fused path (see [`crate::kernels`]). `None` when it does not apply: a `pos_weight`,
+    /// `weight` or sample weight that varies along both the rows and the class axis.
     fn fused(
         &self,
         logits: ArrayViewD<'_, F>,
@@ -171,9 +170,8 @@ impl<F: Real> SigmoidCrossEntropy<F> {
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         self.check(&logits, &labels)?;
-        let (Some(x), Some(z)) = (logits.as_slice(), labels.as_slice()) else {
-            return Ok(None);
-        };
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, z) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
         let shape = logits.shape();
         let last = Axis(shape.len() - 1);
         let c = shape[shape.len() - 1];
@@ -226,8 +224,8 @@ impl<F: Real> SigmoidCrossEntropy<F> {
         };
         let scale = Scale::new(self.reducer, denominator);
         let batch = kernels::sigmoid::Batch {
-            logits: x,
-            labels: z,
+            logits: &x,
+            labels: &z,
             pos_weight: &q,
             weight: &v,
             row_weight: row_weight.as_deref(),

@@ -158,8 +158,7 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
             .finish(self.unreduced(logits, labels, sample_weight, want_grad)?))
     }
 
-    /// The fused path (see [`crate::kernels`]). `None` when the logits or labels are not in
-    /// standard layout.
+    /// The fused path (see [`crate::kernels`]); it always applies (`Some`).
     fn fused(
         &self,
         logits: ArrayViewD<'_, F>,
@@ -168,9 +167,8 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         self.check(&logits, &labels)?;
-        let (Some(x), Some(y)) = (logits.as_slice(), labels.as_slice()) else {
-            return Ok(None);
-        };
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
         let row_shape = &logits.shape()[..logits.ndim() - 1];
         let rows: usize = row_shape.iter().product();
         let sw = match &sample_weight {
@@ -192,10 +190,10 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         };
         let scale = Scale::new(self.reducer, denominator);
         let batch = kernels::softmax::Batch {
-            logits: x,
+            logits: &x,
             classes: logits.len_of(Axis(logits.ndim() - 1)),
             targets: Targets::Dense {
-                labels: y,
+                labels: &y,
                 class_weights: self
                     .class_weights
                     .as_ref()

@@ -231,7 +231,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
 
     /// The fused path (see [`crate::kernels`]): denominators from the labels and weights, then
     /// one pass over the rows. `None` when it does not apply (weights gathered by the predicted
-    /// label, or logits not in standard layout).
+    /// label).
     fn fused(
         &self,
         logits: ArrayViewD<'_, F>,
@@ -240,9 +240,11 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         self.check(&logits, &labels)?;
-        let (Some(x), false) = (logits.as_slice(), self.by_predicted) else {
+        if self.by_predicted {
             return Ok(None);
-        };
+        }
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let x = kernels::contiguous(&logits);
         let labels = kernels::contiguous(&labels);
         let sw = match &sample_weight {
             Some(sw) => {
@@ -279,7 +281,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         };
         let scale = Scale::new(self.reducer, denominator);
         let batch = kernels::softmax::Batch {
-            logits: x,
+            logits: &x,
             classes: logits.len_of(Axis(logits.ndim() - 1)),
             targets: Targets::Sparse {
                 labels: &labels,
