@@ -344,7 +344,7 @@ mod avx2 {
     //! block's memory with the per-row factors permuted into place.
     use super::{Batch, Consts, NARROW, Targets, narrow_chunk};
     use crate::Real;
-    use crate::kernels::vmath::avx2::{exp_nonpos as exp, ln};
+    use crate::kernels::vmath::avx2::{exp_nonpos as exp, exp_nonpos_unflushed, ln};
     use crate::kernels::vmath::simd_f32;
     use crate::kernels::{as_f32, as_f32_mut};
     use std::arch::x86_64::*;
@@ -453,7 +453,7 @@ mod avx2 {
                 }
                 let mut s = zero;
                 for col in cols.iter().take(c) {
-                    s = _mm256_add_ps(s, exp(_mm256_sub_ps(*col, m)));
+                    s = _mm256_add_ps(s, exp_nonpos_unflushed(_mm256_sub_ps(*col, m)));
                 }
                 let l = ln(s);
                 // labels, gathered weights, liveness

@@ -186,10 +186,24 @@ pub(crate) mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     pub(crate) fn exp_nonpos(x: __m256) -> __m256 {
+        let e = exp_nonpos_unflushed(x);
+        let normal = _mm256_cmp_ps::<_CMP_GE_OQ>(x, _mm256_set1_ps(EXP_NORMAL_MIN));
+        // NaN lanes fail the comparison: keep them by `or`-ing the unordered ones back
+        let nan = _mm256_cmp_ps::<_CMP_UNORD_Q>(x, x);
+        _mm256_and_ps(e, _mm256_or_ps(normal, nan))
+    }
+
+    /// `ln(f32::MIN_POSITIVE)`: below it [`exp_nonpos`] flushes to 0.
+    const EXP_NORMAL_MIN: f32 = -87.336_55;
+
+    /// [`exp_nonpos`] without the flush: arguments below `−87.34` (and `−∞`) give
+    /// `f32::MIN_POSITIVE` instead of 0. For a sum of terms that includes `exp(0) = 1` (a
+    /// row's `Σ exp(x − max)`) the difference is below the sum's rounding.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub(crate) fn exp_nonpos_unflushed(x: __m256) -> __m256 {
         const MAGIC: f32 = 12_582_912.0; // 1.5·2^23: adding it rounds to an integer
-        let lo = _mm256_set1_ps(-87.336_55); // ln(f32::MIN_POSITIVE)
-        let normal = _mm256_cmp_ps::<_CMP_GE_OQ>(x, lo);
-        let xc = _mm256_max_ps(lo, x); // NaN passes through
+        let xc = _mm256_max_ps(_mm256_set1_ps(EXP_NORMAL_MIN), x); // NaN passes through
         let t = _mm256_fmadd_ps(xc, _mm256_set1_ps(LOG2E), _mm256_set1_ps(MAGIC));
         let n = _mm256_sub_ps(t, _mm256_set1_ps(MAGIC));
         let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), xc);
@@ -205,11 +219,7 @@ pub(crate) mod avx2 {
             _mm256_slli_epi32::<23>(_mm256_castps_si256(t)),
             _mm256_set1_epi32(127 << 23),
         );
-        let e = _mm256_mul_ps(p, _mm256_castsi256_ps(scale));
-        // below the normal range: 0; NaN lanes fail the comparison, so keep them by `or`-ing
-        // the unordered ones back
-        let nan = _mm256_cmp_ps::<_CMP_UNORD_Q>(x, x);
-        _mm256_and_ps(e, _mm256_or_ps(normal, nan))
+        _mm256_mul_ps(p, _mm256_castsi256_ps(scale))
     }
 
     /// `ln` of 8 lanes.
@@ -329,6 +339,15 @@ pub(crate) mod avx2 {
     pub(crate) fn exp_shift_sum(x: &[f32], m: f32, mut out: Option<&mut [f32]>) -> f32 {
         let mv = _mm256_set1_ps(m);
         let n = x.len();
+        // a pure sum can skip the flush to 0 (see exp_nonpos_unflushed); stored terms cannot
+        let store = out.is_some();
+        let exp = |v| {
+            if store {
+                exp_nonpos(v)
+            } else {
+                exp_nonpos_unflushed(v)
+            }
+        };
         if let Some(o) = out.as_deref() {
             assert_eq!(o.len(), n);
         }
@@ -344,7 +363,7 @@ pub(crate) mod avx2 {
             let mut e = [_mm256_setzero_ps(); 4];
             for (u, e) in e.iter_mut().enumerate() {
                 // SAFETY: i + 32 ≤ n.
-                *e = exp_nonpos(_mm256_sub_ps(
+                *e = exp(_mm256_sub_ps(
                     unsafe { _mm256_loadu_ps(x.as_ptr().add(i + 8 * u)) },
                     mv,
                 ));
@@ -366,7 +385,7 @@ pub(crate) mod avx2 {
             } else {
                 load_partial(&x[i..], f32::NEG_INFINITY)
             };
-            let e = exp_nonpos(_mm256_sub_ps(xv, mv));
+            let e = exp(_mm256_sub_ps(xv, mv));
             acc[0] = _mm256_add_ps(acc[0], e);
             if let Some(o) = out.as_deref_mut() {
                 store_partial(&mut o[i..i + k], e);
