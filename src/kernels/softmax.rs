@@ -46,12 +46,10 @@ pub(crate) enum Targets<'a, F> {
     },
 }
 
-impl<F: Real> Targets<'_, F> {
-    /// Whether a sparse label is ignored.
-    #[inline]
-    pub(crate) fn ignored(ignore: &[Option<i64>; 2], y: i64) -> bool {
-        Some(y) == ignore[0] || Some(y) == ignore[1]
-    }
+/// Whether a sparse label is one of the ignored labels (`ignore_index`, `ignore_class`).
+#[inline]
+pub(crate) fn is_ignored(ignore: &[Option<i64>; 2], y: i64) -> bool {
+    Some(y) == ignore[0] || Some(y) == ignore[1]
 }
 
 /// One batch: `rows × c` logits in row-major order, targets, optional per-row sample weights.
@@ -223,7 +221,7 @@ fn narrow_chunk<F: Real>(
 #[inline]
 fn row_ignored<F: Real>(b: &Batch<'_, F>, i: usize) -> bool {
     match &b.targets {
-        Targets::Sparse { labels, ignore, .. } => Targets::<F>::ignored(ignore, labels[i]),
+        Targets::Sparse { labels, ignore, .. } => is_ignored(ignore, labels[i]),
         Targets::Dense { .. } => false,
     }
 }
@@ -342,7 +340,7 @@ mod avx2 {
     //! maximum, `Σ exp` and `ln` run across the 8 rows (one vector per class, assembled from
     //! scalar loads, which measured faster than AVX2 gathers here), the gradient along the
     //! block's memory with the per-row factors permuted into place.
-    use super::{Batch, Consts, NARROW, Targets, narrow_chunk};
+    use super::{Batch, Consts, NARROW, Targets, is_ignored, narrow_chunk};
     use crate::Real;
     use crate::kernels::vmath::avx2::{exp_nonpos as exp, exp_nonpos_unflushed, ln};
     use crate::kernels::vmath::simd_f32;
@@ -463,7 +461,7 @@ mod avx2 {
                 let mut xya = [0.0_f32; 8];
                 for r in 0..8 {
                     let label = self.labels[r0 + r];
-                    if Some(label) != self.ignore[0] && Some(label) != self.ignore[1] {
+                    if !is_ignored(&self.ignore, label) {
                         y[r] = label as i32;
                         live[r] = -1;
                         g[r] = self.w.map_or(1.0, |w| w[label as usize]);

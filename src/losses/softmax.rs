@@ -40,6 +40,11 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 /// A `+∞` logit gives NaN; a `−∞` logit gives `+∞` if its target is positive and NaN if it is
 /// zero (`0·∞`), as in TensorFlow and PyTorch.
 ///
+/// Speed: the reduced loss and its gradient come from a fused kernel (SIMD `exp`/`ln` for f32,
+/// rows split across rayon threads for large batches; README, "Performance"), which writes the
+/// gradient into one buffer, the caller's with [`Loss::compute_into`]; [`Loss::unreduced`]
+/// keeps the general element-wise path.
+///
 /// # Example
 /// ```
 /// use ndarray::array;
