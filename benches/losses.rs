@@ -93,7 +93,7 @@ fn class_weights(c: &mut Criterion) {
     group
         .sample_size(10)
         .throughput(Throughput::Elements(n as u64));
-    group.bench_function("balanced_bincount_1e7_labels", |b| {
+    group.bench_function("balanced_weights_1e7_labels", |b| {
         b.iter(|| workloads::balanced_weights(black_box(&y), k))
     });
     group.finish();

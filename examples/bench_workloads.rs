@@ -212,7 +212,7 @@ fn main() {
         }
     }
 
-    // class weights over 10^7 labels: sklearn's "balanced" n / (k·count), by a bincount
+    // class weights over 10^7 labels: sklearn's "balanced" n / (k·count), with reweigh::schemes
     let (n, k) = (10_000_000, 1_000);
     let name = format!("balanced_weights_{n}_labels");
     if wanted(&name) {

@@ -53,23 +53,12 @@ pub fn labels(rng: &mut Rng, n: usize, k: usize) -> Vec<i64> {
     (0..n).map(|_| rng.below(k) as i64).collect()
 }
 
-/// scikit-learn's "balanced" class weights `n / (k·count_c)` from a bincount of the labels
-/// (classes absent from the labels get 0 here). `reweigh::schemes` is not on this branch yet;
-/// this stands in for it.
-pub fn balanced_weights(y: &[i64], k: usize) -> Vec<f64> {
-    let mut counts = vec![0_u64; k];
-    for &c in y {
-        counts[c as usize] += 1;
-    }
-    let n = y.len() as f64;
-    counts
-        .iter()
-        .map(|&c| {
-            if c == 0 {
-                0.0
-            } else {
-                n / (k as f64 * c as f64)
-            }
-        })
-        .collect()
+/// scikit-learn's "balanced" class weights `n / (k·count_c)` with the library:
+/// `ClassCounts::from_labels` then `schemes::balanced_weights`.
+pub fn balanced_weights(y: &[i64], _k: usize) -> Vec<f64> {
+    let counts = reweigh::schemes::ClassCounts::from_labels(y).expect("labels");
+    let c = ndarray::ArrayView1::from(counts.counts());
+    reweigh::schemes::balanced_weights(c)
+        .expect("counts")
+        .to_vec()
 }
