@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod kernels;
 pub mod ledger;
 pub mod loss;
 pub mod losses;

@@ -321,12 +321,7 @@ pub fn keras_experiment_history() -> String {
             let series: Vec<(Vec<f64>, Vec<f64>)> = scenarios
                 .iter()
                 .map(|s| {
-                    let mine = kx::run_scenario(s)
-                        .get(key)
-                        .expect("a logged key")
-                        .iter()
-                        .map(|&v| f64::from(v))
-                        .collect();
+                    let mine = kx::run_scenario(s).get(key).expect("a logged key");
                     (kx::keras_history(s, key), mine)
                 })
                 .collect();

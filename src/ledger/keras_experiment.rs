@@ -28,15 +28,11 @@ struct Arr<T> {
 }
 
 impl Arr<f64> {
-    fn f32_1(&self) -> Array1<f32> {
-        self.data.iter().map(|&v| v as f32).collect()
+    fn f64_1(&self) -> Array1<f64> {
+        Array1::from(self.data.clone())
     }
-    fn f32_2(&self) -> Array2<f32> {
-        Array2::from_shape_vec(
-            (self.shape[0], self.shape[1]),
-            self.data.iter().map(|&v| v as f32).collect(),
-        )
-        .expect("a matrix")
+    fn f64_2(&self) -> Array2<f64> {
+        Array2::from_shape_vec((self.shape[0], self.shape[1]), self.data.clone()).expect("a matrix")
     }
 }
 
@@ -150,7 +146,7 @@ pub fn keras(name: &str, key: &str) -> f64 {
 }
 
 /// The scenario's model with the saved initial weights.
-fn model(arch: &str) -> Sequential<f32> {
+fn model(arch: &str) -> Sequential<f64> {
     let a = &experiment().data.architectures[arch];
     let layers = a
         .layers
@@ -159,8 +155,8 @@ fn model(arch: &str) -> Sequential<f32> {
         .map(|(i, l)| {
             let act: Activation = l.activation.parse().expect("a Keras activation");
             Dense::from_weights(
-                a.initial_weights[2 * i].f32_2(),
-                a.initial_weights[2 * i + 1].f32_1(),
+                a.initial_weights[2 * i].f64_2(),
+                a.initial_weights[2 * i + 1].f64_1(),
                 act,
             )
             .expect("saved weights fit")
@@ -169,12 +165,14 @@ fn model(arch: &str) -> Sequential<f32> {
     Sequential::new(layers).expect("saved architecture")
 }
 
-/// Runs a scenario with reweigh's trainer (float32): the same data, initial weights and `fit`
-/// arguments as the Keras run; frozen scenarios freeze every layer, as the thread did. Shuffled
-/// scenarios shuffle in reweigh's own seeded order (with a frozen model only float rounding
-/// depends on the order). Cached per scenario.
-pub fn run_scenario(name: &str) -> History<f32> {
-    static CACHE: OnceLock<std::sync::Mutex<BTreeMap<String, History<f32>>>> = OnceLock::new();
+/// Runs a scenario with reweigh's trainer in float64 (Keras ran in float32; the float32 data and
+/// initial weights are exact in float64, and float64 keeps the ledger's numbers independent of
+/// the SIMD path reweigh picks for float32 on the machine): the same data, initial weights and
+/// `fit` arguments as the Keras run; frozen scenarios freeze every layer, as the thread did.
+/// Shuffled scenarios shuffle in reweigh's own seeded order (with a frozen model only float
+/// rounding depends on the order). Cached per scenario.
+pub fn run_scenario(name: &str) -> History<f64> {
+    static CACHE: OnceLock<std::sync::Mutex<BTreeMap<String, History<f64>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(h) = cache.lock().expect("not poisoned").get(name) {
         return h.clone();
@@ -185,16 +183,16 @@ pub fn run_scenario(name: &str) -> History<f32> {
     if s.frozen {
         trainer.model_mut().set_trainable(false);
     }
-    let (x, y) = (d.x_train.f32_2(), Array1::from(d.y_train.data.clone()));
-    let (xv, yv) = (d.x_val.f32_2(), Array1::from(d.y_val.data.clone()));
+    let (x, y) = (d.x_train.f64_2(), Array1::from(d.y_train.data.clone()));
+    let (xv, yv) = (d.x_val.f64_2(), Array1::from(d.y_val.data.clone()));
     let sw = s
         .sample_weight
         .as_ref()
-        .map(|n| d.sample_weights[n].f32_1());
+        .map(|n| d.sample_weights[n].f64_1());
     let vsw = s
         .val_sample_weight
         .as_ref()
-        .map(|n| d.sample_weights[n].f32_1());
+        .map(|n| d.sample_weights[n].f64_1());
     let mut val = Validation::new(xv.view(), yv.view());
     if let Some(w) = &vsw {
         val = val.sample_weight(w.view());
@@ -210,10 +208,10 @@ pub fn run_scenario(name: &str) -> History<f32> {
         })
         .validation(val);
     if let Some(cw) = &s.class_weight {
-        opts = opts
-            .class_weight(ClassWeight::keras(cw.iter().map(|(k, &v)| {
-                (k.parse().expect("class keys are integers"), v as f32)
-            })));
+        opts = opts.class_weight(ClassWeight::keras(
+            cw.iter()
+                .map(|(k, &v)| (k.parse().expect("class keys are integers"), v)),
+        ));
     }
     if let Some(w) = &sw {
         opts = opts.sample_weight(w.view());
@@ -233,7 +231,7 @@ pub fn reweigh(name: &str, key: &str) -> f64 {
     let values = run_scenario(name)
         .get(key)
         .unwrap_or_else(|| panic!("no {key} in the history"));
-    f64::from(*values.last().expect("at least one epoch"))
+    *values.last().expect("at least one epoch")
 }
 
 /// Largest `|reweigh − Keras|` over every logged number of every epoch of a scenario.
@@ -243,7 +241,7 @@ pub fn max_history_diff(name: &str) -> f64 {
     for (key, values) in &scenario(name).history {
         let mine = h.get(key).unwrap_or_else(|| panic!("no {key}"));
         for (a, b) in mine.iter().zip(values) {
-            worst = worst.max((f64::from(*a) - b).abs());
+            worst = worst.max((a - b).abs());
         }
     }
     worst

@@ -682,33 +682,32 @@ pub fn full_weight_tensor() -> Claim {
 /// `weights = tf.gather(class_weights, labels)`, `np.random.seed(123)`.
 pub fn sparse_tf1() -> Claim {
     let p = "t000.sparse";
-    let x = data::mat(&format!("{p}.logits")).mapv(|v| v as f32);
+    let x = data::mat(&format!("{p}.logits"));
     let y = labels(data::ints(&format!("{p}.labels")));
-    let cw: Array1<f32> = data::arr1(&format!("{p}.class_weights")).mapv(|v| v as f32);
-    let sw: ArrayD<f32> = y.mapv(|l| cw[l as usize]).into_dyn();
+    let cw: Array1<f64> = data::arr1(&format!("{p}.class_weights"));
+    let sw: ArrayD<f64> = y.mapv(|l| cw[l as usize]).into_dyn();
     let tf1 = scalar(
-        &SparseSoftmaxCrossEntropy::<f32>::tf1().class_weights(cw.clone()),
+        &SparseSoftmaxCrossEntropy::<f64>::tf1().class_weights(cw.clone()),
         x.view().into_dyn(),
         y.view().into_dyn(),
         None,
     );
     let dense_tf1 = scalar(
-        &SoftmaxCrossEntropy::<f32>::tf1(),
+        &SoftmaxCrossEntropy::<f64>::tf1(),
         x.view().into_dyn(),
         one_hot(y.as_slice().expect("contiguous"), 5)
-            .mapv(|v| v as f32)
             .view()
             .into_dyn(),
         Some(sw.view()),
     );
     let weighted_mean = scalar(
-        &SparseSoftmaxCrossEntropy::<f32>::new().reduction(Reduction::WeightedMean),
+        &SparseSoftmaxCrossEntropy::<f64>::new().reduction(Reduction::WeightedMean),
         x.view().into_dyn(),
         y.view().into_dyn(),
         Some(sw.view()),
     );
     let torch = scalar(
-        &SparseSoftmaxCrossEntropy::<f32>::pytorch().class_weights(cw.clone()),
+        &SparseSoftmaxCrossEntropy::<f64>::pytorch().class_weights(cw.clone()),
         x.view().into_dyn(),
         y.view().into_dyn(),
         None,
@@ -730,7 +729,7 @@ pub fn sparse_tf1() -> Claim {
     .input("class_weights", "[0.3, 0.1, 0.2, 0.3, 0.1]")
     .number(Number::reweigh(
         "weights = gather(class_weights, labels), sum",
-        sw.iter().map(|&v| v as f64).sum(),
+        sw.sum(),
     ))
     .equal(
         "reweigh (TF1 preset, class weights gathered by the labels) = TF1's default reduction",
