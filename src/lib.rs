@@ -17,6 +17,8 @@
 
 pub mod display;
 pub mod error;
+mod kernels;
+pub mod ledger;
 pub mod loss;
 pub mod losses;
 pub mod math;
@@ -25,6 +27,7 @@ pub mod output;
 pub mod prelude;
 pub mod real;
 pub mod reduction;
+pub mod repro;
 pub mod resample;
 pub mod sampling;
 pub mod schemes;

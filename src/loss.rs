@@ -4,7 +4,7 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::output::{LossOutput, LossValue};
 use crate::reduction::{Reducer, Unreduced};
-use ndarray::{ArrayViewD, IxDyn};
+use ndarray::{ArrayViewD, ArrayViewMutD, IxDyn};
 
 /// A weighted classification loss.
 ///
@@ -72,6 +72,43 @@ pub trait Loss<F: Real> {
         Ok(self
             .reducer()
             .finish(self.unreduced(input, target, None, true)?))
+    }
+
+    /// The reduced loss (optionally sample-weighted), writing its gradient with respect to the
+    /// input into `grad`, which has the input's shape: a training loop reuses one buffer and
+    /// nothing of the input's size is allocated (for the losses with a fused kernel:
+    /// [`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
+    /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy) and
+    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy); any other loss
+    /// computes the gradient and copies it). `grad` may be a non-contiguous view.
+    ///
+    /// ```
+    /// use ndarray::{Array2, array};
+    /// use reweigh::{Loss, losses::SparseSoftmaxCrossEntropy};
+    /// let x = array![[2.0_f32, -1.0, 0.5], [0.1, 0.3, -2.0]];
+    /// let y = array![0_i64, 1];
+    /// let loss = SparseSoftmaxCrossEntropy::pytorch();
+    /// let mut grad = Array2::<f32>::zeros((2, 3));
+    /// let v = loss
+    ///     .compute_into(x.view().into_dyn(), y.view().into_dyn(), None, grad.view_mut().into_dyn())
+    ///     .unwrap();
+    /// let out = loss.forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+    /// assert_eq!(v, out.value);
+    /// assert_eq!(grad.into_dyn(), out.grad.unwrap());
+    /// ```
+    fn compute_into(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        mut grad: ArrayViewMutD<'_, F>,
+    ) -> Result<LossValue<F>> {
+        check_same_shape("grad", input.shape(), grad.shape())?;
+        let out = self.compute(input, target, sample_weight, true)?;
+        if let Some(g) = out.grad {
+            grad.assign(&g);
+        }
+        Ok(out.value)
     }
 
     /// The reduced loss with per-sample weights, and its gradient with respect to the input.

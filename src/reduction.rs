@@ -272,6 +272,12 @@ pub struct Unreduced<F> {
     pub grad: Option<ArrayD<F>>,
 }
 
+/// `Σ x` accumulated in f64 (f32 batches of millions of elements would lose digits in f32),
+/// rounded once.
+fn sum64<'a, F: Real>(x: impl Iterator<Item = &'a F>) -> F {
+    F::of(x.map(|v| v.f64()).sum())
+}
+
 impl Reducer {
     /// The denominator this reducer divides by, or `None` for `none` and `sum`.
     pub fn denominator<F: Real>(&self, u: &Unreduced<F>) -> Option<F> {
@@ -280,7 +286,7 @@ impl Reducer {
             Reduction::None | Reduction::Sum => None,
             Reduction::SumOverBatchSize => Some(count()),
             Reduction::WeightedMean => Some(match &u.mass {
-                Some(m) => m.iter().copied().sum(),
+                Some(m) => sum64(m.iter()),
                 None => count(),
             }),
             Reduction::SumByNonzeroWeights => Some(match &u.mass {
@@ -300,7 +306,7 @@ impl Reducer {
                 grad,
             };
         }
-        let total: F = values.iter().copied().sum();
+        let total = sum64(values.iter());
         match denom {
             None => LossOutput {
                 value: LossValue::Scalar(total),
@@ -308,13 +314,19 @@ impl Reducer {
             },
             Some(d) if d == F::zero() && self.on_zero == OnZeroWeights::Zero => LossOutput {
                 value: LossValue::Scalar(F::zero()),
-                grad: grad.map(|g| g.mapv(|_| F::zero())),
+                grad: grad.map(|mut g| {
+                    g.fill(F::zero());
+                    g
+                }),
             },
             Some(d) => {
                 let inv = F::one() / d;
                 LossOutput {
                     value: LossValue::Scalar(total / d),
-                    grad: grad.map(|g| g.mapv(|x| x * inv)),
+                    grad: grad.map(|mut g| {
+                        g.mapv_inplace(|x| x * inv);
+                        g
+                    }),
                 }
             }
         }

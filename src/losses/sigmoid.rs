@@ -3,10 +3,13 @@
 
 use crate::Real;
 use crate::error::Result;
+use crate::kernels::{self, GradOut, Scale};
 use crate::loss::{
     Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
 };
 use crate::math::{sigmoid, softplus};
+use crate::output::LossOutput;
+use crate::reduction::Reduction;
 use crate::reduction::{Framework, Reducer, Unreduced};
 use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
 
@@ -34,6 +37,11 @@ use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
 /// is a 0-d array. Non-finite logits propagate: NaN gives NaN; ±∞ gives the IEEE result of the
 /// formula above (which agrees with neither TF nor PyTorch at every infinite input, see
 /// `framework-semantics` section b).
+///
+/// Speed: the reduced loss and its gradient come from a fused kernel (SIMD `exp`/`ln` for f32,
+/// rows split across rayon threads for large batches; README, "Performance"), which writes the
+/// gradient into one buffer, the caller's with [`Loss::compute_into`]; [`Loss::unreduced`]
+/// keeps the general element-wise path.
 ///
 /// # Example
 /// ```
@@ -122,6 +130,151 @@ impl<F: Real> SigmoidCrossEntropy<F> {
         self.reducer = r.into();
         self
     }
+
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, F>) -> Result<()> {
+        check_nonempty("logits", logits)?;
+        check_same_shape("labels", logits.shape(), labels.shape())?;
+        check_range(
+            "label_smoothing",
+            self.label_smoothing.f64(),
+            0.0,
+            1.0,
+            "in [0, 1]",
+        )?;
+        let shape = logits.shape();
+        for (what, a) in [("pos_weight", &self.pos_weight), ("weight", &self.weight)] {
+            if let Some(a) = a {
+                check_finite(what, a.iter())?;
+                broadcast_to(what, &a.view(), shape)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The general path: [`Loss::unreduced`], then the reduction.
+    fn general(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        Ok(self
+            .reducer
+            .finish(self.unreduced(logits, labels, sample_weight, want_grad)?))
+    }
+
+    /// The fused path (see [`crate::kernels`]). `None` when it does not apply: a `pos_weight`,
+    /// `weight` or sample weight that varies along both the rows and the class axis.
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, z) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
+        let shape = logits.shape();
+        let last = Axis(shape.len() - 1);
+        let c = shape[shape.len() - 1];
+        let row_shape = &shape[..shape.len() - 1];
+        let rows: usize = row_shape.iter().product();
+        let Some(q) = per_class(self.pos_weight.as_ref(), shape) else {
+            return Ok(None);
+        };
+        let Some(mut v) = per_class(self.weight.as_ref(), shape) else {
+            return Ok(None);
+        };
+        // sample weights: per row (folded into the row factor) or per class (folded into v)
+        let mut row_weight = None;
+        let mut denominator_sw: Option<(f64, usize)> = None; // (Σ mass, #nonzero mass)
+        if let Some(sw) = &sample_weight {
+            check_finite("sample_weight", sw.iter())?;
+            if self.mean_last_axis {
+                let b = broadcast_to("sample_weight", sw, row_shape)?;
+                let r = kernels::contiguous(&b).into_owned();
+                let sum: f64 = r.iter().map(|w| w.f64()).sum();
+                let nz = r.iter().filter(|&&w| w != F::zero()).count();
+                denominator_sw = Some((sum, nz));
+                row_weight = Some(r);
+            } else {
+                let b = broadcast_to("sample_weight", sw, shape)?;
+                let sum_nz = |w: &[F]| {
+                    let s: f64 = w.iter().map(|w| w.f64()).sum();
+                    (s, w.iter().filter(|&&w| w != F::zero()).count())
+                };
+                if b.strides()[last.index()] == 0 {
+                    let r = kernels::contiguous(&b.index_axis(last, 0)).into_owned();
+                    let (s, nz) = sum_nz(&r);
+                    denominator_sw = Some((s * c as f64, nz * c));
+                    row_weight = Some(r);
+                } else if let Some(col) = column(&b) {
+                    let (s, nz) = sum_nz(&col);
+                    denominator_sw = Some((s * rows as f64, nz * rows));
+                    v.iter_mut().zip(&col).for_each(|(v, &w)| *v = *v * w);
+                } else {
+                    return Ok(None);
+                }
+            }
+        }
+        let count = if self.mean_last_axis { rows } else { rows * c };
+        let denominator = match (self.reducer.reduction, denominator_sw) {
+            (Reduction::None | Reduction::Sum, _) => None,
+            (Reduction::SumOverBatchSize, _) | (_, None) => Some(F::of(count as f64)),
+            (Reduction::WeightedMean, Some((sum, _))) => Some(F::of(sum)),
+            (Reduction::SumByNonzeroWeights, Some((_, nz))) => Some(F::of(nz as f64)),
+        };
+        let scale = Scale::new(self.reducer, denominator);
+        let batch = kernels::sigmoid::Batch {
+            logits: &x,
+            labels: &z,
+            pos_weight: &q,
+            weight: &v,
+            row_weight: row_weight.as_deref(),
+            eps: self.label_smoothing,
+            mean_last_axis: self.mean_last_axis,
+        };
+        let value_shape = if self.mean_last_axis {
+            row_shape
+        } else {
+            shape
+        };
+        let mut values =
+            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
+        let (total, grad) = kernels::with_grad(shape, grad, |g| {
+            let vals = values
+                .as_mut()
+                .map(|v| v.as_slice_mut().expect("standard layout"));
+            kernels::sigmoid::run(&batch, scale.grad_factor(), g, vals)
+        });
+        Ok(Some(LossOutput {
+            value: scale.loss_value(self.reducer, total, values),
+            grad,
+        }))
+    }
+}
+
+/// A weight that broadcasts to `shape` without varying along the rows, as one value per class
+/// (ones when absent); `None` when it varies along the rows.
+fn per_class<F: Real>(w: Option<&ArrayD<F>>, shape: &[usize]) -> Option<Vec<F>> {
+    match w {
+        None => Some(vec![F::one(); shape[shape.len() - 1]]),
+        Some(w) => column(&w.view().broadcast(shape)?),
+    }
+}
+
+/// The first lane along the last axis of a broadcast array that is constant along the others.
+fn column<F: Real>(b: &ArrayViewD<'_, F>) -> Option<Vec<F>> {
+    let last = b.ndim() - 1;
+    b.strides()[..last]
+        .iter()
+        .all(|&s| s == 0)
+        .then(|| b.lanes(Axis(last)).into_iter().next())
+        .flatten()
+        .map(|lane| lane.to_vec())
 }
 
 impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
@@ -138,17 +291,13 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
-        check_nonempty("logits", &logits)?;
-        check_same_shape("labels", logits.shape(), labels.shape())?;
+        self.check(&logits, &labels)?;
         let eps = self.label_smoothing;
-        check_range("label_smoothing", eps.f64(), 0.0, 1.0, "in [0, 1]")?;
         let shape = logits.shape().to_vec();
         let one = ArrayD::from_elem(vec![], F::one());
         let q_owned = self.pos_weight.as_ref().unwrap_or(&one).view();
-        check_finite("pos_weight", q_owned.iter())?;
         let q = broadcast_to("pos_weight", &q_owned, &shape)?;
         let v_owned = self.weight.as_ref().unwrap_or(&one).view();
-        check_finite("weight", v_owned.iter())?;
         let v = broadcast_to("weight", &v_owned, &shape)?;
 
         let half = F::of(0.5);
@@ -190,4 +339,6 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         }
         crate::losses::weighting::apply_sample_weight(values, grad, sample_weight)
     }
+
+    kernels::fused_loss_methods!();
 }

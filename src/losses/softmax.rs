@@ -3,10 +3,13 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_finite, check_nonempty, check_same_shape};
+use crate::kernels::softmax::Targets;
+use crate::kernels::{self, GradOut, Scale};
+use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, dense_coefficients};
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::log_softmax_into;
+use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 
@@ -36,6 +39,11 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 ///
 /// A `+∞` logit gives NaN; a `−∞` logit gives `+∞` if its target is positive and NaN if it is
 /// zero (`0·∞`), as in TensorFlow and PyTorch.
+///
+/// Speed: the reduced loss and its gradient come from a fused kernel (SIMD `exp`/`ln` for f32,
+/// rows split across rayon threads for large batches; README, "Performance"), which writes the
+/// gradient into one buffer, the caller's with [`Loss::compute_into`]; [`Loss::unreduced`]
+/// keeps the general element-wise path.
 ///
 /// # Example
 /// ```
@@ -124,6 +132,94 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         self.reducer = r.into();
         self
     }
+
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, F>) -> Result<()> {
+        check_nonempty("logits", logits)?;
+        check_same_shape("labels", logits.shape(), labels.shape())?;
+        check_smoothing(self.label_smoothing.f64())?;
+        if let Some(idx) = self.ignore_index
+            && idx >= 0
+        {
+            return Err(ReweighError::Incompatible(format!(
+                "ignore_index = {idx} with probability targets (PyTorch: ignore_index is not \
+                 supported for floating point target)"
+            )));
+        }
+        let num_classes = logits.len_of(Axis(logits.ndim() - 1));
+        check_class_weights(self.class_weights.as_ref(), num_classes)
+    }
+
+    /// The general path: [`Loss::unreduced`], then the reduction.
+    fn general(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        Ok(self
+            .reducer
+            .finish(self.unreduced(logits, labels, sample_weight, want_grad)?))
+    }
+
+    /// The fused path (see [`crate::kernels`]); it always applies (`Some`).
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let rows: usize = row_shape.iter().product();
+        let sw = match &sample_weight {
+            Some(sw) => {
+                check_finite("sample_weight", sw.iter())?;
+                let b = broadcast_to("sample_weight", sw, row_shape)?;
+                Some(kernels::contiguous(&b).into_owned())
+            }
+            None => None,
+        };
+        // denominators: the mass is the sample weight (1 without), the count the rows
+        let denominator = match (self.reducer.reduction, &sw) {
+            (Reduction::None | Reduction::Sum, _) => None,
+            (Reduction::SumOverBatchSize, _) | (_, None) => Some(F::of(rows as f64)),
+            (Reduction::WeightedMean, Some(sw)) => Some(F::of(sw.iter().map(|w| w.f64()).sum())),
+            (Reduction::SumByNonzeroWeights, Some(sw)) => {
+                Some(F::of(sw.iter().filter(|&&w| w != F::zero()).count() as f64))
+            }
+        };
+        let scale = Scale::new(self.reducer, denominator);
+        let batch = kernels::softmax::Batch {
+            logits: &x,
+            classes: logits.len_of(Axis(logits.ndim() - 1)),
+            targets: Targets::Dense {
+                labels: &y,
+                class_weights: self
+                    .class_weights
+                    .as_ref()
+                    .map(|w| w.as_slice().expect("1-D")),
+                eps: self.label_smoothing,
+            },
+            sample_weight: sw.as_deref(),
+        };
+        let mut values =
+            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
+        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
+            let v = values
+                .as_mut()
+                .map(|v| v.as_slice_mut().expect("standard layout"));
+            kernels::softmax::run(&batch, &scale, g, v)
+        });
+        Ok(Some(LossOutput {
+            value: scale.loss_value(self.reducer, total, values),
+            grad,
+        }))
+    }
 }
 
 impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
@@ -140,20 +236,9 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
-        check_nonempty("logits", &logits)?;
-        check_same_shape("labels", logits.shape(), labels.shape())?;
-        check_smoothing(self.label_smoothing.f64())?;
-        if let Some(idx) = self.ignore_index
-            && idx >= 0
-        {
-            return Err(ReweighError::Incompatible(format!(
-                "ignore_index = {idx} with probability targets (PyTorch: ignore_index is not \
-                 supported for floating point target)"
-            )));
-        }
+        self.check(&logits, &labels)?;
         let last = Axis(logits.ndim() - 1);
         let num_classes = logits.len_of(last);
-        check_class_weights(self.class_weights.as_ref(), num_classes)?;
         let w = self.class_weights.as_ref().map(|w| w.view());
 
         let mut values = ArrayD::<F>::zeros(&logits.shape()[..logits.ndim() - 1]);
@@ -171,6 +256,8 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         }
         apply_sample_weight(values, grad, sample_weight)
     }
+
+    kernels::fused_loss_methods!();
 }
 
 /// `−Σ_c a_c·log softmax(x)_c` of one row of logits; writes its gradient

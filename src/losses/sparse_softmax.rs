@@ -3,7 +3,9 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_nonempty, check_same_shape};
+use crate::kernels::softmax::{Targets, is_ignored};
+use crate::kernels::{self, GradOut, Scale};
+use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
 use crate::losses::softmax::{check_class_weights, row_cross_entropy};
 use crate::losses::weighting::apply_weight_and_mass;
@@ -41,6 +43,11 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, Axis};
 ///
 /// A `−∞` logit on a class other than the label leaves the loss finite (unless smoothing
 /// spreads mass on it); on the label it gives `+∞`; a `+∞` logit gives NaN.
+///
+/// Speed: the reduced loss and its gradient come from a fused kernel (SIMD `exp`/`ln` for f32,
+/// rows split across rayon threads for large batches; README, "Performance"), which writes the
+/// gradient into one buffer, the caller's with [`Loss::compute_into`]; [`Loss::unreduced`]
+/// keeps the general element-wise path.
 ///
 /// # Example
 /// ```
@@ -153,7 +160,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
     }
 
     fn is_ignored(&self, label: i64) -> bool {
-        Some(label) == self.ignore_index || Some(label) == self.ignore_class
+        is_ignored(&[self.ignore_index, self.ignore_class], label)
     }
 
     /// Reduces, then zeroes the gradient of ignored rows: PyTorch's `mean` over a batch whose
@@ -178,6 +185,132 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         }
         Ok(out)
     }
+
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, i64>) -> Result<()> {
+        check_nonempty("logits", logits)?;
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        check_same_shape("labels", row_shape, labels.shape())?;
+        let eps = self.label_smoothing;
+        check_smoothing(eps.f64())?;
+        let num_classes = logits.len_of(Axis(logits.ndim() - 1));
+        check_class_weights(self.class_weights.as_ref(), num_classes)?;
+        if self.by_predicted
+            && self.class_weights.is_some()
+            && eps != F::zero()
+            && self.form == SmoothingForm::PyTorch
+        {
+            return Err(ReweighError::Incompatible(
+                "weight_by_predicted with label smoothing in the PyTorch form (which weighs \
+                 the smoothing terms by class, not by the row's gathered weight)"
+                    .to_string(),
+            ));
+        }
+        let bad =
+            |&label: &i64| !self.is_ignored(label) && !(0..num_classes as i64).contains(&label);
+        let first_bad = match labels.as_slice() {
+            Some(s) => s.iter().position(bad),
+            None => labels.iter().position(bad),
+        };
+        if let Some(index) = first_bad {
+            let label = *labels.iter().nth(index).expect("index < len");
+            return Err(ReweighError::LabelOutOfRange {
+                label,
+                index,
+                num_classes,
+            });
+        }
+        Ok(())
+    }
+
+    /// The general path: [`Loss::unreduced`], then the reduction.
+    fn general(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        self.reduce(logits, labels, sample_weight, want_grad)
+    }
+
+    /// The fused path (see [`crate::kernels`]): denominators from the labels and weights, then
+    /// one pass over the rows. `None` when it does not apply (weights gathered by the predicted
+    /// label).
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        if self.by_predicted {
+            return Ok(None);
+        }
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let x = kernels::contiguous(&logits);
+        let labels = kernels::contiguous(&labels);
+        let sw = match &sample_weight {
+            Some(sw) => {
+                check_finite("sample_weight", sw.iter())?;
+                let b = broadcast_to("sample_weight", sw, &logits.shape()[..logits.ndim() - 1])?;
+                Some(kernels::contiguous(&b).into_owned())
+            }
+            None => None,
+        };
+        let w = self
+            .class_weights
+            .as_ref()
+            .map(|w| w.as_slice().expect("1-D"));
+        let ignore = [self.ignore_index, self.ignore_class];
+        // denominators: the row mass is w[y]·sample_weight (0 for an ignored row)
+        let mut count = 0;
+        let mut mass_sum = 0.0_f64;
+        let mut nonzero = 0;
+        for (i, &y) in labels.iter().enumerate() {
+            if is_ignored(&ignore, y) {
+                continue;
+            }
+            count += 1;
+            let g = w.map_or(F::one(), |w| w[y as usize]);
+            let m = sw.as_ref().map_or(g, |sw| g * sw[i]);
+            mass_sum += m.f64();
+            nonzero += usize::from(m != F::zero());
+        }
+        let denominator = match self.reducer.reduction {
+            Reduction::None | Reduction::Sum => None,
+            Reduction::SumOverBatchSize => Some(F::of(count as f64)),
+            Reduction::WeightedMean => Some(F::of(mass_sum)),
+            Reduction::SumByNonzeroWeights => Some(F::of(nonzero as f64)),
+        };
+        let scale = Scale::new(self.reducer, denominator);
+        let batch = kernels::softmax::Batch {
+            logits: &x,
+            classes: logits.len_of(Axis(logits.ndim() - 1)),
+            targets: Targets::Sparse {
+                labels: &labels,
+                ignore,
+                class_weights: w,
+                eps: self.label_smoothing,
+                form: self.form,
+            },
+            sample_weight: sw.as_deref(),
+        };
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let mut values =
+            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
+        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
+            let v = values
+                .as_mut()
+                .map(|v| v.as_slice_mut().expect("standard layout"));
+            kernels::softmax::run(&batch, &scale, g, v)
+        });
+        Ok(Some(LossOutput {
+            value: scale.loss_value(self.reducer, total, values),
+            grad,
+        }))
+    }
 }
 
 impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
@@ -194,36 +327,12 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
-        check_nonempty("logits", &logits)?;
+        self.check(&logits, &labels)?;
         let row_shape = &logits.shape()[..logits.ndim() - 1];
-        check_same_shape("labels", row_shape, labels.shape())?;
-        let eps = self.label_smoothing;
-        check_smoothing(eps.f64())?;
         let last = Axis(logits.ndim() - 1);
         let num_classes = logits.len_of(last);
-        check_class_weights(self.class_weights.as_ref(), num_classes)?;
+        let eps = self.label_smoothing;
         let w = self.class_weights.as_ref().map(|w| w.view());
-        if self.by_predicted
-            && w.is_some()
-            && eps != F::zero()
-            && self.form == SmoothingForm::PyTorch
-        {
-            return Err(ReweighError::Incompatible(
-                "weight_by_predicted with label smoothing in the PyTorch form (which weighs \
-                 the smoothing terms by class, not by the row's gathered weight)"
-                    .to_string(),
-            ));
-        }
-        for (index, &label) in labels.iter().enumerate() {
-            if !self.is_ignored(label) && !(0..num_classes as i64).contains(&label) {
-                return Err(ReweighError::LabelOutOfRange {
-                    label,
-                    index,
-                    num_classes,
-                });
-            }
-        }
-
         let mut values = ArrayD::<F>::zeros(row_shape);
         let mut mass = ArrayD::<F>::zeros(row_shape);
         let mut count = 0;
@@ -262,32 +371,7 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         }
     }
 
-    fn compute(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, sample_weight, want_grad)
-    }
-
-    fn forward_backward(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, None, true)
-    }
-
-    fn forward_backward_weighted(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: ArrayViewD<'_, F>,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, Some(sample_weight), true)
-    }
+    kernels::fused_loss_methods!();
 }
 
 /// The index of the first maximum of a row (a NaN counts as the maximum, as in PyTorch).

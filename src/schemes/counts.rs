@@ -57,9 +57,26 @@ impl ClassCounts {
     pub fn from_labels<'a, L: ToPrimitive + 'a>(
         labels: impl IntoIterator<Item = &'a L>,
     ) -> Result<Self> {
+        // a bincount for the usual labels 0..2^20, a map for the others (negative, huge)
+        const DENSE: i64 = 1 << 20;
+        let mut dense: Vec<f64> = Vec::new();
         let mut map: BTreeMap<i64, f64> = BTreeMap::new();
         for l in labels {
-            *map.entry(label_to_i64(l)?).or_insert(0.0) += 1.0;
+            let v = label_to_i64(l)?;
+            if (0..DENSE).contains(&v) {
+                let i = v as usize;
+                if i >= dense.len() {
+                    dense.resize(i + 1, 0.0);
+                }
+                dense[i] += 1.0;
+            } else {
+                *map.entry(v).or_insert(0.0) += 1.0;
+            }
+        }
+        for (i, &c) in dense.iter().enumerate() {
+            if c > 0.0 {
+                map.insert(i as i64, c);
+            }
         }
         if map.is_empty() {
             return Err(ReweighError::EmptyBatch { what: "labels" });

@@ -1,12 +1,13 @@
 //! `model.fit` and `model.evaluate` with Keras 3's weighting rules.
 
 use super::history::Trackers;
-use super::{Adam, Batches, ClassWeight, History, Logs, Sequential, Shuffle};
+use super::{Adam, BatchLoss, Batches, ClassWeight, History, Logs, Sequential, Shuffle};
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_finite, check_same_shape};
+use crate::loss::{check_finite, check_same_shape};
 use crate::losses::SparseSoftmaxCrossEntropy;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Ix2};
+use std::sync::Arc;
 
 /// Validation data for [`FitOptions::validation`]: `validation_data=(x_val, y_val)` or
 /// `(x_val, y_val, val_sample_weight)`.
@@ -144,7 +145,7 @@ impl<'a, F: Real> FitOptions<'a, F> {
 pub struct Trainer<F: Real> {
     model: Sequential<F>,
     optimizer: Adam<F>,
-    loss: SparseSoftmaxCrossEntropy<F>,
+    loss: Arc<dyn BatchLoss<F>>,
 }
 
 impl<F: Real> Trainer<F> {
@@ -154,7 +155,7 @@ impl<F: Real> Trainer<F> {
         Trainer {
             model,
             optimizer: Adam::keras(),
-            loss: SparseSoftmaxCrossEntropy::keras(),
+            loss: Arc::new(SparseSoftmaxCrossEntropy::keras()),
         }
     }
 
@@ -164,9 +165,11 @@ impl<F: Real> Trainer<F> {
         self
     }
 
-    /// Replaces the loss (e.g. another reduction); it must reduce each batch to a scalar.
-    pub fn loss(mut self, loss: SparseSoftmaxCrossEntropy<F>) -> Self {
-        self.loss = loss;
+    /// Replaces the loss (e.g. another reduction, or
+    /// [`CategoricalFocalLoss`](crate::losses::CategoricalFocalLoss)); it must reduce each batch
+    /// to a scalar.
+    pub fn loss(mut self, loss: impl BatchLoss<F> + 'static) -> Self {
+        self.loss = Arc::new(loss);
         self
     }
 
@@ -327,7 +330,7 @@ impl<F: Real> Trainer<F> {
         wb: Option<&Array1<F>>,
         want_grad: bool,
     ) -> Result<(F, Option<Array2<F>>)> {
-        let out = self.loss.compute(
+        let out = self.loss.batch_loss(
             logits.view().into_dyn(),
             yb.into_dyn(),
             wb.map(|w| w.view().into_dyn()),

@@ -7,7 +7,7 @@
 //! and initial weights it reproduces Keras 3's `History` (see `tests/keras_experiment.rs` and
 //! `data/keras_experiment/`). The loss is the library's
 //! [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy) of the output
-//! layer's logits.
+//! layer's logits, or any other [`BatchLoss`] (e.g. the categorical focal loss).
 //!
 //! Keras's rules, as reweigh applies them:
 //!
@@ -43,6 +43,7 @@
 //! ```
 
 mod adam;
+mod batch_loss;
 mod batching;
 mod class_weight;
 mod dense;
@@ -53,6 +54,7 @@ mod model;
 mod verdict;
 
 pub use adam::Adam;
+pub use batch_loss::BatchLoss;
 pub use batching::{Batches, Shuffle};
 pub use class_weight::{ClassWeight, DenseTargets, MissingClass};
 pub use dense::{Activation, Dense};

@@ -1,0 +1,64 @@
+//! The inputs of the performance workloads, shared by `benches/losses.rs` and
+//! `examples/bench_workloads.rs` (which includes this file by path).
+#![allow(dead_code)] // each includer uses a part
+
+use ndarray::{Array1, ArrayD, IxDyn};
+
+/// splitmix64: fast, reproducible, good enough for benchmark inputs.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+    /// Uniform in 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        (((self.next() >> 32) * n as u64) >> 32) as usize
+    }
+}
+
+/// Uniform logits in [−3, 3].
+pub fn logits(rng: &mut Rng, shape: &[usize]) -> ArrayD<f32> {
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n).map(|_| rng.unit() * 6.0 - 3.0).collect();
+    ArrayD::from_shape_vec(IxDyn(shape), v).unwrap()
+}
+
+/// `(n, c)` logits, `n` integer labels and `c` class weights in [0.5, 1.5).
+pub fn sparse_ce(rng: &mut Rng, n: usize, c: usize) -> (ArrayD<f32>, ArrayD<i64>, Array1<f32>) {
+    let x = logits(rng, &[n, c]);
+    let y = ArrayD::from_shape_fn(IxDyn(&[n]), |_| rng.below(c) as i64);
+    let w = Array1::from_shape_fn(c, |_| 0.5 + rng.unit());
+    (x, y, w)
+}
+
+/// `(n, c)` logits, 0/1 labels with about 5 positives per row, per-class `pos_weight` in [1, 10).
+pub fn bce(rng: &mut Rng, n: usize, c: usize) -> (ArrayD<f32>, ArrayD<f32>, ArrayD<f32>) {
+    let x = logits(rng, &[n, c]);
+    let z = ArrayD::from_shape_fn(IxDyn(&[n, c]), |_| f32::from(u8::from(rng.below(c) < 5)));
+    let q = Array1::from_shape_fn(c, |_| 1.0 + 9.0 * rng.unit()).into_dyn();
+    (x, z, q)
+}
+
+/// `n` labels of `k` classes.
+pub fn labels(rng: &mut Rng, n: usize, k: usize) -> Vec<i64> {
+    (0..n).map(|_| rng.below(k) as i64).collect()
+}
+
+/// scikit-learn's "balanced" class weights `n / (k·count_c)` with the library:
+/// `ClassCounts::from_labels` then `schemes::balanced_weights`.
+pub fn balanced_weights(y: &[i64], _k: usize) -> Vec<f64> {
+    let counts = reweigh::schemes::ClassCounts::from_labels(y).expect("labels");
+    let c = ndarray::ArrayView1::from(counts.counts());
+    reweigh::schemes::balanced_weights(c)
+        .expect("counts")
+        .to_vec()
+}

@@ -1,0 +1,255 @@
+//! The workloads of the performance table (README "Performance"), timed with 1 and 2 threads.
+//!
+//! ```text
+//! cargo run --release --example bench_workloads              # a readable table
+//! cargo run --release --example bench_workloads -- --json    # one JSON object per line
+//!     [--threads 1,2] [--reps 5] [--only sparse_ce_10000x1000]
+//! ```
+//! `scripts/bench/compare_torch.py` runs this and the same workloads in PyTorch side by side.
+//! Each timing is the median of `--reps` runs after one warm-up run. Inputs are uniform logits
+//! in [−3, 3] from a fixed seed; the data do not affect the speed.
+
+#[path = "../benches/workloads/mod.rs"]
+mod workloads;
+
+use ndarray::{ArrayD, IxDyn};
+use reweigh::losses::{SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
+use reweigh::{Loss, LossValue};
+use std::hint::black_box;
+use std::time::Instant;
+use workloads::Rng;
+
+struct Timing {
+    workload: String,
+    mode: &'static str,
+    threads: usize,
+    elements: usize,
+    median_ms: f64,
+    min_ms: f64,
+    value: f64,
+}
+
+/// Median and minimum wall time in ms over `reps` runs after a warm-up, and the last result.
+/// With `REWEIGH_BENCH_CPU=1` the times are the process's CPU time instead (all threads; with
+/// one thread, insensitive to other processes taking turns on the cores).
+fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> (f64, f64, R) {
+    let cpu = std::env::var_os("REWEIGH_BENCH_CPU").is_some_and(|v| v != "0");
+    let now = || if cpu { cpu_ms() } else { 0.0 };
+    let mut last = f(); // warm-up
+    let mut ms = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let (t, c) = (Instant::now(), now());
+        last = black_box(f());
+        ms.push(if cpu {
+            now() - c
+        } else {
+            t.elapsed().as_secs_f64() * 1e3
+        });
+    }
+    ms.sort_by(f64::total_cmp);
+    (ms[ms.len() / 2], ms[0], last)
+}
+
+#[cfg(target_os = "linux")]
+fn cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_ms() -> f64 {
+    f64::NAN
+}
+
+fn scalar(v: &LossValue<f32>) -> f64 {
+    v.scalar().map_or(f64::NAN, f64::from)
+}
+
+struct Opts {
+    json: bool,
+    threads: Vec<usize>,
+    reps: usize,
+    only: Option<String>,
+}
+
+fn parse_args() -> Opts {
+    let mut o = Opts {
+        json: false,
+        threads: vec![1, 2],
+        reps: 5,
+        only: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => o.json = true,
+            "--threads" => {
+                o.threads = args
+                    .next()
+                    .expect("--threads 1,2")
+                    .split(',')
+                    .map(|t| t.parse().expect("thread count"))
+                    .collect()
+            }
+            "--reps" => o.reps = args.next().expect("--reps N").parse().expect("reps"),
+            "--only" => o.only = Some(args.next().expect("--only NAME")),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    o
+}
+
+fn main() {
+    let opts = parse_args();
+    let wanted = |name: &str| opts.only.as_deref().is_none_or(|o| o == name);
+    let mut out: Vec<Timing> = vec![];
+    let mut rng = Rng(0x5eed);
+    let pools: Vec<_> = opts
+        .threads
+        .iter()
+        .map(|&t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap()
+        })
+        .collect();
+
+    // weighted softmax cross-entropy, sparse labels, class weights, mean (torch CrossEntropyLoss)
+    for (n, c, backward) in [
+        (10_000, 1_000, true),
+        (1_000_000, 10, true),
+        (4_096, 32_000, true),
+    ] {
+        let name = format!("sparse_ce_{n}x{c}");
+        if !wanted(&name) {
+            continue;
+        }
+        let (x, y, w) = workloads::sparse_ce(&mut rng, n, c);
+        let loss = SparseSoftmaxCrossEntropy::pytorch().class_weights(w);
+        let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
+        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+            let (median_ms, min_ms, v) =
+                pool.install(|| time(opts.reps, || loss.forward(x.view(), y.view()).unwrap()));
+            out.push(Timing {
+                workload: name.clone(),
+                mode: "forward",
+                threads,
+                elements: n * c,
+                median_ms,
+                min_ms,
+                value: scalar(&v),
+            });
+            if backward {
+                let (median_ms, min_ms, v) = pool.install(|| {
+                    time(opts.reps, || {
+                        loss.forward_backward(x.view(), y.view()).unwrap().value
+                    })
+                });
+                out.push(Timing {
+                    workload: name.clone(),
+                    mode: "forward_backward",
+                    threads,
+                    elements: n * c,
+                    median_ms,
+                    min_ms,
+                    value: scalar(&v),
+                });
+                let (median_ms, min_ms, v) = pool.install(|| {
+                    time(opts.reps, || {
+                        loss.compute_into(x.view(), y.view(), None, grad.view_mut())
+                            .unwrap()
+                    })
+                });
+                out.push(Timing {
+                    workload: name.clone(),
+                    mode: "forward_backward_into",
+                    threads,
+                    elements: n * c,
+                    median_ms,
+                    min_ms,
+                    value: scalar(&v),
+                });
+            }
+        }
+    }
+
+    // BCE with logits and a per-class pos_weight, about 5 positives per row, mean
+    let (n, c) = (65_536, 512);
+    let name = format!("bce_pos_weight_{n}x{c}");
+    if wanted(&name) {
+        let (x, z, q) = workloads::bce(&mut rng, n, c);
+        let loss = SigmoidCrossEntropy::pytorch().pos_weight(q);
+        let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
+        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+            for mode in ["forward", "forward_backward", "forward_backward_into"] {
+                let (median_ms, min_ms, v) = pool.install(|| {
+                    time(opts.reps, || match mode {
+                        "forward" => loss.forward(x.view(), z.view()).unwrap(),
+                        "forward_backward" => {
+                            loss.forward_backward(x.view(), z.view()).unwrap().value
+                        }
+                        _ => loss
+                            .compute_into(x.view(), z.view(), None, grad.view_mut())
+                            .unwrap(),
+                    })
+                });
+                out.push(Timing {
+                    workload: name.clone(),
+                    mode,
+                    threads,
+                    elements: n * c,
+                    median_ms,
+                    min_ms,
+                    value: scalar(&v),
+                });
+            }
+        }
+    }
+
+    // class weights over 10^7 labels: sklearn's "balanced" n / (k·count), with reweigh::schemes
+    let (n, k) = (10_000_000, 1_000);
+    let name = format!("balanced_weights_{n}_labels");
+    if wanted(&name) {
+        let y = workloads::labels(&mut rng, n, k);
+        for &threads in &opts.threads {
+            // single pass over the labels; threads do not apply
+            let (median_ms, min_ms, w) = time(opts.reps, || workloads::balanced_weights(&y, k));
+            out.push(Timing {
+                workload: name.clone(),
+                mode: "weights",
+                threads,
+                elements: n,
+                median_ms,
+                min_ms,
+                value: w.iter().sum(),
+            });
+        }
+    }
+
+    for t in &out {
+        if opts.json {
+            println!(
+                "{{\"workload\": \"{}\", \"mode\": \"{}\", \"threads\": {}, \"elements\": {}, \
+                 \"median_ms\": {:.4}, \"min_ms\": {:.4}, \"value\": {}}}",
+                t.workload, t.mode, t.threads, t.elements, t.median_ms, t.min_ms, t.value
+            );
+        } else {
+            println!(
+                "{:<28} {:<22} {} thr {:>10.2} ms (min {:>8.2})  {:>6.2} G el/s  value {:.6}",
+                t.workload,
+                t.mode,
+                t.threads,
+                t.median_ms,
+                t.min_ms,
+                t.elements as f64 / t.median_ms / 1e6,
+                t.value
+            );
+        }
+    }
+}

@@ -1,0 +1,191 @@
+"""Times reweigh and PyTorch on the same workloads, interleaved, in one run; prints both and the ratio.
+
+Usage (from anywhere; `compare_torch.sh` sets up the virtualenv):
+
+    python scripts/bench/compare_torch.py [--rounds 3] [--reps 5] [--threads 1,2] [--markdown]
+                                          [--only sparse_ce_10000x1000]
+
+It builds and runs `cargo run --release --example bench_workloads -- --json` for one workload,
+then runs the same workload in PyTorch in this process, workload by workload, and repeats the
+whole sequence `--rounds` times: both sides see the same machine load. Each side's time is the
+median over its `--reps` runs (after a warm-up), and the table shows the median over the rounds.
+`ratio` is PyTorch's time divided by reweigh's (higher is better for reweigh). The machine (CPU
+model, cores, load average before and after) is printed with the table.
+
+Workloads (float32, uniform logits in [-3, 3]):
+- sparse_ce_NxC: torch.nn.CrossEntropyLoss(weight=w) (class weights, mean) on N x C logits with
+  integer labels; forward under no_grad, and forward + backward (x.grad freshly allocated);
+- bce_pos_weight_65536x512: torch.nn.BCEWithLogitsLoss(pos_weight=q) with a per-class pos_weight
+  and about 5 positives per row;
+- balanced_weights_10000000_labels: n / (k * bincount(y)) over 10^7 labels, k = 1000.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WORKLOADS = [
+    "sparse_ce_10000x1000",
+    "sparse_ce_1000000x10",
+    "sparse_ce_4096x32000",
+    "bce_pos_weight_65536x512",
+    "balanced_weights_10000000_labels",
+]
+
+
+def machine():
+    model = "unknown"
+    flags = set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and model == "unknown":
+                    model = line.split(":", 1)[1].strip()
+                if line.startswith("flags") and not flags:
+                    flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    simd = ",".join(f for f in ("avx2", "fma", "avx512f") if f in flags)
+    return f"{model}, {os.cpu_count()} cores ({simd})"
+
+
+def load():
+    return "%.2f %.2f %.2f" % os.getloadavg()
+
+
+def timed(reps, fn):
+    fn()  # warm-up
+    ms = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        ms.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(ms)
+
+
+def torch_workload(name, threads, reps):
+    """{(mode, threads): median ms} for one workload in PyTorch."""
+    torch.manual_seed(0)
+    out = {}
+    if name.startswith("sparse_ce_"):
+        n, c = map(int, name[len("sparse_ce_"):].split("x"))
+        x = torch.rand(n, c) * 6 - 3
+        y = torch.randint(0, c, (n,))
+        w = 0.5 + torch.rand(c)
+        loss_fn = torch.nn.CrossEntropyLoss(weight=w)
+        target = y
+    elif name.startswith("bce_pos_weight_"):
+        n, c = map(int, name[len("bce_pos_weight_"):].split("x"))
+        x = torch.rand(n, c) * 6 - 3
+        target = (torch.rand(n, c) < 5 / c).float()
+        q = 1 + 9 * torch.rand(c)
+        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=q)
+    elif name.startswith("balanced_weights_"):
+        n, k = 10_000_000, 1000
+        y = torch.randint(0, k, (n,))
+
+        def weights():
+            counts = torch.bincount(y, minlength=k).double()
+            return n / (k * counts)
+
+        for t in threads:
+            torch.set_num_threads(t)
+            out[("weights", t)] = timed(reps, weights)
+        return out
+    else:
+        raise SystemExit(f"unknown workload {name}")
+
+    def forward():
+        with torch.no_grad():
+            return loss_fn(x, target).item()
+
+    xg = x.clone().requires_grad_(True)
+
+    def forward_backward():
+        xg.grad = None  # a fresh gradient buffer each step, as reweigh's forward_backward
+        loss = loss_fn(xg, target)
+        loss.backward()
+        return loss.item()
+
+    for t in threads:
+        torch.set_num_threads(t)
+        out[("forward", t)] = timed(reps, forward)
+        out[("forward_backward", t)] = timed(reps, forward_backward)
+    return out
+
+
+def rust_workload(binary, name, threads, reps):
+    """{(mode, threads): (median ms, elements)} for one workload in reweigh."""
+    cmd = [binary, "--json", "--only", name, "--reps", str(reps), "--threads",
+           ",".join(map(str, threads))]
+    res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    out = {}
+    for line in res.stdout.splitlines():
+        r = json.loads(line)
+        out[(r["mode"], r["threads"])] = (r["median_ms"], r["elements"])
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--only", action="append", help="workload name (repeatable)")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = ap.parse_args()
+    threads = [int(t) for t in args.threads.split(",")]
+    names = args.only or WORKLOADS
+
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "bench_workloads"],
+                   cwd=ROOT, check=True)
+    binary = os.path.join(ROOT, "target", "release", "examples", "bench_workloads")
+
+    load_before = load()
+    rust, torch_ms = {}, {}
+    for r in range(args.rounds):
+        for name in names:
+            for key, v in rust_workload(binary, name, threads, args.reps).items():
+                rust.setdefault((name,) + key, []).append(v)
+            for key, v in torch_workload(name, threads, args.reps).items():
+                torch_ms.setdefault((name,) + key, []).append(v)
+            print(f"round {r + 1}/{args.rounds}: {name} done (load {load()})", file=sys.stderr)
+    load_after = load()
+
+    rows = []
+    for key in rust:
+        name, mode, t = key
+        ms = statistics.median(v[0] for v in rust[key])
+        elements = rust[key][0][1]
+        base = "forward_backward" if mode == "forward_backward_into" else mode
+        tm = statistics.median(torch_ms[(name, base, t)]) if (name, base, t) in torch_ms else None
+        rows.append((name, mode, t, ms, tm, elements))
+
+    print(f"machine: {machine()}; torch {torch.__version__}; load average (1, 5, 15 min) "
+          f"{load_before} before, {load_after} after; median of {args.rounds} rounds x "
+          f"{args.reps} reps")
+    if args.markdown:
+        print("| workload | step | threads | reweigh ms | PyTorch ms | ratio | reweigh G el/s |")
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for name, mode, t, ms, tm, el in rows:
+            ratio = f"{tm / ms:.1f}x" if tm else "-"
+            tms = f"{tm:.1f}" if tm else "-"
+            print(f"| {name} | {mode} | {t} | {ms:.1f} | {tms} | {ratio} | {el / ms / 1e6:.2f} |")
+    else:
+        print(f"{'workload':<34} {'step':<22} {'thr':>3} {'reweigh ms':>11} {'torch ms':>10} "
+              f"{'ratio':>7} {'G el/s':>7}")
+        for name, mode, t, ms, tm, el in rows:
+            ratio = f"{tm / ms:.1f}x" if tm else "-"
+            tms = f"{tm:.1f}" if tm else "-"
+            print(f"{name:<34} {mode:<22} {t:>3} {ms:>11.2f} {tms:>10} {ratio:>7} "
+                  f"{el / ms / 1e6:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,304 @@
+//! Fast paths of the losses: fused row kernels, SIMD `exp`/`ln`, and rows split across threads.
+//!
+//! A reduced loss is computed in two steps that keep the semantics of [`Reducer::finish`]
+//! (crate::reduction::Reducer::finish):
+//!
+//! 1. the denominator, from the labels and weights alone (it never depends on the logits);
+//! 2. one fused pass over the rows that accumulates `Σ ℓ` and writes the gradient already
+//!    multiplied by `1/denominator` into a single buffer (the caller's, with
+//!    [`Loss::compute_into`](crate::Loss::compute_into)).
+//!
+//! Nothing of the input's size is allocated for a scalar reduction without gradient. Rows are
+//! processed in chunks of about [`CHUNK_ELEMS`] elements; each chunk's partial sum is kept in
+//! `f64` and the partial sums are added in chunk order, so the result does not depend on the
+//! number of threads. Inputs of fewer than [`PARALLEL_MIN_ELEMS`] elements stay on the calling
+//! thread; larger ones use rayon's current pool (`RAYON_NUM_THREADS`, or
+//! `ThreadPool::install`).
+
+pub(crate) mod sigmoid;
+pub(crate) mod softmax;
+pub(crate) mod vmath;
+
+use crate::Real;
+use crate::output::LossValue;
+use crate::reduction::{OnZeroWeights, Reducer, Reduction};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
+use rayon::prelude::*;
+use std::any::TypeId;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Elements per chunk of rows (about 128 KiB of f32: a chunk's rows stay in L2 between passes).
+pub(crate) const CHUNK_ELEMS: usize = 32 * 1024;
+
+/// Inputs with fewer elements are processed on the calling thread.
+pub(crate) const PARALLEL_MIN_ELEMS: usize = 128 * 1024;
+
+/// `s` as `&[f32]` when `F` is `f32`.
+#[inline]
+pub(crate) fn as_f32<F: Real>(s: &[F]) -> Option<&[f32]> {
+    (TypeId::of::<F>() == TypeId::of::<f32>())
+        // SAFETY: F is f32.
+        .then(|| unsafe { &*(s as *const [F] as *const [f32]) })
+}
+
+/// `s` as `&mut [f32]` when `F` is `f32`.
+#[inline]
+pub(crate) fn as_f32_mut<F: Real>(s: &mut [F]) -> Option<&mut [f32]> {
+    if TypeId::of::<F>() == TypeId::of::<f32>() {
+        // SAFETY: F is f32.
+        Some(unsafe { &mut *(s as *mut [F] as *mut [f32]) })
+    } else {
+        None
+    }
+}
+
+/// Runs `f` on consecutive chunks of `rows` rows of `width` elements, handing each chunk its
+/// part of `grad` (`rows·width` elements) and of `vals` (`rows·vals_width` elements), in
+/// parallel for large inputs. Returns the chunks' results in row order.
+pub(crate) fn for_row_chunks<A, B, T>(
+    rows: usize,
+    width: usize,
+    grad: Option<&mut [A]>,
+    vals: Option<&mut [B]>,
+    vals_width: usize,
+    f: impl Fn(Range<usize>, Option<&mut [A]>, Option<&mut [B]>) -> T + Sync,
+) -> Vec<T>
+where
+    A: Send,
+    B: Send,
+    T: Send,
+{
+    // a multiple of 8 rows when possible (the narrow-row kernels take rows 8 at a time)
+    let chunk_rows = match CHUNK_ELEMS / width.max(1) {
+        0 => 1,
+        r if r < 8 => r,
+        r => r / 8 * 8,
+    };
+    let n_chunks = rows.div_ceil(chunk_rows);
+    let mut grads = grad.map(|g| g.chunks_mut(chunk_rows * width));
+    let mut valss = vals.map(|v| v.chunks_mut(chunk_rows * vals_width));
+    let tasks: Vec<_> = (0..n_chunks)
+        .map(|c| {
+            let r = c * chunk_rows..((c + 1) * chunk_rows).min(rows);
+            let g = grads.as_mut().and_then(Iterator::next);
+            let v = valss.as_mut().and_then(Iterator::next);
+            (r, g, v)
+        })
+        .collect();
+    if rows * width < PARALLEL_MIN_ELEMS || n_chunks == 1 {
+        tasks.into_iter().map(|(r, g, v)| f(r, g, v)).collect()
+    } else {
+        tasks.into_par_iter().map(|(r, g, v)| f(r, g, v)).collect()
+    }
+}
+
+/// The reduced value and the factor the gradient of `Σ ℓ` is multiplied by, for a total `Σ ℓ`
+/// and a denominator as [`Reducer::denominator`](crate::Reducer::denominator) computes it:
+/// exactly the arithmetic of [`Reducer::finish`](crate::Reducer::finish).
+pub(crate) enum Scale<F> {
+    /// `none` or `sum`: the gradient of the sum.
+    One,
+    /// Divide by a denominator: value `Σ ℓ / d`, gradient times `1/d`.
+    Divide(F),
+    /// A zero denominator with `divide_no_nan`: value 0, gradient 0.
+    Zero,
+}
+
+impl<F: Real> Scale<F> {
+    /// The factor applied to the gradient of `Σ ℓ`.
+    pub(crate) fn grad_factor(&self) -> F {
+        match self {
+            Scale::One => F::one(),
+            Scale::Divide(d) => F::one() / *d,
+            Scale::Zero => F::zero(),
+        }
+    }
+
+    /// The reduced value of a total.
+    pub(crate) fn value(&self, total: F) -> F {
+        match self {
+            Scale::One => total,
+            Scale::Divide(d) => total / *d,
+            Scale::Zero => F::zero(),
+        }
+    }
+}
+
+impl<F: Real> Scale<F> {
+    /// The scale of `reducer` for a denominator (`None` for `none` and `sum`), as
+    /// [`Reducer::finish`](crate::Reducer::finish) applies it.
+    pub(crate) fn new(reducer: Reducer, denominator: Option<F>) -> Self {
+        match denominator {
+            None => Scale::One,
+            Some(d) if d == F::zero() && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
+            Some(d) => Scale::Divide(d),
+        }
+    }
+
+    /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
+    pub(crate) fn loss_value(
+        &self,
+        reducer: Reducer,
+        total: f64,
+        values: Option<ArrayD<F>>,
+    ) -> LossValue<F> {
+        match (reducer.reduction, values) {
+            (Reduction::None, Some(v)) => LossValue::PerElement(v),
+            _ => LossValue::Scalar(self.value(F::of(total))),
+        }
+    }
+}
+
+/// Where a fused kernel writes the gradient.
+pub(crate) enum GradOut<'g, 'a, F> {
+    /// No gradient.
+    No,
+    /// A new array.
+    Alloc,
+    /// The caller's buffer (the input's shape, checked).
+    Into(&'g mut ArrayViewMutD<'a, F>),
+}
+
+/// Runs `kernel` with a contiguous gradient slice of `shape` when one is asked for: the caller's
+/// buffer if it is in standard layout, else a new array (copied into the caller's buffer after).
+/// Returns the kernel's result and the gradient when it was allocated.
+pub(crate) fn with_grad<F: Real, R>(
+    shape: &[usize],
+    out: GradOut<'_, '_, F>,
+    kernel: impl FnOnce(Option<&mut [F]>) -> R,
+) -> (R, Option<ArrayD<F>>) {
+    match out {
+        GradOut::No => (kernel(None), None),
+        GradOut::Alloc => {
+            let mut g = ArrayD::<F>::zeros(shape);
+            if let Some(s) = g.as_slice_mut() {
+                advise_huge_pages(s);
+            }
+            let r = kernel(g.as_slice_mut());
+            (r, Some(g))
+        }
+        GradOut::Into(view) => {
+            if let Some(s) = view.as_slice_mut() {
+                (kernel(Some(s)), None)
+            } else {
+                let mut g = ArrayD::<F>::zeros(shape);
+                let r = kernel(g.as_slice_mut());
+                view.assign(&g);
+                (r, None)
+            }
+        }
+    }
+}
+
+/// `a` as a standard-layout slice, borrowed when it is one, else copied in logical order.
+pub(crate) fn contiguous<'a, T: Clone>(a: &'a ArrayViewD<'_, T>) -> Cow<'a, [T]> {
+    match a.as_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(a.iter().cloned().collect()),
+    }
+}
+
+/// Implements the [`Loss`](crate::Loss) methods that compute through a fused kernel, for a loss
+/// with inherent `fused(input, target, sample_weight, GradOut) -> Result<Option<LossOutput>>`
+/// (`None` when the kernel does not apply) and `general(input, target, sample_weight,
+/// want_grad) -> Result<LossOutput>`.
+macro_rules! fused_loss_methods {
+    () => {
+        fn compute(
+            &self,
+            input: ::ndarray::ArrayViewD<'_, F>,
+            target: Self::Target<'_>,
+            sample_weight: Option<::ndarray::ArrayViewD<'_, F>>,
+            want_grad: bool,
+        ) -> $crate::Result<$crate::LossOutput<F>> {
+            use $crate::kernels::GradOut;
+            let grad = if want_grad {
+                GradOut::Alloc
+            } else {
+                GradOut::No
+            };
+            match self.fused(input.view(), target.view(), sample_weight.clone(), grad)? {
+                Some(out) => Ok(out),
+                None => self.general(input, target, sample_weight, want_grad),
+            }
+        }
+
+        fn compute_into(
+            &self,
+            input: ::ndarray::ArrayViewD<'_, F>,
+            target: Self::Target<'_>,
+            sample_weight: Option<::ndarray::ArrayViewD<'_, F>>,
+            mut grad: ::ndarray::ArrayViewMutD<'_, F>,
+        ) -> $crate::Result<$crate::LossValue<F>> {
+            use $crate::kernels::GradOut;
+            $crate::loss::check_same_shape("grad", input.shape(), grad.shape())?;
+            let into = GradOut::Into(&mut grad);
+            if let Some(out) =
+                self.fused(input.view(), target.view(), sample_weight.clone(), into)?
+            {
+                return Ok(out.value);
+            }
+            let out = self.general(input, target, sample_weight, true)?;
+            if let Some(g) = out.grad {
+                grad.assign(&g);
+            }
+            Ok(out.value)
+        }
+
+        fn forward(
+            &self,
+            input: ::ndarray::ArrayViewD<'_, F>,
+            target: Self::Target<'_>,
+        ) -> $crate::Result<$crate::LossValue<F>> {
+            Ok(self.compute(input, target, None, false)?.value)
+        }
+
+        fn forward_weighted(
+            &self,
+            input: ::ndarray::ArrayViewD<'_, F>,
+            target: Self::Target<'_>,
+            sample_weight: ::ndarray::ArrayViewD<'_, F>,
+        ) -> $crate::Result<$crate::LossValue<F>> {
+            Ok(self
+                .compute(input, target, Some(sample_weight), false)?
+                .value)
+        }
+
+        fn forward_backward(
+            &self,
+            input: ::ndarray::ArrayViewD<'_, F>,
+            target: Self::Target<'_>,
+        ) -> $crate::Result<$crate::LossOutput<F>> {
+            self.compute(input, target, None, true)
+        }
+
+        fn forward_backward_weighted(
+            &self,
+            input: ::ndarray::ArrayViewD<'_, F>,
+            target: Self::Target<'_>,
+            sample_weight: ::ndarray::ArrayViewD<'_, F>,
+        ) -> $crate::Result<$crate::LossOutput<F>> {
+            self.compute(input, target, Some(sample_weight), true)
+        }
+    };
+}
+pub(crate) use fused_loss_methods;
+
+/// Asks Linux to back a large, freshly allocated (untouched) buffer with transparent huge pages:
+/// the kernel then writes it with one page fault per 2 MiB instead of one per 4 KiB, which is
+/// most of the cost of a new gradient buffer (and what PyTorch's `backward` pays too).
+#[cfg(target_os = "linux")]
+fn advise_huge_pages<F>(s: &mut [F]) {
+    const HUGE: usize = 2 << 20;
+    let start = s.as_mut_ptr() as usize;
+    let end = start + std::mem::size_of_val(s);
+    let (lo, hi) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+    if hi > lo {
+        // SAFETY: [lo, hi) lies inside the allocation; MADV_HUGEPAGE changes no contents.
+        unsafe { libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_HUGEPAGE) };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages<F>(_: &mut [F]) {}

@@ -1,0 +1,556 @@
+//! The fused fast paths (`compute`, `forward*`, `compute_into`) against the general path
+//! (`Reducer::finish(unreduced(..))`) on random batches: every reduction, weights of every
+//! shape, ignored rows, smoothing, extreme logits, narrow and wide rows, batches large enough to
+//! be split across threads, and non-contiguous inputs and gradient buffers.
+
+use ndarray::{Array1, ArrayD, Axis, IxDyn};
+use reweigh::losses::{
+    SigmoidCrossEntropy, SmoothingForm, SoftmaxCrossEntropy, SparseSoftmaxCrossEntropy,
+};
+use reweigh::{Framework, Loss, LossOutput, LossValue, OnZeroWeights, Real, Reducer, Reduction};
+use rstest::rstest;
+
+/// A small reproducible generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn array<F: Real>(&mut self, shape: &[usize], lo: f64, hi: f64) -> ArrayD<F> {
+        ArrayD::from_shape_simple_fn(IxDyn(shape), || F::of(lo + (hi - lo) * self.unit()))
+    }
+    /// Logits in [−6, 6] with, when `extreme`, some ±∞, NaN and ±100 sprinkled in.
+    fn logits<F: Real>(&mut self, shape: &[usize], extreme: bool) -> ArrayD<F> {
+        let mut x = self.array::<F>(shape, -6.0, 6.0);
+        if extreme {
+            let n = x.len();
+            let flat = x.as_slice_mut().unwrap();
+            for v in [
+                -100.0,
+                100.0,
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                f64::NAN,
+                -1e30,
+            ] {
+                flat[self.below(n)] = F::of(v);
+            }
+        }
+        x
+    }
+}
+
+/// Every reduction with both zero-denominator behaviours; three for large batches (the debug
+/// build of the general path is slow).
+fn reducers_for(shape: &[usize]) -> Vec<Reducer> {
+    if shape.iter().product::<usize>() > 50_000 {
+        return vec![
+            Framework::PyTorch.default_reducer(),
+            Reduction::Sum.into(),
+            Reduction::None.into(),
+        ];
+    }
+    let mut r = vec![];
+    for reduction in Reduction::ALL {
+        for on_zero in [OnZeroWeights::Zero, OnZeroWeights::Nan] {
+            r.push(Reducer { reduction, on_zero });
+        }
+    }
+    r
+}
+
+/// `|a − b| ≤ rel·max(|b|, floor)` element-wise, NaN meeting NaN and ∞ the same ∞.
+fn assert_close<F: Real>(what: &str, a: &ArrayD<F>, b: &ArrayD<F>, rel: f64, floor: f64) {
+    assert_eq!(a.shape(), b.shape(), "{what}: shapes");
+    for (i, (&a, &b)) in a.iter().zip(b.iter()).enumerate() {
+        let (a, b) = (a.f64(), b.f64());
+        if a.is_nan() || b.is_nan() || a.is_infinite() || b.is_infinite() {
+            assert!(
+                (a.is_nan() && b.is_nan()) || a == b,
+                "{what}[{i}]: fused {a:e}, general {b:e}"
+            );
+            continue;
+        }
+        assert!(
+            (a - b).abs() <= rel * b.abs().max(floor),
+            "{what}[{i}]: fused {a:e}, general {b:e}"
+        );
+    }
+}
+
+fn max_abs<F: Real>(a: &ArrayD<F>) -> f64 {
+    a.iter()
+        .map(|x| x.f64().abs())
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max)
+}
+
+/// f32 kernels use a polynomial exp/ln (≤ 2 ulp) and f32 arithmetic per row.
+fn rel<F: Real>() -> f64 {
+    if F::DTYPE == "float32" { 2e-5 } else { 1e-11 }
+}
+
+fn to64<F: Real>(a: &ArrayD<F>) -> ArrayD<f64> {
+    a.mapv(|v| v.f64())
+}
+
+fn of<F: Real>(a: &ArrayD<f64>) -> ArrayD<F> {
+    a.mapv(F::of)
+}
+
+fn assert_outputs_match<F: Real>(what: &str, fused: &LossOutput<F>, general: &LossOutput<f64>) {
+    let (fv, gv) = (
+        to64(&fused.value.clone().into_array()),
+        general.value.clone().into_array(),
+    );
+    assert_close(&format!("{what} value"), &fv, &gv, rel::<F>(), 0.0);
+    match (&fused.grad, &general.grad) {
+        (Some(f), Some(g)) => {
+            let floor = max_abs(g);
+            assert_close(&format!("{what} grad"), &to64(f), g, rel::<F>(), floor);
+        }
+        (None, None) => {}
+        _ => panic!("{what}: gradient presence differs"),
+    }
+}
+
+/// Checks compute (with and without gradient), forward, compute_into (into a contiguous and a
+/// transposed buffer) against the general path in f64 on the same inputs (for f32 the general
+/// path's own f32 sums over large batches are less accurate than the fused path's).
+fn check_loss<F: Real, L>(
+    what: &str,
+    loss: &L,
+    x: &ArrayD<F>,
+    target: L::Target<'_>,
+    sw: Option<&ArrayD<F>>,
+    general: impl Fn(bool) -> LossOutput<f64>,
+) where
+    L: Loss<F>,
+    for<'t> L::Target<'t>: Clone,
+{
+    let sw = sw.map(|w| w.view());
+    let g = general(true);
+    let f = loss
+        .compute(x.view(), target.clone(), sw.clone(), true)
+        .unwrap();
+    assert_outputs_match(what, &f, &g);
+    let fwd = loss
+        .compute(x.view(), target.clone(), sw.clone(), false)
+        .unwrap();
+    assert!(fwd.grad.is_none());
+    assert_close(
+        &format!("{what} forward"),
+        &to64(&fwd.value.into_array()),
+        &general(false).value.into_array(),
+        rel::<F>(),
+        0.0,
+    );
+    // into a contiguous buffer, and into a transposed (non-contiguous) one
+    let mut buf = ArrayD::<F>::from_elem(x.shape(), F::of(7.0));
+    let v = loss
+        .compute_into(x.view(), target.clone(), sw.clone(), buf.view_mut())
+        .unwrap();
+    assert_eq!(
+        v.clone().into_array().mapv(|a| a.f64().to_bits()),
+        f.value.clone().into_array().mapv(|a| a.f64().to_bits())
+    );
+    let same = |a: &ArrayD<F>, b: &ArrayD<F>| {
+        a.iter()
+            .zip(b.iter())
+            .all(|(a, b)| a == b || (a.is_nan() && b.is_nan()))
+    };
+    assert!(same(&buf, f.grad.as_ref().unwrap()), "{what}: compute_into");
+    let mut t = ArrayD::<F>::from_elem(x.t().shape(), F::of(7.0));
+    let v2 = loss
+        .compute_into(x.view(), target, sw, t.view_mut().reversed_axes())
+        .unwrap();
+    assert_eq!(
+        v2.into_array().mapv(|a| a.f64().to_bits()),
+        v.into_array().mapv(|a| a.f64().to_bits())
+    );
+    assert!(
+        same(&t.reversed_axes(), f.grad.as_ref().unwrap()),
+        "{what}: compute_into a transposed buffer"
+    );
+}
+
+fn sparse_case<F: Real>(
+    rng: &mut Rng,
+    shape: &[usize],
+    extreme: bool,
+    class_weights: bool,
+    ignore: bool,
+    smoothing: Option<SmoothingForm>,
+    sample_weight: bool,
+) {
+    let c = shape[shape.len() - 1];
+    let rows_shape = &shape[..shape.len() - 1];
+    let x = rng.logits::<F>(shape, extreme);
+    let mut y = ArrayD::from_shape_simple_fn(IxDyn(rows_shape), || rng.below(c) as i64);
+    if ignore {
+        y.iter_mut()
+            .filter(|_| rng.below(4) == 0)
+            .for_each(|v| *v = -100);
+    }
+    let w: Array1<F> = Array1::from_shape_simple_fn(c, || F::of(0.25 + 2.0 * rng.unit()));
+    let sw = sample_weight.then(|| {
+        let mut s = rng.array::<F>(rows_shape, 0.0, 2.0);
+        s.iter_mut()
+            .filter(|_| rng.below(5) == 0)
+            .for_each(|v| *v = F::zero());
+        s
+    });
+    fn build<G: Real>(
+        reducer: Reducer,
+        w: Option<Array1<G>>,
+        ignore: bool,
+        smoothing: Option<SmoothingForm>,
+    ) -> SparseSoftmaxCrossEntropy<G> {
+        let mut loss = SparseSoftmaxCrossEntropy::<G>::new().reduction(reducer);
+        if let Some(w) = w {
+            loss = loss.class_weights(w);
+        }
+        if ignore {
+            loss = loss.ignore_index(-100);
+        }
+        if let Some(form) = smoothing {
+            loss = loss.label_smoothing(G::of(0.15), form);
+        }
+        loss
+    }
+    let (x64, sw64) = (to64(&x), sw.as_ref().map(to64));
+    let w64 = w.mapv(|v| v.f64());
+    for reducer in reducers_for(shape) {
+        let loss = build::<F>(reducer, class_weights.then(|| w.clone()), ignore, smoothing);
+        let loss64 = build::<f64>(
+            reducer,
+            class_weights.then(|| w64.clone()),
+            ignore,
+            smoothing,
+        );
+        let general = |want_grad: bool| {
+            let sw = sw64.as_ref().map(|w| w.view());
+            let u = loss64
+                .unreduced(x64.view(), y.view(), sw, want_grad)
+                .unwrap();
+            let mut out = reducer.finish(u);
+            if let Some(g) = out.grad.as_mut() {
+                let last = Axis(g.ndim() - 1);
+                for (mut row, &label) in g.lanes_mut(last).into_iter().zip(y.iter()) {
+                    if label == -100 && ignore {
+                        row.fill(0.0);
+                    }
+                }
+            }
+            out
+        };
+        let what = format!(
+            "sparse {shape:?} extreme={extreme} w={class_weights} ignore={ignore} \
+             smoothing={smoothing:?} sw={sample_weight} {reducer:?} {}",
+            F::DTYPE
+        );
+        check_loss(&what, &loss, &x, y.view(), sw.as_ref(), general);
+    }
+}
+
+#[rstest]
+fn sparse_fused_matches_general(
+    #[values(vec![5, 1], vec![9, 3], vec![37, 10], vec![3, 4, 15], vec![19, 16], vec![7, 100], vec![3, 1000])]
+    shape: Vec<usize>,
+    #[values(false, true)] extreme: bool,
+    #[values(false, true)] class_weights: bool,
+    #[values(false, true)] ignore: bool,
+    #[values(None, Some(SmoothingForm::KerasTf), Some(SmoothingForm::PyTorch))] smoothing: Option<
+        SmoothingForm,
+    >,
+    #[values(false, true)] sample_weight: bool,
+) {
+    let mut rng = Rng(shape.iter().product::<usize>() as u64);
+    sparse_case::<f32>(
+        &mut rng,
+        &shape,
+        extreme,
+        class_weights,
+        ignore,
+        smoothing,
+        sample_weight,
+    );
+    sparse_case::<f64>(
+        &mut rng,
+        &shape,
+        extreme,
+        class_weights,
+        ignore,
+        smoothing,
+        sample_weight,
+    );
+}
+
+#[rstest]
+fn sparse_fused_matches_general_on_batches_split_across_threads(
+    #[values(vec![20_003, 10], vec![150, 1000], vec![5, 40_000])] shape: Vec<usize>,
+    #[values(false, true)] ignore: bool,
+) {
+    let mut rng = Rng(7);
+    sparse_case::<f32>(&mut rng, &shape, true, true, ignore, None, true);
+    sparse_case::<f64>(&mut rng, &shape, false, true, ignore, None, false);
+}
+
+#[test]
+fn sparse_all_ignored_is_nan_with_a_zero_gradient_in_pytorch() {
+    let x = ArrayD::<f32>::from_elem(IxDyn(&[20, 3]), 0.5);
+    let y = ArrayD::<i64>::from_elem(IxDyn(&[20]), -100);
+    let out = SparseSoftmaxCrossEntropy::<f32>::pytorch()
+        .forward_backward(x.view(), y.view())
+        .unwrap();
+    assert!(out.value.scalar().unwrap().is_nan());
+    assert!(out.grad.unwrap().iter().all(|&g| g == 0.0));
+}
+
+fn dense_case<F: Real>(
+    rng: &mut Rng,
+    shape: &[usize],
+    extreme: bool,
+    class_weights: bool,
+    eps: f64,
+    sample_weight: bool,
+) {
+    let c = shape[shape.len() - 1];
+    let x = rng.logits::<F>(shape, extreme);
+    let mut y = rng.array::<F>(shape, 0.0, 1.0);
+    for mut row in y.lanes_mut(Axis(shape.len() - 1)) {
+        let s: F = row.sum();
+        row.mapv_inplace(|v| v / s);
+    }
+    let w: Array1<f64> = Array1::from_shape_simple_fn(c, || F::of(0.25 + 2.0 * rng.unit()).f64());
+    let sw = sample_weight.then(|| rng.array::<F>(&shape[..shape.len() - 1], 0.0, 2.0));
+    fn build<G: Real>(
+        reducer: Reducer,
+        eps: f64,
+        w: Option<&Array1<f64>>,
+    ) -> SoftmaxCrossEntropy<G> {
+        let mut loss = SoftmaxCrossEntropy::<G>::new()
+            .reduction(reducer)
+            .label_smoothing(G::of(eps), SmoothingForm::PyTorch);
+        if let Some(w) = w {
+            loss = loss.class_weights(w.mapv(G::of));
+        }
+        loss
+    }
+    let (x64, y64, sw64) = (to64(&x), to64(&y), sw.as_ref().map(to64));
+    for reducer in reducers_for(shape) {
+        let w = class_weights.then_some(&w);
+        let loss = build::<F>(reducer, F::of(eps).f64(), w);
+        let loss64 = build::<f64>(reducer, F::of(eps).f64(), w);
+        let general = |want_grad: bool| {
+            let sw = sw64.as_ref().map(|w| w.view());
+            reducer.finish(
+                loss64
+                    .unreduced(x64.view(), y64.view(), sw, want_grad)
+                    .unwrap(),
+            )
+        };
+        let what = format!(
+            "dense {shape:?} extreme={extreme} w={class_weights} eps={eps} sw={sample_weight} \
+             {reducer:?} {}",
+            F::DTYPE
+        );
+        check_loss(&what, &loss, &x, y.view(), sw.as_ref(), general);
+    }
+}
+
+#[rstest]
+fn dense_fused_matches_general(
+    #[values(vec![6, 1], vec![37, 10], vec![2, 3, 17], vec![4, 300], vec![2, 1000])] shape: Vec<
+        usize,
+    >,
+    #[values(false, true)] extreme: bool,
+    #[values(false, true)] class_weights: bool,
+    #[values(0.0, 0.1)] eps: f64,
+    #[values(false, true)] sample_weight: bool,
+) {
+    let mut rng = Rng(11);
+    dense_case::<f32>(&mut rng, &shape, extreme, class_weights, eps, sample_weight);
+    dense_case::<f64>(&mut rng, &shape, extreme, class_weights, eps, sample_weight);
+}
+
+/// Sample-weight shapes for `(rows, C)` logits: none, scalar, per row `(rows, 1)`, per class
+/// `(C,)`, per element (the general path).
+#[derive(Clone, Copy, Debug)]
+enum Sw {
+    None,
+    Scalar,
+    PerRow,
+    PerClass,
+    PerElement,
+}
+
+fn sigmoid_case<F: Real>(
+    rng: &mut Rng,
+    shape: &[usize],
+    extreme: bool,
+    pos_weight: Option<bool>, // Some(true): per class, Some(false): scalar
+    weight: bool,
+    mean_last_axis: bool,
+    sw: Sw,
+) {
+    let nd = shape.len();
+    let c = shape[nd - 1];
+    let x = rng.logits::<F>(shape, extreme);
+    let z = ArrayD::from_shape_simple_fn(IxDyn(shape), || F::of((rng.below(4) == 0) as u8 as f64));
+    let value_shape = if mean_last_axis {
+        &shape[..nd - 1]
+    } else {
+        shape
+    };
+    let sw: Option<ArrayD<F>> = match sw {
+        Sw::None => None,
+        Sw::Scalar => Some(rng.array(&[], 0.5, 2.0)),
+        Sw::PerRow if mean_last_axis => Some(rng.array(value_shape, 0.0, 2.0)),
+        Sw::PerRow => {
+            let mut s = shape.to_vec();
+            s[nd - 1] = 1;
+            Some(rng.array(&s, 0.0, 2.0))
+        }
+        Sw::PerClass if mean_last_axis => return,
+        Sw::PerClass => Some(rng.array(&[c], 0.0, 2.0)),
+        Sw::PerElement => Some(rng.array(value_shape, 0.0, 2.0)),
+    };
+    let q = match pos_weight {
+        Some(true) => Some(to64(&rng.array::<F>(&[c], 0.5, 5.0))),
+        Some(false) => Some(to64(&rng.array::<F>(&[], 0.5, 5.0))),
+        None => None,
+    };
+    let v = weight.then(|| to64(&rng.array::<F>(&[1, c], 0.0, 2.0)));
+    let build = |reducer: Reducer| {
+        let mut loss = SigmoidCrossEntropy::new()
+            .reduction(reducer)
+            .mean_last_axis(mean_last_axis)
+            .label_smoothing(0.1);
+        if let Some(q) = &q {
+            loss = loss.pos_weight(q.clone());
+        }
+        if let Some(v) = &v {
+            loss = loss.weight(v.clone());
+        }
+        loss
+    };
+    let (x64, z64, sw64) = (to64(&x), to64(&z), sw.as_ref().map(to64));
+    for reducer in reducers_for(shape) {
+        let loss64 = build(reducer);
+        let mut loss = SigmoidCrossEntropy::<F>::new()
+            .reduction(reducer)
+            .mean_last_axis(mean_last_axis)
+            .label_smoothing(F::of(0.1));
+        if let Some(q) = &q {
+            loss = loss.pos_weight(of(q));
+        }
+        if let Some(v) = &v {
+            loss = loss.weight(of(v));
+        }
+        let general = |want_grad: bool| {
+            let sw = sw64.as_ref().map(|w| w.view());
+            reducer.finish(
+                loss64
+                    .unreduced(x64.view(), z64.view(), sw, want_grad)
+                    .unwrap(),
+            )
+        };
+        let what = format!(
+            "sigmoid {shape:?} extreme={extreme} q={pos_weight:?} v={weight} \
+             mean={mean_last_axis} {reducer:?} {}",
+            F::DTYPE
+        );
+        check_loss(&what, &loss, &x, z.view(), sw.as_ref(), general);
+    }
+}
+
+#[rstest]
+fn sigmoid_fused_matches_general(
+    #[values(vec![5, 1], vec![9, 7], vec![3, 2, 33], vec![2, 512])] shape: Vec<usize>,
+    #[values(false, true)] extreme: bool,
+    #[values(None, Some(false), Some(true))] pos_weight: Option<bool>,
+    #[values(false, true)] weight: bool,
+    #[values(false, true)] mean_last_axis: bool,
+    #[values(Sw::None, Sw::Scalar, Sw::PerRow, Sw::PerClass, Sw::PerElement)] sw: Sw,
+) {
+    let mut rng = Rng(3);
+    sigmoid_case::<f32>(
+        &mut rng,
+        &shape,
+        extreme,
+        pos_weight,
+        weight,
+        mean_last_axis,
+        sw,
+    );
+    sigmoid_case::<f64>(
+        &mut rng,
+        &shape,
+        extreme,
+        pos_weight,
+        weight,
+        mean_last_axis,
+        sw,
+    );
+}
+
+#[rstest]
+fn dense_and_sigmoid_fused_match_general_on_batches_split_across_threads(
+    #[values(vec![300, 512], vec![20_003, 7])] shape: Vec<usize>,
+) {
+    let mut rng = Rng(13);
+    dense_case::<f32>(&mut rng, &shape, true, true, 0.1, true);
+    sigmoid_case::<f32>(&mut rng, &shape, true, Some(true), true, false, Sw::PerRow);
+    sigmoid_case::<f32>(&mut rng, &shape, false, Some(false), false, true, Sw::None);
+    sigmoid_case::<f64>(
+        &mut rng,
+        &shape,
+        false,
+        Some(true),
+        false,
+        false,
+        Sw::PerClass,
+    );
+}
+
+#[test]
+fn non_contiguous_logits_take_the_general_path_with_the_same_result() {
+    let mut rng = Rng(5);
+    let x = rng.logits::<f32>(&[12, 30], false);
+    let xt = x.t().to_owned(); // (30, 12); its transpose is a non-contiguous (12, 30) view
+    let y = ArrayD::from_shape_simple_fn(IxDyn(&[12]), || rng.below(30) as i64);
+    let loss = SparseSoftmaxCrossEntropy::<f32>::pytorch();
+    let a = loss.forward_backward(x.view(), y.view()).unwrap();
+    let b = loss.forward_backward(xt.t(), y.view()).unwrap();
+    let a = LossOutput {
+        value: LossValue::Scalar(f64::from(a.value.scalar().unwrap())),
+        grad: a.grad.map(|g| to64(&g)),
+    };
+    assert_outputs_match("transposed logits", &b, &a);
+}
+
+#[test]
+fn scalar_reductions_allocate_no_per_element_values() {
+    // reduction `none` returns one value per row (sparse) or per element (sigmoid); a scalar
+    // reduction returns a scalar, computed without materialising them (checked by the fused
+    // path producing the same scalar).
+    let mut rng = Rng(9);
+    let x = rng.logits::<f32>(&[64, 8], false);
+    let z = ArrayD::from_shape_simple_fn(IxDyn(&[64, 8]), || (rng.below(2)) as f32);
+    let v = SigmoidCrossEntropy::<f32>::pytorch()
+        .forward(x.view(), z.view())
+        .unwrap();
+    assert!(matches!(v, LossValue::Scalar(_)));
+}
