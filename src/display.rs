@@ -21,14 +21,19 @@
 //! use reweigh::display::{Html, fmt_num};
 //! let t = Html::table(&["class", "weight"], vec![vec!["0".into(), fmt_num(0.5)]]);
 //! assert!(t.0.starts_with("<table"));
-//! assert_eq!(fmt_num(1.0 / 3.0), "0.3333333");
+//! assert_eq!(fmt_num(1.0 / 3.0), "0.33333333");
 //! ```
 
+use crate::ledger::figures::Figure;
+use crate::ledger::{Claim, Number, Thread, Verdict};
 use crate::schemes::{ClassCounts, ClassWeights, WeightsTable};
 use crate::train::{Check, Expect, Finding, History};
 use crate::{LossOutput, LossValue, Real};
 use ndarray::{ArrayD, Ix1, Ix2};
 use std::fmt::Write;
+
+/// Numbers print as the ledger prints them (8 significant digits, trailing zeros trimmed).
+pub use crate::ledger::fmt_num;
 
 /// An HTML fragment, shown rendered in a notebook.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,44 +132,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     s
-}
-
-/// A number with 7 significant digits, trailing zeros trimmed; scientific notation outside
-/// `[1e-4, 1e7)`. `0`, `nan`, `inf` and `-inf` print as such.
-///
-/// ```
-/// use reweigh::display::fmt_num;
-/// assert_eq!(fmt_num(0.0), "0");
-/// assert_eq!(fmt_num(2.5), "2.5");
-/// assert_eq!(fmt_num(0.7787589359283447), "0.7787589");
-/// assert_eq!(fmt_num(1616.0), "1616");
-/// assert_eq!(fmt_num(2.061153e-9), "2.061153e-9");
-/// assert_eq!(fmt_num(f64::NEG_INFINITY), "-inf");
-/// ```
-pub fn fmt_num(x: f64) -> String {
-    if x == 0.0 {
-        return "0".into();
-    }
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    let a = x.abs();
-    if (1e-4..1e7).contains(&a) {
-        let decimals = (6 - a.log10().floor() as i32).max(0) as usize;
-        let s = format!("{x:.decimals$}");
-        let s = if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        };
-        // rounding can carry into a new digit (9.9999999 -> 10.000000): still fine to show
-        if s == "-0" { "0".into() } else { s }
-    } else {
-        let s = format!("{x:.6e}");
-        let (mantissa, exp) = s.split_once('e').expect("{:e} has an exponent");
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        format!("{mantissa}e{exp}")
-    }
 }
 
 /// An array as HTML: a number, a one-row table (1-D), a matrix (2-D), or rows of the last axis
@@ -379,25 +346,168 @@ impl Finding {
     }
 }
 
+/// The colour of a verdict's badge.
+fn verdict_colour(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Reproduced => "#1a7f37",
+        Verdict::ReproducedWithCaveat => "#9a6700",
+        Verdict::Differs => "#0969da",
+        Verdict::Refuted => "#cf222e",
+        Verdict::NotReproducible => "#6e7781",
+    }
+}
+
+fn verdict_badge(v: Verdict) -> String {
+    format!(
+        "<b style=\"color: {}\">{}</b>",
+        verdict_colour(v),
+        escape(v.name())
+    )
+}
+
+fn number_cell(n: &Number) -> String {
+    format!("{} = {} [{}]", n.label, fmt_num(n.value), n.source)
+}
+
+impl Claim {
+    /// The claim as HTML: id and verdict, the quote and its author, the note (what the numbers
+    /// show), every check (both numbers with their source, the relation, the tolerance, whether
+    /// it holds and what its failure means), the inputs, and the numbers no check uses.
+    pub fn to_html(&self) -> Html {
+        let mut s = format!(
+            "<div class=\"reweigh-claim\">\n<p><b>{}</b>: {} ({})<br>\n<small>{}</small></p>\n\
+             <blockquote>{}<br>— {}</blockquote>\n",
+            escape(self.id),
+            verdict_badge(self.verdict),
+            escape(self.verdict.meaning()),
+            escape(&self.reason),
+            escape(self.quote),
+            escape(self.author),
+        );
+        if !self.note.is_empty() {
+            writeln!(s, "<p>{}</p>", escape(&self.note)).unwrap();
+        }
+        if !self.checks.is_empty() {
+            let rows = self
+                .checks
+                .iter()
+                .map(|c| {
+                    vec![
+                        if c.holds { "✓" } else { "✗" }.to_string(),
+                        c.what.clone(),
+                        number_cell(&c.left),
+                        c.relation.symbol().to_string(),
+                        number_cell(&c.right),
+                        c.tolerance.to_string(),
+                        if c.holds {
+                            String::new()
+                        } else {
+                            c.on_fail.name().to_string()
+                        },
+                    ]
+                })
+                .collect();
+            let headers = [
+                "holds",
+                "check",
+                "left",
+                "",
+                "right",
+                "tolerance",
+                "if it fails",
+            ];
+            writeln!(s, "{}", Html::table(&headers, rows).0).unwrap();
+        }
+        if !self.inputs.is_empty() {
+            let rows = self
+                .inputs
+                .iter()
+                .map(|i| vec![i.name.clone(), i.value.clone()])
+                .collect();
+            writeln!(s, "{}", Html::table(&["input", "value"], rows).0).unwrap();
+        }
+        let in_checks = |n: &Number| self.checks.iter().any(|c| c.left == *n || c.right == *n);
+        let others: Vec<Vec<String>> = self
+            .numbers
+            .iter()
+            .filter(|n| !in_checks(n))
+            .map(|n| vec![n.label.clone(), fmt_num(n.value), n.source.to_string()])
+            .collect();
+        if !others.is_empty() {
+            let t = Html::table(&["other numbers", "value", "source"], others);
+            writeln!(s, "{}", t.0).unwrap();
+        }
+        s.push_str("</div>");
+        Html(s)
+    }
+
+    /// Shows the claim in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+impl Thread {
+    /// The thread's title, original title, address and provenance, as HTML.
+    pub fn to_html(&self) -> Html {
+        let mut s = format!(
+            "<p><b>Thread {}</b>: <i>{}</i>",
+            escape(self.id),
+            escape(self.title)
+        );
+        if !self.seed_title.is_empty() {
+            write!(s, " (seed title: {})", escape(self.seed_title)).unwrap();
+        }
+        if !self.link.is_empty() {
+            write!(
+                s,
+                "<br>original: <a href=\"{0}\">{0}</a>",
+                escape(self.link)
+            )
+            .unwrap();
+        }
+        write!(
+            s,
+            "<br>{}<br>seed file: <code>{}</code></p>",
+            escape(self.provenance),
+            escape(self.seed)
+        )
+        .unwrap();
+        Html(s)
+    }
+
+    /// Shows the thread in the notebook (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        self.to_html().evcxr_display();
+    }
+}
+
+impl Figure {
+    /// Shows the figure inline (evcxr's display protocol).
+    pub fn evcxr_display(&self) {
+        emit("image/svg+xml", &self.svg);
+    }
+}
+
+/// A summary of claims: one row per claim with its id, author, verdict and reason.
+pub fn claims_table(claims: &[Claim]) -> Html {
+    let rows = claims
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                c.author.to_string(),
+                c.verdict.name().to_string(),
+                c.reason.clone(),
+            ]
+        })
+        .collect();
+    Html::table(&["claim", "who", "verdict", "why"], rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rstest::rstest;
-
-    #[rstest]
-    #[case(1.0, "1")]
-    #[case(-0.5, "-0.5")]
-    #[case(123456.789, "123456.8")]
-    #[case(9_999_999.0, "9999999")]
-    #[case(1e7, "1e7")]
-    #[case(0.0001, "0.0001")]
-    #[case(0.00009, "9e-5")]
-    #[case(-1.5e-12, "-1.5e-12")]
-    #[case(f64::NAN, "NaN")]
-    #[case(f64::INFINITY, "inf")]
-    fn numbers(#[case] x: f64, #[case] shown: &str) {
-        assert_eq!(fmt_num(x), shown);
-    }
 
     #[test]
     fn escapes_markup() {
@@ -415,7 +525,7 @@ mod tests {
         let h = Html::frame(&df).0;
         assert!(h.starts_with("<small>shape: (2, 3)</small>"), "{h}");
         assert!(h.contains("<th>balanced</th>"), "{h}");
-        assert!(h.contains("<td>0.6666667</td>"), "{h}");
+        assert!(h.contains("<td>0.66666667</td>"), "{h}");
     }
 
     #[test]
