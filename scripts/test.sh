@@ -30,7 +30,7 @@ for nb in "${refresh[@]}"; do
   stage "refresh $nb"
   "$venv/bin/jupyter" nbconvert --to notebook --execute --inplace \
     --ExecutePreprocessor.kernel_name=reweigh --ExecutePreprocessor.timeout=1800 \
-    --ExecutePreprocessor.startup_timeout=600 "$nb"
+    --ExecutePreprocessor.startup_timeout=600 --ExecutePreprocessor.record_timing=False "$nb"
 done
 stage "notebooks: pytest --nbval notebooks/ --nbval-kernel-name reweigh"
 "$venv/bin/pytest" -p no:cacheprovider --nbval notebooks/ --nbval-kernel-name reweigh \

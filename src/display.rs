@@ -375,7 +375,7 @@ impl Claim {
     /// it holds and what its failure means), the inputs, and the numbers no check uses.
     pub fn to_html(&self) -> Html {
         let mut s = format!(
-            "<div class=\"reweigh-claim\">\n<p><b>{}</b>: {} ({})<br>\n<small>{}</small></p>\n\
+            "<div class=\"reweigh-claim\">\n<p><b>{}</b>: {} — {}<br>\n<small>{}</small></p>\n\
              <blockquote>{}<br>— {}</blockquote>\n",
             escape(self.id),
             verdict_badge(self.verdict),
@@ -526,6 +526,28 @@ mod tests {
         assert!(h.starts_with("<small>shape: (2, 3)</small>"), "{h}");
         assert!(h.contains("<th>balanced</th>"), "{h}");
         assert!(h.contains("<td>0.66666667</td>"), "{h}");
+    }
+
+    #[test]
+    fn claims_threads_and_summaries() {
+        let claim = crate::ledger::thread_000::counts_guess();
+        let h = claim.to_html().0;
+        assert!(h.contains("<b>000-counts-guess</b>"), "{h}");
+        assert!(h.contains(claim.verdict.name()), "{h}");
+        assert!(h.contains("Sergiodiaz53"), "{h}");
+        // one row per check, and no "other numbers" table when every number is in a check
+        assert_eq!(
+            h.matches("<td>✓</td>").count() + h.matches("<td>✗</td>").count(),
+            claim.checks.len()
+        );
+        assert!(!h.contains("other numbers"), "{h}");
+        let t = crate::ledger::THREAD_000.to_html().0;
+        assert!(
+            t.contains("http://stackoverflow.com/questions/44560549/"),
+            "{t}"
+        );
+        let summary = claims_table(&[claim]).0;
+        assert_eq!(summary.matches("<tr>").count(), 2, "{summary}");
     }
 
     #[test]
