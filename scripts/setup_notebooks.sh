@@ -31,7 +31,11 @@ requirements="$repo/notebooks/requirements.txt"
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
+  # Some system Pythons ship without the venv module; virtualenv from PyPI does the same job.
+  python3 -m venv "$venv" 2>/dev/null || {
+    rm -rf "$venv"
+    python3 -m pip install -q --user virtualenv && python3 -m virtualenv -q "$venv"
+  }
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
@@ -40,7 +44,7 @@ fi
 
 # 2. Rust side
 if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-  rustup component add rust-src
+  rustup component add rust-src || echo "warning: rust-src not installed (evcxr's completions want it)" >&2
 fi
 if ! cargo install --list | grep -q '^evcxr_jupyter v0\.22\.0:'; then
   cargo install --locked evcxr_jupyter@0.22.0
