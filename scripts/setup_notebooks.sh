@@ -11,9 +11,11 @@
 #         default evcxr only prints the panic and the cell "passes"),
 #       - turns on evcxr's dependency cache (`:cache 2000`, MiB) and `:opt 0` (cells compile
 #         faster; reweigh and its numeric dependencies are optimised by a cargo config file),
-#       - loads this checkout's `reweigh` crate by absolute path, without its default `polars`
-#         feature (a notebook that shows DataFrames adds `:dep reweigh = { path = "..",
-#         features = ["polars"] }`), and `use reweigh::prelude::*;`,
+#       - loads this checkout's crates by absolute path: the core `reweigh` (without its optional
+#         `polars` feature: a notebook that shows DataFrames adds `:dep reweigh = { path = "..",
+#         features = ["polars"] }`), the trainer `reweigh-train` and the suite's
+#         `reweigh-ledger` (claims, ports of the threads' code, display), and
+#         `use reweigh::prelude::*;`,
 #     and whose launcher gives each running kernel a build folder of its own that outlives it
 #     (EVCXR_TMPDIR), so the next kernel re-uses the compiled crates.
 # Everything goes under ~/.cache/reweigh (override with REWEIGH_CACHE) and the user's Jupyter data
@@ -59,7 +61,9 @@ cat > "$config/init.evcxr" <<INIT
 :preserve_vars_on_panic 0
 :cache 2000
 :opt 0
-:dep reweigh = { path = "$repo", default-features = false }
+:dep reweigh = { path = "$repo" }
+:dep reweigh-train = { path = "$repo/crates/reweigh-train" }
+:dep reweigh-ledger = { path = "$repo/crates/reweigh-ledger" }
 use reweigh::prelude::*;
 INIT
 
@@ -71,7 +75,7 @@ mkdir -p "$builds/.cargo"
 {
   echo "# Written by scripts/setup_notebooks.sh: optimise reweigh and its numeric dependencies"
   echo "# in the evcxr build folders below this one."
-  for package in reweigh ndarray matrixmultiply num-traits rand rand_chacha rand_core; do
+  for package in reweigh reweigh-train reweigh-ledger ndarray matrixmultiply num-traits rand rand_chacha rand_core; do
     printf '[profile.dev.package.%s]\nopt-level = 2\n' "$package"
   done
 } > "$builds/.cargo/config.toml"

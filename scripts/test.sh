@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command. Runs, failing on the first error:
 #  1. scripts/setup_notebooks.sh (idempotent: Jupyter venv, evcxr_jupyter, kernelspec "reweigh");
-#  2. cargo test (unit, golden, snapshot and doc tests);
+#  2. the core alone, as a user of the library builds it: `cargo test -p reweigh
+#     --no-default-features` (unit, golden, snapshot and doc tests; none of the suite's
+#     dependencies), then the whole workspace with every feature (the suite's crates, polars);
 #  3. every notebook in notebooks/, headless, through Jupyter with the project kernel:
 #     `pytest --nbval` fails on any cell error, panic or failed assertion, on a kernel death, on
 #     any output that differs from the output stored in the .ipynb, and (notebooks/conftest.py)
@@ -24,8 +26,10 @@ fi
 
 stage "set-up: scripts/setup_notebooks.sh"
 bash scripts/setup_notebooks.sh
-stage "cargo test"
-cargo test
+stage "core alone: cargo test -p reweigh --no-default-features"
+cargo test -p reweigh --no-default-features
+stage "workspace: cargo test --workspace --all-features"
+cargo test --workspace --all-features
 for nb in "${refresh[@]}"; do
   stage "refresh $nb"
   "$venv/bin/jupyter" nbconvert --to notebook --execute --inplace \

@@ -8,12 +8,12 @@
 //! EVCXR_END_CONTENT
 //! ```
 //!
-//! to stdout; any other type is shown with `Debug`. This module gives reweigh's types such
-//! methods (HTML tables for losses, gradients, training histories and claims) and two wrappers:
+//! to stdout; any other type is shown with `Debug`. This module gives the core's types such
+//! methods (HTML tables for loss values, gradients, class counts and weights) and two wrappers:
 //! [`Html`] for any HTML fragment (e.g. `Html(table.to_html())`) and [`Svg`] for a chart rendered
 //! as an SVG document, shown inline. Every number is printed by [`fmt_num`], so the rendered
-//! output is the same on every run (the notebooks' stored outputs are compared with a fresh
-//! execution in CI).
+//! output is the same on every run. It has no dependency: the suite's crates build their own
+//! displays (claims, training histories, figures) on [`Html`] and [`Svg`].
 //!
 //! Outside a notebook the methods just print the markup.
 //!
@@ -24,16 +24,13 @@
 //! assert_eq!(fmt_num(1.0 / 3.0), "0.33333333");
 //! ```
 
-use crate::ledger::figures::Figure;
-use crate::ledger::{Claim, Number, Thread, Verdict};
 use crate::schemes::{ClassCounts, ClassWeights, WeightsTable};
-use crate::train::{Check, Expect, Finding, History};
 use crate::{LossOutput, LossValue, Real};
 use ndarray::{ArrayD, Ix1, Ix2};
 use std::fmt::Write;
 
-/// Numbers print as the ledger prints them (8 significant digits, trailing zeros trimmed).
-pub use crate::ledger::fmt_num;
+/// Numbers print with 8 significant digits, trailing zeros trimmed.
+pub use crate::format::{fmt_list, fmt_num};
 
 /// An HTML fragment, shown rendered in a notebook.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +41,7 @@ pub struct Html(pub String);
 pub struct Svg(pub String);
 
 /// Prints `content` as one evcxr display block of type `mime`.
-fn emit(mime: &str, content: &str) {
+pub fn emit(mime: &str, content: &str) {
     println!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT");
 }
 
@@ -235,29 +232,6 @@ impl<F: Real> LossOutput<F> {
     }
 }
 
-impl<F: Real> History<F> {
-    /// The history as a table: one row per epoch, one column per Keras key.
-    pub fn to_html(&self) -> Html {
-        let keys = self.keys();
-        let mut headers = vec!["epoch"];
-        headers.extend(keys.iter().copied());
-        let columns: Vec<Vec<F>> = keys.iter().map(|k| self.get(k).unwrap()).collect();
-        let rows = (0..self.epochs())
-            .map(|e| {
-                let mut row = vec![(e + 1).to_string()];
-                row.extend(columns.iter().map(|c| fmt_num(c[e].f64())));
-                row
-            })
-            .collect();
-        Html::table(&headers, rows)
-    }
-
-    /// Shows the history in the notebook (evcxr's display protocol).
-    pub fn evcxr_display(&self) {
-        self.to_html().evcxr_display();
-    }
-}
-
 impl WeightsTable {
     /// Shows the table in the notebook (evcxr's display protocol), weights to 6 decimals.
     pub fn evcxr_display(&self) {
@@ -298,213 +272,6 @@ impl ClassCounts {
     }
 }
 
-fn check_row(c: &Check) -> Vec<String> {
-    vec![
-        c.what.clone(),
-        format!("{} = {}", c.left.label, fmt_num(c.left.value)),
-        format!("{} = {}", c.right.label, fmt_num(c.right.value)),
-        match c.expect {
-            Expect::Equal => "equal",
-            Expect::Differ => "differ",
-        }
-        .into(),
-        fmt_num(c.abs_diff),
-        if c.holds { "yes" } else { "no" }.into(),
-    ]
-}
-
-impl Finding {
-    /// The claim, its source, its checks and the verdict, as HTML.
-    pub fn to_html(&self) -> Html {
-        let checks = Html::table(
-            &[
-                "check",
-                "left",
-                "right",
-                "claim says",
-                "|left − right|",
-                "holds",
-            ],
-            self.checks.iter().map(check_row).collect(),
-        );
-        Html(format!(
-            "<p><b>Claim</b>: {} <i>({})</i><br><b>Verdict</b>: <b>{}</b> — {}<br>\
-             <small>measured with {}; equal means within {}</small></p>\n{}",
-            escape(&self.claim),
-            escape(&self.source),
-            self.verdict,
-            escape(&self.explanation),
-            escape(&self.measured_with),
-            fmt_num(self.tolerance),
-            checks.0
-        ))
-    }
-
-    /// Shows the finding in the notebook (evcxr's display protocol).
-    pub fn evcxr_display(&self) {
-        self.to_html().evcxr_display();
-    }
-}
-
-/// The colour of a verdict's badge.
-fn verdict_colour(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Reproduced => "#1a7f37",
-        Verdict::ReproducedWithCaveat => "#9a6700",
-        Verdict::Differs => "#0969da",
-        Verdict::Refuted => "#cf222e",
-        Verdict::NotReproducible => "#6e7781",
-    }
-}
-
-fn verdict_badge(v: Verdict) -> String {
-    format!(
-        "<b style=\"color: {}\">{}</b>",
-        verdict_colour(v),
-        escape(v.name())
-    )
-}
-
-fn number_cell(n: &Number) -> String {
-    format!("{} = {} [{}]", n.label, fmt_num(n.value), n.source)
-}
-
-impl Claim {
-    /// The claim as HTML: id and verdict, the quote and its author, the note (what the numbers
-    /// show), every check (both numbers with their source, the relation, the tolerance, whether
-    /// it holds and what its failure means), the inputs, and the numbers no check uses.
-    pub fn to_html(&self) -> Html {
-        let mut s = format!(
-            "<div class=\"reweigh-claim\">\n<p><b>{}</b>: {} — {}<br>\n<small>{}</small></p>\n\
-             <blockquote>{}<br>— {}</blockquote>\n",
-            escape(self.id),
-            verdict_badge(self.verdict),
-            escape(self.verdict.meaning()),
-            escape(&self.reason),
-            escape(self.quote),
-            escape(self.author),
-        );
-        if !self.note.is_empty() {
-            writeln!(s, "<p>{}</p>", escape(&self.note)).unwrap();
-        }
-        if !self.checks.is_empty() {
-            let rows = self
-                .checks
-                .iter()
-                .map(|c| {
-                    vec![
-                        if c.holds { "✓" } else { "✗" }.to_string(),
-                        c.what.clone(),
-                        number_cell(&c.left),
-                        c.relation.symbol().to_string(),
-                        number_cell(&c.right),
-                        c.tolerance.to_string(),
-                        if c.holds {
-                            String::new()
-                        } else {
-                            c.on_fail.name().to_string()
-                        },
-                    ]
-                })
-                .collect();
-            let headers = [
-                "holds",
-                "check",
-                "left",
-                "",
-                "right",
-                "tolerance",
-                "if it fails",
-            ];
-            writeln!(s, "{}", Html::table(&headers, rows).0).unwrap();
-        }
-        if !self.inputs.is_empty() {
-            let rows = self
-                .inputs
-                .iter()
-                .map(|i| vec![i.name.clone(), i.value.clone()])
-                .collect();
-            writeln!(s, "{}", Html::table(&["input", "value"], rows).0).unwrap();
-        }
-        let in_checks = |n: &Number| self.checks.iter().any(|c| c.left == *n || c.right == *n);
-        let others: Vec<Vec<String>> = self
-            .numbers
-            .iter()
-            .filter(|n| !in_checks(n))
-            .map(|n| vec![n.label.clone(), fmt_num(n.value), n.source.to_string()])
-            .collect();
-        if !others.is_empty() {
-            let t = Html::table(&["other numbers", "value", "source"], others);
-            writeln!(s, "{}", t.0).unwrap();
-        }
-        s.push_str("</div>");
-        Html(s)
-    }
-
-    /// Shows the claim in the notebook (evcxr's display protocol).
-    pub fn evcxr_display(&self) {
-        self.to_html().evcxr_display();
-    }
-}
-
-impl Thread {
-    /// The thread's title, original title, address and provenance, as HTML.
-    pub fn to_html(&self) -> Html {
-        let mut s = format!(
-            "<p><b>Thread {}</b>: <i>{}</i>",
-            escape(self.id),
-            escape(self.title)
-        );
-        if !self.seed_title.is_empty() {
-            write!(s, " (seed title: {})", escape(self.seed_title)).unwrap();
-        }
-        if !self.link.is_empty() {
-            write!(
-                s,
-                "<br>original: <a href=\"{0}\">{0}</a>",
-                escape(self.link)
-            )
-            .unwrap();
-        }
-        write!(
-            s,
-            "<br>{}<br>seed file: <code>{}</code></p>",
-            escape(self.provenance),
-            escape(self.seed)
-        )
-        .unwrap();
-        Html(s)
-    }
-
-    /// Shows the thread in the notebook (evcxr's display protocol).
-    pub fn evcxr_display(&self) {
-        self.to_html().evcxr_display();
-    }
-}
-
-impl Figure {
-    /// Shows the figure inline (evcxr's display protocol).
-    pub fn evcxr_display(&self) {
-        emit("image/svg+xml", &self.svg);
-    }
-}
-
-/// A summary of claims: one row per claim with its id, author, verdict and reason.
-pub fn claims_table(claims: &[Claim]) -> Html {
-    let rows = claims
-        .iter()
-        .map(|c| {
-            vec![
-                c.id.to_string(),
-                c.author.to_string(),
-                c.verdict.name().to_string(),
-                c.reason.clone(),
-            ]
-        })
-        .collect();
-    Html::table(&["claim", "who", "verdict", "why"], rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,28 +293,6 @@ mod tests {
         assert!(h.starts_with("<small>shape: (2, 3)</small>"), "{h}");
         assert!(h.contains("<th>balanced</th>"), "{h}");
         assert!(h.contains("<td>0.66666667</td>"), "{h}");
-    }
-
-    #[test]
-    fn claims_threads_and_summaries() {
-        let claim = crate::ledger::thread_000::counts_guess();
-        let h = claim.to_html().0;
-        assert!(h.contains("<b>000-counts-guess</b>"), "{h}");
-        assert!(h.contains(claim.verdict.name()), "{h}");
-        assert!(h.contains("Sergiodiaz53"), "{h}");
-        // one row per check, and no "other numbers" table when every number is in a check
-        assert_eq!(
-            h.matches("<td>✓</td>").count() + h.matches("<td>✗</td>").count(),
-            claim.checks.len()
-        );
-        assert!(!h.contains("other numbers"), "{h}");
-        let t = crate::ledger::THREAD_000.to_html().0;
-        assert!(
-            t.contains("http://stackoverflow.com/questions/44560549/"),
-            "{t}"
-        );
-        let summary = claims_table(&[claim]).0;
-        assert_eq!(summary.matches("<tr>").count(), 2, "{summary}");
     }
 
     #[test]

@@ -15,10 +15,11 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod display;
 pub mod error;
+pub mod format;
 mod kernels;
-pub mod ledger;
 pub mod loss;
 pub mod losses;
 pub mod math;
@@ -27,11 +28,9 @@ pub mod output;
 pub mod prelude;
 pub mod real;
 pub mod reduction;
-pub mod repro;
 pub mod resample;
 pub mod sampling;
 pub mod schemes;
-pub mod train;
 
 pub use error::{Result, ReweighError};
 pub use loss::Loss;

@@ -1,10 +1,13 @@
 //! The [`Loss`] trait every loss implements, and the input checks they share.
 
 use crate::Real;
-use crate::error::{Result, ReweighError};
+pub(crate) use crate::check::{
+    broadcast_to, check_finite, check_nonempty, check_range, check_same_shape, check_weights,
+};
+use crate::error::Result;
 use crate::output::{LossOutput, LossValue};
 use crate::reduction::{Reducer, Unreduced};
-use ndarray::{ArrayViewD, ArrayViewMutD, IxDyn};
+use ndarray::{ArrayViewD, ArrayViewMutD};
 
 /// A weighted classification loss.
 ///
@@ -122,109 +125,4 @@ pub trait Loss<F: Real> {
             .reducer()
             .finish(self.unreduced(input, target, Some(sample_weight), true)?))
     }
-}
-
-/// Checks that `got` has exactly the shape `expected`.
-pub(crate) fn check_same_shape(
-    what: &'static str,
-    expected: &[usize],
-    got: &[usize],
-) -> Result<()> {
-    if expected != got {
-        return Err(ReweighError::ShapeMismatch {
-            what,
-            expected: expected.to_vec(),
-            got: got.to_vec(),
-        });
-    }
-    Ok(())
-}
-
-/// Checks that an input has at least one element and a non-empty last (class) axis.
-pub(crate) fn check_nonempty<F>(what: &'static str, a: &ArrayViewD<'_, F>) -> Result<()> {
-    if a.ndim() == 0 {
-        return Err(ReweighError::BadShape {
-            what,
-            reason: "needs at least one axis",
-            got: a.shape().to_vec(),
-        });
-    }
-    if a.is_empty() {
-        return Err(ReweighError::EmptyBatch { what });
-    }
-    Ok(())
-}
-
-/// Checks that every value is finite.
-pub(crate) fn check_finite<'a, F: Real>(
-    what: &'static str,
-    values: impl IntoIterator<Item = &'a F>,
-) -> Result<()> {
-    for (index, &v) in values.into_iter().enumerate() {
-        if !v.is_finite() {
-            return Err(ReweighError::NonFinite {
-                what,
-                index,
-                value: v.f64(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Checks that every value is finite and non-negative.
-#[allow(dead_code)] // used by the losses and schemes that reject negative weights
-pub(crate) fn check_weights<'a, F: Real>(
-    what: &'static str,
-    values: impl IntoIterator<Item = &'a F>,
-) -> Result<()> {
-    for (index, &v) in values.into_iter().enumerate() {
-        if !v.is_finite() {
-            return Err(ReweighError::NonFinite {
-                what,
-                index,
-                value: v.f64(),
-            });
-        }
-        if v < F::zero() {
-            return Err(ReweighError::NegativeWeight {
-                what,
-                index,
-                value: v.f64(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Checks a scalar parameter lies in `[lo, hi]`.
-pub(crate) fn check_range(
-    name: &'static str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-    expected: &'static str,
-) -> Result<()> {
-    if !(value >= lo && value <= hi) {
-        return Err(ReweighError::InvalidParameter {
-            name,
-            value,
-            expected,
-        });
-    }
-    Ok(())
-}
-
-/// Broadcasts a weight array to `shape` (NumPy rules), or names the mismatch.
-pub(crate) fn broadcast_to<'a, F>(
-    what: &'static str,
-    w: &'a ArrayViewD<'a, F>,
-    shape: &[usize],
-) -> Result<ArrayViewD<'a, F>> {
-    w.broadcast(IxDyn(shape))
-        .ok_or_else(|| ReweighError::ShapeMismatch {
-            what,
-            expected: shape.to_vec(),
-            got: w.shape().to_vec(),
-        })
 }

@@ -3,7 +3,7 @@ data/breast_cancer/ (a CSV and a README with its provenance, licence and checksu
 
 The seed-003 thread asks whether a 1.7 : 1 class imbalance needs class weights or resampling;
 this data set has 212 malignant and 357 benign tumours (1 : 1.68), the thread's ratio, and the
-ledger (src/ledger/thread_003.rs) answers the question on it with cross-validation.
+ledger (crates/reweigh-ledger/src/thread_003.rs) answers the question on it with cross-validation.
 
 Run: ~/.cache/reweigh/ref-venv/bin/python scripts/data/export_breast_cancer.py
 """

@@ -294,11 +294,11 @@ def readme(results, sequence, vers):
         lines.append(f"| `{what}` | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "The Rust trainer (`reweigh::train`) reproduces every number in "
-        "`tests/keras_experiment.rs` (frozen runs to 1e-6, trained runs to 1e-5, float32), and "
+        "The Rust trainer (`reweigh_train`) reproduces every number in "
+        "`crates/reweigh-train/tests/keras_experiment.rs` (frozen runs to 1e-6, trained runs to 1e-5, float32), and "
         "`snapshots/keras_experiment_history@*.snap` lock its histories. The verdicts on the "
         "thread's conclusions, computed from these Keras numbers at a tolerance of 1e-6 "
-        "(`reweigh::train::Finding`), are in `snapshots/keras_experiment_verdicts.snap`.",
+        "(`reweigh_train::Finding`), are in `snapshots/keras_experiment_verdicts.snap`.",
         "",
     ]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Framework reference numbers for the claims ledger (src/ledger/), written to
+"""Framework reference numbers for the claims ledger (crates/reweigh-ledger/src/), written to
 data/ledger/reference.json.
 
 Each section runs one seed thread's code (or the framework call a claim names) in the real

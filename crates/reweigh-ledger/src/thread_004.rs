@@ -1,0 +1,1025 @@
+//! Thread 004, a TensorFlow post on choosing among the cross-entropy losses: logits, sigmoid
+//! against softmax, `tf.losses.sigmoid_cross_entropy` as a mean, scalar and vector weights,
+//! `pos_weight`, sparse labels and sampled softmax.
+
+use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
+use super::data::{self, fw};
+use super::threads::THREAD_004;
+use super::util::{fw_num, fw_raised, mean, one_hot, scalar, std};
+use super::{Entry, entries_of};
+use ndarray::{Array1, Array2, ArrayD, arr0, array};
+use reweigh::format::fmt_num;
+use reweigh::losses::{
+    BinaryCrossEntropy, SampledSoftmaxLoss, SigmoidCrossEntropy, SoftmaxCrossEntropy,
+    SparseSoftmaxCrossEntropy,
+};
+use reweigh::sampling::SampledCandidates;
+use reweigh::{Framework, Reduction};
+use std::sync::OnceLock;
+
+/// The claims of thread 004, in order.
+pub fn entries() -> Vec<Entry> {
+    entries_of(
+        &THREAD_004,
+        &[
+            ("004-losses-take-logits", losses_take_logits),
+            ("004-sigmoid-or-softmax", sigmoid_or_softmax),
+            ("004-sigmoid-is-reduce-mean", sigmoid_is_reduce_mean),
+            ("004-scalar-weight", scalar_weight),
+            ("004-vector-weight", vector_weight),
+            ("004-pos-weight-class-weight", pos_weight_class_weight),
+            ("004-sparse-is-one-hot", sparse_is_one_hot),
+            (
+                "004-sampled-softmax-approximates",
+                sampled_softmax_approximates,
+            ),
+            (
+                "004-sampled-softmax-training-only",
+                sampled_softmax_training_only,
+            ),
+        ],
+    )
+}
+
+/// Every claim of thread 004, evaluated.
+pub fn claims() -> Vec<Claim> {
+    entries().iter().map(|e| (e.evaluate)()).collect()
+}
+
+const FRAMEWORK_TOL: Tolerance = Tolerance {
+    abs: 0.0,
+    rel: 1e-6,
+};
+const INPUTS: &str = "logits 8×3, 2·N(0, 1), numpy default_rng(47034888); multi-hot labels \
+                      (P(1) = 0.4) and class labels from the same generator";
+
+struct Inputs {
+    x: Array2<f64>,
+    z: Array2<f64>,
+    y: Array1<i64>,
+    onehot: Array2<f64>,
+}
+
+fn inputs() -> Inputs {
+    let x = data::mat("t004.inputs.logits");
+    let z = data::mat("t004.inputs.multi_labels");
+    let yv = data::ints("t004.inputs.labels");
+    let onehot = one_hot(&yv, 3);
+    Inputs {
+        x,
+        z,
+        y: Array1::from(yv),
+        onehot,
+    }
+}
+
+fn mean_reducer() -> reweigh::Reducer {
+    Framework::Keras.default_reducer()
+}
+
+/// "All these loss functions take logits; there is no need to turn them into probabilities
+/// with sigmoid or softmax."
+pub fn losses_take_logits() -> Claim {
+    let p = "t004.logits";
+    let i = inputs();
+    let x = || i.x.view().into_dyn();
+    let z = || i.z.view().into_dyn();
+    let sig = scalar(&SigmoidCrossEntropy::<f64>::tf1(), x(), z(), None);
+    let soft = scalar(
+        &SoftmaxCrossEntropy::<f64>::tf1(),
+        x(),
+        i.onehot.view().into_dyn(),
+        None,
+    );
+    let sparse = scalar(
+        &SparseSoftmaxCrossEntropy::<f64>::tf1(),
+        x(),
+        i.y.view().into_dyn(),
+        None,
+    );
+    let x32 = i.x.mapv(|v| v as f32);
+    let z32 = i.z.mapv(|v| v as f32);
+    let keras_probs = scalar(
+        &BinaryCrossEntropy::<f32>::keras(),
+        x32.view().into_dyn(),
+        z32.view().into_dyn(),
+        None,
+    );
+    let keras_logits = scalar(&SigmoidCrossEntropy::<f64>::keras(), x(), z(), None);
+    Claim::builder(
+        "004-losses-take-logits",
+        &THREAD_004,
+        "post (translated)",
+        "Note that all of these loss functions (tf.losses.softmax_cross_entropy, \
+         tf.losses.sparse_softmax_cross_entropy, tf.losses.sigmoid_cross_entropy, \
+         tf.contrib.losses.*, tf.nn.softmax_cross_entropy_with_logits, \
+         tf.nn.sigmoid_cross_entropy_with_logits, …) take logits; there is no need to turn them \
+         into probabilities with sigmoid or softmax first.",
+    )
+    .input("inputs", INPUTS)
+    .equal(
+        "tf.compat.v1.losses.sigmoid_cross_entropy takes logits: reweigh (logits) = TensorFlow",
+        Number::reweigh("SigmoidCrossEntropy::tf1", sig),
+        fw_num(
+            "tf.compat.v1.losses.sigmoid_cross_entropy",
+            &format!("{p}.v1_sigmoid"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "tf.compat.v1.losses.softmax_cross_entropy takes logits",
+        Number::reweigh("SoftmaxCrossEntropy::tf1", soft),
+        fw_num(
+            "tf.compat.v1.losses.softmax_cross_entropy",
+            &format!("{p}.v1_softmax"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "tf.compat.v1.losses.sparse_softmax_cross_entropy takes logits",
+        Number::reweigh("SparseSoftmaxCrossEntropy::tf1", sparse),
+        fw_num(
+            "tf.compat.v1.losses.sparse_softmax_cross_entropy",
+            &format!("{p}.v1_sparse_softmax"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "tf.nn.sigmoid_cross_entropy_with_logits takes logits (mean)",
+        Number::reweigh("SigmoidCrossEntropy, mean", sig),
+        fw_num(
+            "reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits)",
+            &format!("{p}.nn_sigmoid_mean"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "in TensorFlow 2.21, tf.losses.BinaryCrossentropy() on logits = on the probabilities \
+         (it is Keras's loss, from_logits=False by default)",
+        fw_num(
+            "tf.losses.BinaryCrossentropy()(z, logits)",
+            &format!("{p}.tf2_losses_bce_default_on_logits"),
+            "tensorflow",
+        ),
+        fw_num(
+            "tf.losses.BinaryCrossentropy(from_logits=True)(z, logits)",
+            &format!("{p}.tf2_losses_bce_from_logits"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Differs,
+    )
+    .equal(
+        "reweigh reproduces that mistake: Keras's BCE with logits fed as probabilities (clipped)",
+        Number::reweigh("BinaryCrossEntropy::keras on logits (float32)", keras_probs),
+        fw_num(
+            "tf.losses.BinaryCrossentropy()(z, logits)",
+            &format!("{p}.tf2_losses_bce_default_on_logits"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .equal(
+        "…and the right call",
+        Number::reweigh("SigmoidCrossEntropy::keras", keras_logits),
+        fw_num(
+            "tf.losses.BinaryCrossentropy(from_logits=True)(z, logits)",
+            &format!("{p}.tf2_losses_bce_from_logits"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .number(fw_num(
+        "tf.losses is keras.losses (TF 2.21)",
+        &format!("{p}.tf2_losses_is_keras"),
+        "tensorflow",
+    ))
+    .number(fw_num(
+        "tf.contrib exists (TF 2.21)",
+        &format!("{p}.tf2_has_tf_contrib"),
+        "tensorflow",
+    ))
+    .note(format!(
+        "Every function the post lists takes logits and still does in TensorFlow 2.21 (under \
+         tf.compat.v1 for tf.losses; tf.contrib is gone). But in TensorFlow 2 the name tf.losses \
+         now means Keras's losses, which take probabilities unless from_logits=True: \
+         tf.losses.BinaryCrossentropy() on these logits clips them into [1e-7, 1 − 1e-7] and \
+         returns {} instead of {}.",
+        fmt_num(keras_probs),
+        fmt_num(keras_logits),
+    ))
+    .build()
+}
+
+/// "Sigmoid supports only two classes; use softmax for more."
+pub fn sigmoid_or_softmax() -> Claim {
+    let i = inputs();
+    // Two classes: softmax over [a, b] against sigmoid of b − a.
+    let two = i.x.slice(ndarray::s![.., ..2]).to_owned();
+    let y2: Array1<i64> = i.y.mapv(|l| i64::from(l == 1));
+    let soft2 = scalar(
+        &SparseSoftmaxCrossEntropy::<f64>::keras(),
+        two.view().into_dyn(),
+        y2.view().into_dyn(),
+        None,
+    );
+    let diff: Array2<f64> = (&two.column(1) - &two.column(0)).insert_axis(ndarray::Axis(1));
+    let z2 = y2.mapv(|l| l as f64).insert_axis(ndarray::Axis(1));
+    let sig2 = scalar(
+        &SigmoidCrossEntropy::<f64>::new().reduction(mean_reducer()),
+        diff.view().into_dyn(),
+        z2.view().into_dyn(),
+        None,
+    );
+    // A multi-label row [1, 0, 1]: the best softmax against the best sigmoid.
+    let target = array![[1.0, 0.0, 1.0]];
+    let best_softmax = scalar(
+        &SoftmaxCrossEntropy::<f64>::keras(),
+        array![[0.0, -40.0, 0.0]].view().into_dyn(),
+        target.view().into_dyn(),
+        None,
+    );
+    let best_sigmoid = scalar(
+        &SigmoidCrossEntropy::<f64>::keras(),
+        array![[40.0, -40.0, 40.0]].view().into_dyn(),
+        target.view().into_dyn(),
+        None,
+    );
+    Claim::builder(
+        "004-sigmoid-or-softmax",
+        &THREAD_004,
+        "post (translated)",
+        "Sigmoid, like softmax, turns logit scores into probabilities, but sigmoid only supports \
+         problems with two classes (binary classification), while softmax supports more. For a \
+         binary problem you can choose a sigmoid loss; with more than two classes, softmax is \
+         better.",
+    )
+    .input("inputs", INPUTS)
+    .input(
+        "two classes",
+        "the first two logit columns; label 1 where the class label is 1",
+    )
+    .input(
+        "multi-label row",
+        "target [1, 0, 1]; logits [0, −40, 0] (softmax optimum) and [40, −40, 40]",
+    )
+    .equal(
+        "with two classes sigmoid and softmax are the same loss: softmax([a, b]) = sigmoid(b − a)",
+        Number::reweigh("softmax CE over 2 logits", soft2),
+        Number::reweigh("sigmoid CE of the difference", sig2),
+        Tolerance::rel(1e-12),
+        Verdict::Refuted,
+    )
+    .equal(
+        "more than two classes need softmax: even with several true classes per row (lowest \
+         softmax loss of [1, 0, 1] = 0)",
+        Number::reweigh("softmax CE at its optimum for [1, 0, 1]", best_softmax),
+        Number::reweigh("zero", 0.0),
+        Tolerance::abs(1e-6),
+        Verdict::ReproducedWithCaveat,
+    )
+    .number(Number::reweigh(
+        "sigmoid CE for [1, 0, 1] at logits [40, −40, 40]",
+        best_sigmoid,
+    ))
+    .note(format!(
+        "For two classes the choice does not matter: the softmax of two logits is the sigmoid of \
+         their difference ({} both). For more than two classes softmax is right when exactly one \
+         class is true; when several labels can be true at once (multi-label, thread 002) it is \
+         the wrong model: its loss on [1, 0, 1] cannot go below 2·ln 2 = {}, while the sigmoid \
+         loss, one binary decision per label, goes to {}.",
+        fmt_num(soft2),
+        fmt_num(best_softmax),
+        fmt_num(best_sigmoid),
+    ))
+    .build()
+}
+
+/// "`tf.losses.sigmoid_cross_entropy` = `tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits)`."
+pub fn sigmoid_is_reduce_mean() -> Claim {
+    let p = "t004.logits";
+    let i = inputs();
+    let tf1 = scalar(
+        &SigmoidCrossEntropy::<f64>::tf1(),
+        i.x.view().into_dyn(),
+        i.z.view().into_dyn(),
+        None,
+    );
+    Claim::builder(
+        "004-sigmoid-is-reduce-mean",
+        &THREAD_004,
+        "post (translated)",
+        "The difference between tf.nn.sigmoid_cross_entropy_with_logits and \
+         tf.losses.sigmoid_cross_entropy is that the former returns a tensor of losses and the \
+         latter a single number: tf.losses.sigmoid_cross_entropy = \
+         tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits)",
+    )
+    .input("inputs", INPUTS)
+    .equal(
+        "tf.compat.v1.losses.sigmoid_cross_entropy = reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits)",
+        fw_num("tf.compat.v1.losses.sigmoid_cross_entropy", &format!("{p}.v1_sigmoid"), "tensorflow"),
+        fw_num("reduce_mean(sigmoid_cross_entropy_with_logits)", &format!("{p}.nn_sigmoid_mean"), "tensorflow"),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "reweigh's TF1 preset = TensorFlow",
+        Number::reweigh("SigmoidCrossEntropy::tf1", tf1),
+        fw_num("tf.compat.v1.losses.sigmoid_cross_entropy", &format!("{p}.v1_sigmoid"), "tensorflow"),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .equal(
+        "tf.losses.sigmoid_cross_entropy exists in TensorFlow 2.21",
+        fw_num(
+            "hasattr(tf.losses, 'sigmoid_cross_entropy')",
+            &format!("{p}.tf2_has_tf_losses_sigmoid_cross_entropy"),
+            "tensorflow",
+        ),
+        Number::thread("the post uses it", 1.0),
+        Tolerance::EXACT,
+        Verdict::ReproducedWithCaveat,
+    )
+    .note(
+        "Without weights the default reduction SUM_BY_NONZERO_WEIGHTS divides by the number of \
+         elements, so the loss is the mean. In TensorFlow 2 the function lives in \
+         tf.compat.v1.losses; with weights it is not a plain mean (004-vector-weight).",
+    )
+    .build()
+}
+
+/// "With a scalar weight w, `tf.losses.sigmoid_cross_entropy(weight=w) = w ·
+/// tf.losses.sigmoid_cross_entropy(weight=1)`."
+pub fn scalar_weight() -> Claim {
+    let p = "t004.weights";
+    let i = inputs();
+    let w = data::f(&format!("{p}.scalar"));
+    let loss = SigmoidCrossEntropy::<f64>::tf1();
+    let x = || i.x.view().into_dyn();
+    let z = || i.z.view().into_dyn();
+    let one = scalar(&loss, x(), z(), None);
+    let weighted = scalar(&loss, x(), z(), Some(arr0(w).into_dyn().view()));
+    let zero = scalar(&loss, x(), z(), Some(arr0(0.0).into_dyn().view()));
+    Claim::builder(
+        "004-scalar-weight",
+        &THREAD_004,
+        "post (translated)",
+        "tf.losses.sigmoid_cross_entropy and tf.losses.softmax_cross_entropy both take a weight, \
+         1 by default. When w is a scalar, tf.losses.sigmoid_cross_entropy(weight = w) = w * \
+         tf.losses.sigmoid_cross_entropy(weight = 1)",
+    )
+    .input("inputs", INPUTS)
+    .input("w", fmt_num(w))
+    .equal(
+        "weight w = w × weight 1 (TensorFlow: ratio)",
+        Number::new(
+            "loss(weights=w) / loss(weights=1)",
+            data::f(&format!("{p}.v1_scalar")) / data::f("t004.logits.v1_sigmoid"),
+            fw("tensorflow"),
+        ),
+        Number::thread("w", w),
+        Tolerance::rel(1e-6),
+        Verdict::Refuted,
+    )
+    .equal(
+        "reweigh = TensorFlow with the scalar weight",
+        Number::reweigh("SigmoidCrossEntropy::tf1, weights = w", weighted),
+        fw_num(
+            "tf.compat.v1.losses.sigmoid_cross_entropy(weights=w)",
+            &format!("{p}.v1_scalar"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .equal(
+        "w = 0 gives 0 = 0 × the loss",
+        fw_num(
+            "loss(weights=0)",
+            &format!("{p}.v1_scalar_zero"),
+            "tensorflow",
+        ),
+        Number::reweigh("0 × loss", 0.0 * one),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    )
+    .number(Number::reweigh(
+        "SigmoidCrossEntropy::tf1, weights = 0",
+        zero,
+    ))
+    .note(format!(
+        "A scalar weight multiplies every element and the count of non-zero weights stays the \
+         number of elements, so the loss scales by w: {} = {} × {}. A zero scalar makes every \
+         weight zero and TF1 returns 0 (divide_no_nan), still w × the loss.",
+        fmt_num(weighted),
+        fmt_num(w),
+        fmt_num(one),
+    ))
+    .build()
+}
+
+/// "When W is a vector, the weights apply to each logit, then the mean:
+/// `tf.losses.sigmoid_cross_entropy(weight=W) = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits * W)`."
+pub fn vector_weight() -> Claim {
+    let p = "t004.weights";
+    let i = inputs();
+    let x = || i.x.view().into_dyn();
+    let z = || i.z.view().into_dyn();
+    let loss = SigmoidCrossEntropy::<f64>::tf1();
+    let w_full = data::mat(&format!("{p}.w_full"));
+    let w_zero = data::mat(&format!("{p}.w_zero"));
+    let rw_full = scalar(&loss, x(), z(), Some(w_full.view().into_dyn()));
+    let rw_zero = scalar(&loss, x(), z(), Some(w_zero.view().into_dyn()));
+    let nonzero = w_zero.iter().filter(|&&v| v != 0.0).count();
+    Claim::builder(
+        "004-vector-weight",
+        &THREAD_004,
+        "post (translated)",
+        "When W is a vector, the weights apply to each logit and then the mean is taken: \
+         tf.losses.sigmoid_cross_entropy(weight = W) = \
+         tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits * W)",
+    )
+    .input("inputs", INPUTS)
+    .input(
+        "W",
+        "8×3 uniform [0.5, 2); the same with rows 0, 3, 5 and element (2, 1) set to 0",
+    )
+    .equal(
+        "no zero weights: the loss is reduce_mean(losses · W) (TensorFlow)",
+        fw_num(
+            "tf.compat.v1.losses.sigmoid_cross_entropy(weights=W)",
+            &format!("{p}.v1_full"),
+            "tensorflow",
+        ),
+        fw_num(
+            "reduce_mean(losses · W)",
+            &format!("{p}.mean_full"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "reweigh = TensorFlow, W without zeros",
+        Number::reweigh("SigmoidCrossEntropy::tf1, weights W", rw_full),
+        fw_num(
+            "tf.compat.v1.losses.sigmoid_cross_entropy(weights=W)",
+            &format!("{p}.v1_full"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .equal(
+        "W with zeros: the loss is still reduce_mean(losses · W)",
+        fw_num(
+            "tf.compat.v1.losses.sigmoid_cross_entropy(weights=W0)",
+            &format!("{p}.v1_zero"),
+            "tensorflow",
+        ),
+        fw_num(
+            "reduce_mean(losses · W0)",
+            &format!("{p}.mean_zero"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::ReproducedWithCaveat,
+    )
+    .equal(
+        "reweigh = TensorFlow, W with zeros (Σ W·l / #{W ≠ 0})",
+        Number::reweigh("SigmoidCrossEntropy::tf1, weights W0", rw_zero),
+        fw_num(
+            "tf.compat.v1.losses.sigmoid_cross_entropy(weights=W0)",
+            &format!("{p}.v1_zero"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .equal(
+        "a per-class vector W of shape (3,) is accepted",
+        fw_raised(
+            "weights (3,) raises",
+            &format!("{p}.v1_class"),
+            "tensorflow",
+        ),
+        Number::thread("raises (the post)", 0.0),
+        Tolerance::EXACT,
+        Verdict::ReproducedWithCaveat,
+    )
+    .equal(
+        "a per-sample vector W of shape (8,) is accepted",
+        fw_raised("weights (8,) raises", &format!("{p}.v1_rows"), "tensorflow"),
+        Number::thread("raises (the post)", 0.0),
+        Tolerance::EXACT,
+        Verdict::ReproducedWithCaveat,
+    )
+    .number(fw_num(
+        "weights (1, 3): loss",
+        &format!("{p}.v1_class_row"),
+        "tensorflow",
+    ))
+    .number(fw_num(
+        "reduce_mean(losses · W), W (1, 3)",
+        &format!("{p}.mean_class"),
+        "tensorflow",
+    ))
+    .number(fw_num(
+        "weights (8, 1): loss",
+        &format!("{p}.v1_rows_column"),
+        "tensorflow",
+    ))
+    .note(format!(
+        "The default reduction SUM_BY_NONZERO_WEIGHTS divides Σ W·l by the number of non-zero \
+         weights, not by the number of elements: with {} of 24 weights non-zero the loss is {} \
+         where reduce_mean(l·W) gives {}. And TF1 wants W with the losses' rank: {} — use shape \
+         (1, 3) for class weights or (8, 1) for sample weights.",
+        nonzero,
+        fmt_num(rw_zero),
+        fmt_num(data::f(&format!("{p}.mean_zero"))),
+        data::raised_text(&format!("{p}.v1_rows")),
+    ))
+    .build()
+}
+
+/// "`pos_weight` of `tf.nn.weighted_cross_entropy_with_logits` is a class weight, useful for
+/// unbalanced data."
+pub fn pos_weight_class_weight() -> Claim {
+    let p = "t004.pos_weight";
+    let i = inputs();
+    let q = data::arr1(&format!("{p}.pos_weight"));
+    let soft = i.z.mapv(|v| (0.8 * v as f32 + 0.1) as f64);
+    let pos = SigmoidCrossEntropy::<f64>::new()
+        .pos_weight(q.clone().into_dyn())
+        .reduction(mean_reducer());
+    let as_weights = |z: &Array2<f64>| -> ArrayD<f64> { (z * &(&q - 1.0) + 1.0).into_dyn() };
+    let cw = SigmoidCrossEntropy::<f64>::new().reduction(Reduction::SumOverBatchSize);
+    let x = || i.x.view().into_dyn();
+    let z = || i.z.view().into_dyn();
+    let pos_hard = scalar(&pos, x(), z(), None);
+    let cw_hard = scalar(&cw, x(), z(), Some(as_weights(&i.z).view()));
+    let pos_soft = scalar(&pos, x(), soft.view().into_dyn(), None);
+    let cw_soft = scalar(
+        &cw,
+        x(),
+        soft.view().into_dyn(),
+        Some(as_weights(&soft).view()),
+    );
+    Claim::builder(
+        "004-pos-weight-class-weight",
+        &THREAD_004,
+        "post (translated)",
+        "tf.nn.weighted_cross_entropy_with_logits has a pos_weight which, unlike the sample \
+         weight above, is a class weight, used to weight the classes; very useful for unbalanced \
+         data (one class much more frequent than another).",
+    )
+    .input("inputs", INPUTS)
+    .input("pos_weight", "[1, 3, 5] per label")
+    .input("soft labels", "0.8·labels + 0.1")
+    .equal(
+        "hard labels: pos_weight q = weight q on the positives, 1 on the negatives (TensorFlow)",
+        fw_num(
+            "mean(weighted_cross_entropy_with_logits)",
+            &format!("{p}.weighted_hard"),
+            "tensorflow",
+        ),
+        fw_num(
+            "sigmoid CE with weights 1 + (q − 1)·z",
+            &format!("{p}.class_weight_hard"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::Refuted,
+    )
+    .equal(
+        "reweigh = TensorFlow, pos_weight",
+        Number::reweigh("SigmoidCrossEntropy.pos_weight, mean", pos_hard),
+        fw_num(
+            "mean(weighted_cross_entropy_with_logits)",
+            &format!("{p}.weighted_hard"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .equal(
+        "reweigh: the same as weights 1 + (q − 1)·z",
+        Number::reweigh("sigmoid CE, weights 1 + (q − 1)·z", cw_hard),
+        Number::reweigh("SigmoidCrossEntropy.pos_weight, mean", pos_hard),
+        Tolerance::rel(1e-12),
+        Verdict::Refuted,
+    )
+    .equal(
+        "soft labels: pos_weight is still a class weight",
+        fw_num(
+            "mean(weighted_cross_entropy_with_logits), soft",
+            &format!("{p}.weighted_soft"),
+            "tensorflow",
+        ),
+        fw_num(
+            "sigmoid CE with weights 1 + (q − 1)·z, soft",
+            &format!("{p}.class_weight_soft"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::ReproducedWithCaveat,
+    )
+    .equal(
+        "reweigh = TensorFlow, soft labels",
+        Number::reweigh("SigmoidCrossEntropy.pos_weight, soft", pos_soft),
+        fw_num(
+            "mean(weighted_cross_entropy_with_logits), soft",
+            &format!("{p}.weighted_soft"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .number(Number::reweigh(
+        "sigmoid CE, weights 1 + (q − 1)·z, soft",
+        cw_soft,
+    ))
+    .note(format!(
+        "pos_weight multiplies the positive term z·softplus(−x) of each label. With hard labels \
+         that is exactly a weight q on the positive examples of that label and 1 on the negative \
+         ones, a class weight per label ({} both); with soft labels the two terms of one example \
+         get different weights, which no per-example weight reproduces ({} vs {}).",
+        fmt_num(pos_hard),
+        fmt_num(pos_soft),
+        fmt_num(cw_soft),
+    ))
+    .build()
+}
+
+/// "Sparse softmax cross-entropy differs from softmax cross-entropy only in that its labels are
+/// not one-hot; with very many classes this saves memory."
+pub fn sparse_is_one_hot() -> Claim {
+    let p = "t004.sparse";
+    let i = inputs();
+    let x = i.x.view().into_dyn();
+    let sparse = scalar(
+        &SparseSoftmaxCrossEntropy::<f64>::tf1(),
+        x.view(),
+        i.y.view().into_dyn(),
+        None,
+    );
+    let dense = scalar(
+        &SoftmaxCrossEntropy::<f64>::tf1(),
+        x,
+        i.onehot.view().into_dyn(),
+        None,
+    );
+    let (n, c) = (
+        data::f("t004.sampled.batch"),
+        data::f("t004.sampled.num_classes"),
+    );
+    Claim::builder(
+        "004-sparse-is-one-hot",
+        &THREAD_004,
+        "post (translated)",
+        "The only difference between sparse softmax cross_entropy and ordinary softmax \
+         cross_entropy is that its labels are not one-hot encoded. When the number of classes is \
+         huge, this reduces memory use.",
+    )
+    .input("inputs", INPUTS)
+    .equal(
+        "sparse labels = one-hot labels (TensorFlow, TF1 losses)",
+        fw_num(
+            "sparse_softmax_cross_entropy",
+            &format!("{p}.v1_sparse"),
+            "tensorflow",
+        ),
+        fw_num(
+            "softmax_cross_entropy(one_hot)",
+            &format!("{p}.v1_dense"),
+            "tensorflow",
+        ),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    )
+    .equal(
+        "…element by element (tf.nn, max |difference|)",
+        fw_num(
+            "max |sparse − dense|",
+            &format!("{p}.nn_max_abs_diff"),
+            "tensorflow",
+        ),
+        Number::reweigh("zero", 0.0),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    )
+    .equal(
+        "reweigh: sparse = dense",
+        Number::reweigh("SparseSoftmaxCrossEntropy::tf1", sparse),
+        Number::reweigh("SoftmaxCrossEntropy::tf1 (one-hot)", dense),
+        Tolerance::rel(1e-12),
+        Verdict::Refuted,
+    )
+    .equal(
+        "reweigh = TensorFlow",
+        Number::reweigh("SparseSoftmaxCrossEntropy::tf1", sparse),
+        fw_num(
+            "sparse_softmax_cross_entropy",
+            &format!("{p}.v1_sparse"),
+            "tensorflow",
+        ),
+        FRAMEWORK_TOL,
+        Verdict::NotReproducible,
+    )
+    .check(Check::new(
+        "labels of a batch of 64 over 1000 classes take less memory sparse (int64) than one-hot \
+         (float32), bytes",
+        Number::reweigh("sparse labels, bytes", n * 8.0),
+        Relation::Less,
+        Number::reweigh("one-hot labels, bytes", n * c * 4.0),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    ))
+    .note(format!(
+        "The two are the same loss ({}). The saving is the labels only: {} bytes instead of {} \
+         for 64 rows of 1000 classes; the logits are (N, C) either way, which is what sampled \
+         softmax avoids.",
+        fmt_num(sparse),
+        fmt_num(n * 8.0),
+        fmt_num(n * c * 4.0),
+    ))
+    .build()
+}
+
+/// The sampled-softmax measurements behind the last two claims (and the figure).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampledStudy {
+    /// `num_sampled` values.
+    pub sizes: Vec<usize>,
+    /// The full softmax cross-entropy (batch mean).
+    pub full: f64,
+    /// Mean over the draws of `(sampled − full) / full`, reweigh's sampler.
+    pub mean_rel_error: Vec<f64>,
+    /// Root mean square of `(sampled − full) / full`, reweigh's sampler.
+    pub rms_rel_error: Vec<f64>,
+    /// Standard deviation of `(sampled − full) / full` over the draws, reweigh's sampler.
+    pub std_rel_error: Vec<f64>,
+    /// The same mean, measured in TensorFlow with its own sampler.
+    pub tf_mean_rel_error: Vec<f64>,
+    /// The same RMS, TensorFlow.
+    pub tf_rms_rel_error: Vec<f64>,
+    /// The same standard deviation, TensorFlow.
+    pub tf_std_rel_error: Vec<f64>,
+    /// Cosine between the sampled and the full gradient with respect to the inputs, mean over
+    /// the draws.
+    pub grad_cosine: Vec<f64>,
+    /// Draws per size, reweigh's sampler.
+    pub reps: usize,
+    /// Draws per size, TensorFlow's sampler.
+    pub tf_reps: usize,
+    /// Largest relative difference between reweigh and TensorFlow on TensorFlow's candidates.
+    pub one_call_max_rel_diff: f64,
+}
+
+/// Measures sampled softmax against the full softmax on the output layer of
+/// `data/ledger/reference.json` (1000 classes, 8 dimensions, 64 rows; biases = log of the
+/// log-uniform prior, labels drawn from it): for each `num_sampled`, [`SAMPLED_REPS`] draws of
+/// reweigh's log-uniform sampler (seeds 0, 1, …); TensorFlow made 200 with its own. Cached.
+pub fn sampled_softmax_study() -> &'static SampledStudy {
+    static S: OnceLock<SampledStudy> = OnceLock::new();
+    S.get_or_init(|| {
+        let p = "t004.sampled";
+        let c = data::f(&format!("{p}.num_classes")) as usize;
+        let w = data::mat(&format!("{p}.weights"));
+        let b = data::arr1(&format!("{p}.biases"));
+        let x = data::mat(&format!("{p}.inputs"));
+        let lab: Array2<i64> = data::mat(&format!("{p}.labels")).mapv(|v| v as i64);
+        let tf_reps = data::f(&format!("{p}.reps")) as usize;
+        let reps = SAMPLED_REPS;
+        let mean_r = reweigh::Reducer::from(Reduction::SumOverBatchSize);
+        let full_out = SampledSoftmaxLoss::<f64>::new(1, c)
+            .reduction(mean_r)
+            .full_softmax(x.view(), w.view(), b.view(), lab.view(), None)
+            .expect("valid layer");
+        let full = full_out.value.scalar().expect("scalar");
+        let full_grad = full_out.grads.expect("gradients").inputs;
+        let curve = data::at(&format!("{p}.curve"))
+            .as_array()
+            .expect("list")
+            .clone();
+        let get = |k: &str| -> Vec<f64> {
+            curve
+                .iter()
+                .map(|e| e[k].as_f64().expect("number"))
+                .collect()
+        };
+        let sizes: Vec<usize> = get("num_sampled").iter().map(|&s| s as usize).collect();
+        let (mut mean_e, mut rms_e, mut std_e, mut cos) = (vec![], vec![], vec![], vec![]);
+        for &s in &sizes {
+            let loss = SampledSoftmaxLoss::<f64>::new(s, c).reduction(mean_r);
+            let mut rel = Vec::with_capacity(reps);
+            let mut cosines = Vec::with_capacity(reps);
+            for seed in 0..reps as u64 {
+                let cand = loss.sample(lab.view(), seed).expect("valid labels");
+                let out = loss
+                    .forward_backward(x.view(), w.view(), b.view(), lab.view(), &cand)
+                    .expect("valid layer");
+                rel.push((out.value.scalar().expect("scalar") - full) / full);
+                let g = out.grads.expect("gradients").inputs;
+                let dot = (&g * &full_grad).sum();
+                cosines.push(
+                    dot / (g.mapv(|v| v * v).sum().sqrt() * full_grad.mapv(|v| v * v).sum().sqrt()),
+                );
+            }
+            mean_e.push(mean(&rel));
+            rms_e.push((rel.iter().map(|r| r * r).sum::<f64>() / rel.len() as f64).sqrt());
+            std_e.push(std(&rel));
+            cos.push(mean(&cosines));
+        }
+        // TensorFlow's candidates of one call, scored by reweigh.
+        let oc = format!("{p}.one_call");
+        let cand = SampledCandidates {
+            sampled: data::ints(&format!("{oc}.sampled")),
+            true_expected_count: data::mat(&format!("{oc}.true_expected_count")),
+            sampled_expected_count: data::fs(&format!("{oc}.sampled_expected_count")),
+        };
+        let k = data::f(&format!("{oc}.num_sampled")) as usize;
+        let mine = SampledSoftmaxLoss::<f64>::new(k, c)
+            .forward(x.view(), w.view(), b.view(), lab.view(), &cand)
+            .expect("valid")
+            .into_array();
+        let theirs = data::fs(&format!("{oc}.loss"));
+        let one_call_max_rel_diff = mine
+            .iter()
+            .zip(&theirs)
+            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs() / b.abs()));
+        SampledStudy {
+            sizes,
+            full,
+            mean_rel_error: mean_e,
+            rms_rel_error: rms_e,
+            std_rel_error: std_e,
+            tf_mean_rel_error: get("mean_relative_error"),
+            tf_rms_rel_error: get("rms_relative_error"),
+            tf_std_rel_error: get("std_relative_error"),
+            grad_cosine: cos,
+            reps,
+            tf_reps,
+            one_call_max_rel_diff,
+        }
+    })
+}
+
+/// Draws of reweigh's sampler per `num_sampled` in [`sampled_softmax_study`].
+pub const SAMPLED_REPS: usize = 50;
+
+const SAMPLED_INPUTS: &str = "output layer of 1000 classes × 8 dims (N(0, 1/8) weights, biases \
+                              = log of the log-uniform prior), 64 rows, labels drawn from the \
+                              prior; numpy default_rng(4)";
+
+/// "Sampled softmax, another way to save memory: train on a sample of the classes."
+pub fn sampled_softmax_approximates() -> Claim {
+    let s = sampled_softmax_study();
+    let i8 = s.sizes.iter().position(|&k| k == 8).expect("size 8");
+    let last = s.sizes.len() - 1;
+    let se = |a: f64, b: f64| 4.0 * (a * a / s.reps as f64 + b * b / s.tf_reps as f64).sqrt();
+    let mut b = Claim::builder(
+        "004-sampled-softmax-approximates",
+        &THREAD_004,
+        "post (translated)",
+        "Sampled softmax is another way to reduce memory use: it samples the classes directly \
+         and trains on the sample.",
+    )
+    .input("layer", SAMPLED_INPUTS)
+    .input(
+        "draws",
+        format!(
+            "{} per num_sampled with reweigh's log-uniform sampler (seeds 0..{}), {} with \
+             TensorFlow's",
+            s.reps, s.reps, s.tf_reps
+        ),
+    )
+    .equal(
+        "reweigh = tf.nn.sampled_softmax_loss on TensorFlow's candidates (16 sampled), worst relative difference",
+        Number::reweigh("max relative difference per row", s.one_call_max_rel_diff),
+        Number::reweigh("zero", 0.0),
+        Tolerance::abs(1e-5),
+        Verdict::NotReproducible,
+    );
+    for &k in &[i8, last] {
+        b = b.equal(
+            format!(
+                "mean relative error with {} sampled: reweigh's sampler = TensorFlow's (4 standard errors)",
+                s.sizes[k]
+            ),
+            Number::reweigh(format!("mean (sampled − full)/full, {} sampled", s.sizes[k]), s.mean_rel_error[k]),
+            Number::new(
+                format!("mean (sampled − full)/full, {} sampled", s.sizes[k]),
+                s.tf_mean_rel_error[k],
+                fw("tensorflow"),
+            ),
+            Tolerance::abs(se(s.std_rel_error[k], s.tf_std_rel_error[k])),
+            Verdict::NotReproducible,
+        );
+    }
+    b.check(Check::new(
+        "the approximation improves with more samples (RMS relative error, 512 vs 8 sampled)",
+        Number::reweigh(
+            format!("RMS relative error, {} sampled", s.sizes[last]),
+            s.rms_rel_error[last],
+        ),
+        Relation::Less,
+        Number::reweigh("RMS relative error, 8 sampled", s.rms_rel_error[i8]),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    ))
+    .check(Check::new(
+        "the sampled gradient points the full gradient's way (mean cosine, 64 sampled)",
+        Number::reweigh(
+            "gradient cosine, 64 sampled",
+            s.grad_cosine[s.sizes.iter().position(|&k| k == 64).expect("size 64")],
+        ),
+        Relation::Greater,
+        Number::reweigh("0.5", 0.5),
+        Tolerance::EXACT,
+        Verdict::Refuted,
+    ))
+    .numbers(
+        s.sizes.iter().enumerate().map(|(k, &n)| {
+            Number::reweigh(format!("gradient cosine, {n} sampled"), s.grad_cosine[k])
+        }),
+    )
+    .note(format!(
+        "Scoring num_sampled + 1 classes per row instead of 1000 trains on a cheap estimate: the \
+         gradient with respect to the inputs has a mean cosine of {} with the full gradient at 8 \
+         sampled classes and {} at {}. The loss value itself is biased low: its mean relative \
+         error is {} at 8 sampled and {} at {} (TensorFlow: {} and {}), see \
+         004-sampled-softmax-training-only.",
+        fmt_num(s.grad_cosine[i8]),
+        fmt_num(s.grad_cosine[last]),
+        s.sizes[last],
+        fmt_num(s.mean_rel_error[i8]),
+        fmt_num(s.mean_rel_error[last]),
+        s.sizes[last],
+        fmt_num(s.tf_mean_rel_error[i8]),
+        fmt_num(s.tf_mean_rel_error[last]),
+    ))
+    .figure("sampled_softmax_error.svg")
+    .build()
+}
+
+/// "These losses can only be used for training; do not use them for validation."
+pub fn sampled_softmax_training_only() -> Claim {
+    let s = sampled_softmax_study();
+    let last = s.sizes.len() - 1;
+    let i64_ = s.sizes.iter().position(|&k| k == 64).expect("size 64");
+    let se = |k: usize| 3.0 * s.tf_std_rel_error[k] / (s.tf_reps as f64).sqrt();
+    Claim::builder(
+        "004-sampled-softmax-training-only",
+        &THREAD_004,
+        "post (translated)",
+        "Note that these loss functions can only be used during training; do not use them for \
+         validation.",
+    )
+    .input("layer", SAMPLED_INPUTS)
+    .differ(
+        "the sampled loss is a biased estimate of the full loss (TensorFlow, 64 sampled, mean \
+         relative error vs 0, 3 standard errors)",
+        Number::new("mean (sampled − full)/full, 64 sampled", s.tf_mean_rel_error[i64_], fw("tensorflow")),
+        Number::reweigh("unbiased", 0.0),
+        Tolerance::abs(se(i64_)),
+        Verdict::Refuted,
+    )
+    .differ(
+        "…even with half of the classes sampled (512 of 1000)",
+        Number::new(
+            format!("mean (sampled − full)/full, {} sampled", s.sizes[last]),
+            s.tf_mean_rel_error[last],
+            fw("tensorflow"),
+        ),
+        Number::reweigh("unbiased", 0.0),
+        Tolerance::abs(se(last)),
+        Verdict::Refuted,
+    )
+    .number(Number::reweigh("full softmax cross-entropy (batch mean)", s.full))
+    .numbers(s.sizes.iter().enumerate().map(|(k, &n)| {
+        Number::reweigh(format!("mean relative error, {n} sampled"), s.mean_rel_error[k])
+    }))
+    .note(format!(
+        "The sampled loss leaves out most of the normaliser's classes, so it underestimates the \
+         full cross-entropy ({}) by a fraction {} at 64 sampled classes and still {} at {}; its value \
+         also depends on the draw. For validation and model selection compute the full softmax \
+         (reweigh: SampledSoftmaxLoss::full_softmax), as the post says.",
+        fmt_num(s.full),
+        fmt_num(-s.tf_mean_rel_error[i64_]),
+        fmt_num(-s.tf_mean_rel_error[last]),
+        s.sizes[last],
+    ))
+    .figure("sampled_softmax_error.svg")
+    .build()
+}

@@ -1,0 +1,106 @@
+//! Input checks shared by the losses, the schemes and code built on reweigh: each returns the
+//! typed [`ReweighError`] that names the problem instead of panicking.
+
+use crate::Real;
+use crate::error::{Result, ReweighError};
+use ndarray::{ArrayViewD, IxDyn};
+
+/// Checks that `got` has exactly the shape `expected`.
+pub fn check_same_shape(what: &'static str, expected: &[usize], got: &[usize]) -> Result<()> {
+    if expected != got {
+        return Err(ReweighError::ShapeMismatch {
+            what,
+            expected: expected.to_vec(),
+            got: got.to_vec(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that an input has at least one element and a non-empty last (class) axis.
+pub fn check_nonempty<F>(what: &'static str, a: &ArrayViewD<'_, F>) -> Result<()> {
+    if a.ndim() == 0 {
+        return Err(ReweighError::BadShape {
+            what,
+            reason: "needs at least one axis",
+            got: a.shape().to_vec(),
+        });
+    }
+    if a.is_empty() {
+        return Err(ReweighError::EmptyBatch { what });
+    }
+    Ok(())
+}
+
+/// Checks that every value is finite.
+pub fn check_finite<'a, F: Real>(
+    what: &'static str,
+    values: impl IntoIterator<Item = &'a F>,
+) -> Result<()> {
+    for (index, &v) in values.into_iter().enumerate() {
+        if !v.is_finite() {
+            return Err(ReweighError::NonFinite {
+                what,
+                index,
+                value: v.f64(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every value is finite and non-negative.
+pub fn check_weights<'a, F: Real>(
+    what: &'static str,
+    values: impl IntoIterator<Item = &'a F>,
+) -> Result<()> {
+    for (index, &v) in values.into_iter().enumerate() {
+        if !v.is_finite() {
+            return Err(ReweighError::NonFinite {
+                what,
+                index,
+                value: v.f64(),
+            });
+        }
+        if v < F::zero() {
+            return Err(ReweighError::NegativeWeight {
+                what,
+                index,
+                value: v.f64(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a scalar parameter lies in `[lo, hi]`.
+pub fn check_range(
+    name: &'static str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+    expected: &'static str,
+) -> Result<()> {
+    if !(value >= lo && value <= hi) {
+        return Err(ReweighError::InvalidParameter {
+            name,
+            value,
+            expected,
+        });
+    }
+    Ok(())
+}
+
+/// Broadcasts a weight array to `shape` (NumPy rules), or names the mismatch.
+pub fn broadcast_to<'a, F>(
+    what: &'static str,
+    w: &'a ArrayViewD<'a, F>,
+    shape: &[usize],
+) -> Result<ArrayViewD<'a, F>> {
+    w.broadcast(IxDyn(shape))
+        .ok_or_else(|| ReweighError::ShapeMismatch {
+            what,
+            expected: shape.to_vec(),
+            got: w.shape().to_vec(),
+        })
+}
