@@ -104,3 +104,27 @@ pub fn broadcast_to<'a, F>(
             got: w.shape().to_vec(),
         })
 }
+
+/// Checks integer class labels against `num_classes`: every label not `ignored` lies in
+/// `[0, num_classes)`, else [`ReweighError::LabelOutOfRange`] names the first bad one (its flat
+/// index in logical order). Every loss that takes integer labels checks them here.
+pub fn check_labels(
+    labels: &ArrayViewD<'_, i64>,
+    num_classes: usize,
+    ignored: impl Fn(i64) -> bool,
+) -> Result<()> {
+    let bad = |&label: &i64| !ignored(label) && !(0..num_classes as i64).contains(&label);
+    let first_bad = match labels.as_slice() {
+        Some(s) => s.iter().position(bad),
+        None => labels.iter().position(bad),
+    };
+    if let Some(index) = first_bad {
+        let label = *labels.iter().nth(index).expect("index < len");
+        return Err(ReweighError::LabelOutOfRange {
+            label,
+            index,
+            num_classes,
+        });
+    }
+    Ok(())
+}

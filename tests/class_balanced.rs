@@ -4,7 +4,8 @@
 
 use ndarray::{ArrayD, array};
 use reweigh::losses::{
-    BinaryFocalLoss, ClassBalanced, SigmoidCrossEntropy, class_balanced, effective_number_weights,
+    BinaryFocalLoss, ClassBalanced, SigmoidCrossEntropy, class_balanced,
+    class_balanced::weights_from_counts,
 };
 use reweigh::{Loss, Reduction, ReweighError};
 use rstest::rstest;
@@ -14,7 +15,7 @@ fn weights_sum_to_the_number_of_classes(
     #[values(0.0, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.999999)] beta: f64,
     #[values(vec![1], vec![10, 10], vec![500, 120, 40, 9, 2], vec![u32::MAX as u64 * 4, 1])] counts: Vec<u64>,
 ) {
-    let w = effective_number_weights::<f64>(&counts, beta).unwrap();
+    let w = weights_from_counts::<f64>(&counts, beta).unwrap();
     assert!((w.sum() - counts.len() as f64).abs() < 1e-12);
     // fewer samples, larger weight
     for i in 0..counts.len() {
@@ -28,10 +29,10 @@ fn weights_sum_to_the_number_of_classes(
 
 #[test]
 fn beta_zero_gives_equal_weights_and_beta_near_one_inverse_frequency() {
-    let w = effective_number_weights::<f64>(&[1000, 10, 1], 0.0).unwrap();
+    let w = weights_from_counts::<f64>(&[1000, 10, 1], 0.0).unwrap();
     assert_eq!(w.to_vec(), vec![1.0, 1.0, 1.0]);
     // β → 1: w ∝ 1/n, normalised to sum to C.
-    let w = effective_number_weights::<f64>(&[1000, 10, 1], 1.0 - 1e-12).unwrap();
+    let w = weights_from_counts::<f64>(&[1000, 10, 1], 1.0 - 1e-12).unwrap();
     let inv = [1e-3, 0.1, 1.0];
     let s: f64 = inv.iter().sum();
     for (a, b) in w.iter().zip(inv) {
@@ -43,8 +44,8 @@ fn beta_zero_gives_equal_weights_and_beta_near_one_inverse_frequency() {
 fn float32_weights_are_the_rounded_float64_weights() {
     // The reference computes its weights in float64 and casts them to float32.
     let beta = 0.999_f32;
-    let w32 = effective_number_weights::<f32>(&[500, 40, 2], beta).unwrap();
-    let w64 = effective_number_weights::<f64>(&[500, 40, 2], beta as f64).unwrap();
+    let w32 = weights_from_counts::<f32>(&[500, 40, 2], beta).unwrap();
+    let w64 = weights_from_counts::<f64>(&[500, 40, 2], beta as f64).unwrap();
     for (a, b) in w32.iter().zip(w64.iter()) {
         assert_eq!(*a, *b as f32);
     }
@@ -55,7 +56,7 @@ fn beta_close_to_one_keeps_full_accuracy() {
     // w_1/w_2 = (1 − β²)/(1 − β) = 1 + β exactly. For β = 1 − 2⁻⁴⁰ the plain formula
     // 1 − β·β rounds to 2⁻³⁹ and gives the ratio 2 (error 9e-13); −expm1(2 ln β) does not.
     let beta = 1.0 - 2f64.powi(-40);
-    let w = effective_number_weights::<f64>(&[1, 2], beta).unwrap();
+    let w = weights_from_counts::<f64>(&[1, 2], beta).unwrap();
     let ratio = w[0] / w[1];
     assert!((ratio - (1.0 + beta)).abs() < 1e-15, "{ratio}");
 }
@@ -68,7 +69,7 @@ fn beta_close_to_one_keeps_full_accuracy() {
 #[case::zero_count(vec![3, 0, 2], 0.9)]
 #[case::empty(vec![], 0.9)]
 fn weight_errors(#[case] counts: Vec<u64>, #[case] beta: f64) {
-    let err = effective_number_weights::<f64>(&counts, beta).unwrap_err();
+    let err = weights_from_counts::<f64>(&counts, beta).unwrap_err();
     match (counts.is_empty(), err) {
         (true, ReweighError::EmptyBatch { .. }) => {}
         (false, ReweighError::ZeroCount { .. }) => assert!(counts.contains(&0)),
@@ -99,13 +100,13 @@ fn batch() -> (ArrayD<f64>, ArrayD<f64>) {
 fn sigmoid_is_row_weighted_bce_over_the_number_of_positives() {
     let (x, z) = batch();
     let counts = [30, 10, 2];
-    let w = effective_number_weights::<f64>(&counts, 0.9).unwrap();
+    let w = weights_from_counts::<f64>(&counts, 0.9).unwrap();
     let loss = class_balanced::sigmoid(&counts, 0.9).unwrap();
     let got = loss.forward_backward(x.view(), z.view()).unwrap();
     // Σ_i w[y_i]·Σ_c bce_ic / N with the per-row weight as torch's weight=(N, 1)
     let rows = z.dot_rows(&w);
     let bce = SigmoidCrossEntropy::new()
-        .weight(rows.into_shape_with_order((4, 1)).unwrap().into_dyn())
+        .element_weights(rows.into_shape_with_order((4, 1)).unwrap().into_dyn())
         .reduction(Reduction::Sum);
     let want = bce.forward_backward(x.view(), z.view()).unwrap();
     let n = 4.0;
@@ -216,7 +217,7 @@ fn errors_from_constructors_and_shapes() {
         }
     ));
     // a base loss that averages the class axis away cannot be class-balanced
-    let w = effective_number_weights::<f64>(&[30, 10, 2], 0.9).unwrap();
+    let w = weights_from_counts::<f64>(&[30, 10, 2], 0.9).unwrap();
     let keras_mean = ClassBalanced::new(w, BinaryFocalLoss::keras());
     assert!(keras_mean.forward(x.view(), z.view()).is_err());
 }
@@ -224,7 +225,7 @@ fn errors_from_constructors_and_shapes() {
 #[test]
 fn softmax_helpers_are_the_effective_number_weights_over_the_batch_size() {
     let a = class_balanced::softmax_weights::<f64>(&[500, 50, 5], 0.99).unwrap();
-    let b = effective_number_weights::<f64>(&[500, 50, 5], 0.99).unwrap();
+    let b = weights_from_counts::<f64>(&[500, 50, 5], 0.99).unwrap();
     assert_eq!(a, b);
     assert_eq!(
         class_balanced::softmax_reducer().reduction,

@@ -4,7 +4,10 @@
 #![allow(clippy::excessive_precision)] // mpmath values printed to 17 significant digits
 
 use ndarray::{Array1, ArrayD, Axis, array};
-use reweigh::losses::{BinaryFocalLoss, CategoricalFocalLoss, SigmoidCrossEntropy, focal_term};
+use reweigh::losses::{
+    BinaryFocalLoss, CategoricalFocalLoss, SigmoidCrossEntropy, SparseCategoricalFocalLoss,
+    focal_term,
+};
 use reweigh::math::log_softmax_into;
 use reweigh::{Framework, Loss, Reduction, ReweighError};
 use rstest::rstest;
@@ -233,8 +236,8 @@ fn categorical_focal_is_exact_for_confident_predictions(
 ) {
     let loss = CategoricalFocalLoss::new().gamma(gamma).alpha(alpha);
     let x = Array1::from(x.to_vec()).insert_axis(Axis(0)).into_dyn();
-    let out = loss
-        .compute_sparse(x.view(), array![label].into_dyn().view(), None, true)
+    let out = SparseCategoricalFocalLoss::new(loss)
+        .compute(x.view(), array![label].into_dyn().view(), None, true)
         .unwrap();
     let v = out.value.into_array()[[0]];
     assert!(rel(v, value) < 1e-13, "value {v:e} vs {value:e}");
@@ -322,9 +325,9 @@ fn sparse_labels_equal_one_hot_labels_with_smoothing_and_weights() {
     let sw = array![[1.0_f64, 0.5], [2.0, 0.0]].into_dyn();
     let loss = CategoricalFocalLoss::keras()
         .label_smoothing(0.1)
-        .alpha_per_class(array![0.2, 0.5, 1.0]);
-    let a = loss
-        .compute_sparse(x.view(), labels.view(), Some(sw.view()), true)
+        .class_weights(array![0.2, 0.5, 1.0]);
+    let a = SparseCategoricalFocalLoss::new(loss.clone())
+        .compute(x.view(), labels.view(), Some(sw.view()), true)
         .unwrap();
     let b = loss
         .compute(x.view(), y.view(), Some(sw.view()), true)
@@ -337,8 +340,8 @@ fn sparse_labels_equal_one_hot_labels_with_smoothing_and_weights() {
 #[case::too_large(3)]
 fn sparse_label_out_of_range_is_an_error(#[case] label: i64) {
     let x = array![[0.3_f64, -1.2, 2.0]].into_dyn();
-    let err = CategoricalFocalLoss::keras()
-        .compute_sparse(x.view(), array![label].into_dyn().view(), None, false)
+    let err = SparseCategoricalFocalLoss::<f64>::keras()
+        .compute(x.view(), array![label].into_dyn().view(), None, false)
         .unwrap_err();
     assert_eq!(
         err,
@@ -410,10 +413,10 @@ fn binary_focal_bad_sample_weight_shape_is_an_error() {
 #[rstest]
 #[case::negative_gamma(CategoricalFocalLoss::keras().gamma(-1.0))]
 #[case::negative_alpha(CategoricalFocalLoss::keras().alpha(-2.0))]
-#[case::nan_alpha(CategoricalFocalLoss::keras().alpha_per_class(array![0.1, f64::NAN, 0.3]))]
+#[case::nan_alpha(CategoricalFocalLoss::keras().class_weights(array![0.1, f64::NAN, 0.3]))]
 #[case::short_alpha_list(CategoricalFocalLoss::keras().keras_alpha_list(&[0.1, 0.2]))]
 #[case::smoothing(CategoricalFocalLoss::keras().label_smoothing(1.5))]
-#[case::clip_epsilon(CategoricalFocalLoss::keras().clip_epsilon(Some(0.7)))]
+#[case::clip_epsilon(CategoricalFocalLoss::keras().epsilon(0.7))]
 fn categorical_focal_parameter_errors(#[case] loss: CategoricalFocalLoss<f64>) {
     let x = array![[0.3, -1.2, 2.0]].into_dyn();
     let y = array![[0.0, 1.0, 0.0]].into_dyn();
@@ -431,7 +434,8 @@ fn categorical_focal_input_errors() {
     let e = ArrayD::<f64>::zeros(vec![2, 0]);
     assert!(loss.forward(e.view(), e.view()).is_err());
     assert!(
-        loss.compute_sparse(x.view(), array![[1_i64]].into_dyn().view(), None, false)
+        SparseCategoricalFocalLoss::new(loss.clone())
+            .compute(x.view(), array![[1_i64]].into_dyn().view(), None, false)
             .is_err()
     );
 }

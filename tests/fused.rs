@@ -225,7 +225,7 @@ fn sparse_case<F: Real>(
             loss = loss.ignore_index(-100);
         }
         if let Some(form) = smoothing {
-            loss = loss.label_smoothing(G::of(0.15), form);
+            loss = loss.label_smoothing(G::of(0.15)).smoothing_form(form);
         }
         loss
     }
@@ -342,7 +342,7 @@ fn dense_case<F: Real>(
     ) -> SoftmaxCrossEntropy<G> {
         let mut loss = SoftmaxCrossEntropy::<G>::new()
             .reduction(reducer)
-            .label_smoothing(G::of(eps), SmoothingForm::PyTorch);
+            .label_smoothing(G::of(eps));
         if let Some(w) = w {
             loss = loss.class_weights(w.mapv(G::of));
         }
@@ -442,7 +442,7 @@ fn sigmoid_case<F: Real>(
             loss = loss.pos_weight(q.clone());
         }
         if let Some(v) = &v {
-            loss = loss.weight(v.clone());
+            loss = loss.element_weights(v.clone());
         }
         loss
     };
@@ -457,7 +457,7 @@ fn sigmoid_case<F: Real>(
             loss = loss.pos_weight(of(q));
         }
         if let Some(v) = &v {
-            loss = loss.weight(of(v));
+            loss = loss.element_weights(of(v));
         }
         let general = |want_grad: bool| {
             let sw = sw64.as_ref().map(|w| w.view());

@@ -46,7 +46,7 @@ fn per_element() -> ArrayD<f64> {
 
 #[rstest]
 #[case::keras(BinaryCrossEntropy::keras().label_smoothing(0.1), per_sample())]
-#[case::pytorch(BinaryCrossEntropy::pytorch().weight(array![0.5, 2.0, 1.0].into_dyn()), per_element())]
+#[case::pytorch(BinaryCrossEntropy::pytorch().element_weights(array![0.5, 2.0, 1.0].into_dyn()), per_element())]
 #[case::tf1(BinaryCrossEntropy::tf1(), per_element())]
 #[case::keras_elementwise_sum(BinaryCrossEntropy::new().reduction(Reduction::Sum), per_element())]
 fn binary_gradient_matches_central_differences(
@@ -269,7 +269,7 @@ fn nll_mean_divides_by_the_gathered_class_weights() {
     let logp = array![[-0.5_f64, -1.5], [-2.0, -0.25], [-1.0, -1.0]].into_dyn();
     let y = array![0_i64, 1, -100].into_dyn();
     let out = NllLoss::pytorch()
-        .weight(array![2.0, 4.0])
+        .class_weights(array![2.0, 4.0])
         .forward_backward(logp.view(), y.view())
         .unwrap();
     assert!((out.value.scalar().unwrap() - (2.0 * 0.5 + 4.0 * 0.25) / 6.0).abs() < 1e-15);
@@ -341,10 +341,10 @@ fn keras_accepts_probabilities_outside_the_unit_interval() {
     BinaryCrossEntropy::keras(), ArrayD::zeros(IxDyn(&[])), ArrayD::zeros(IxDyn(&[])), "BadShape"
 )]
 #[case::weight_shape(
-    BinaryCrossEntropy::pytorch().weight(array![1.0, 2.0].into_dyn()), p(), z(), "ShapeMismatch"
+    BinaryCrossEntropy::pytorch().element_weights(array![1.0, 2.0].into_dyn()), p(), z(), "ShapeMismatch"
 )]
 #[case::weight_nan(
-    BinaryCrossEntropy::pytorch().weight(array![1.0, f64::NAN, 1.0].into_dyn()), p(), z(), "NonFinite"
+    BinaryCrossEntropy::pytorch().element_weights(array![1.0, f64::NAN, 1.0].into_dyn()), p(), z(), "NonFinite"
 )]
 fn binary_errors_are_typed(
     #[case] loss: BinaryCrossEntropy<f64>,
@@ -441,12 +441,15 @@ fn sparse_and_nll_errors_are_typed() {
     ));
     let logp = rows().mapv(f64::ln);
     let e = NllLoss::pytorch()
-        .weight(array![1.0, 2.0])
+        .class_weights(array![1.0, 2.0])
         .forward(logp.view(), array![0_i64, 1].into_dyn().view())
         .unwrap_err();
     assert!(matches!(
         e,
-        ReweighError::ShapeMismatch { what: "weight", .. }
+        ReweighError::ShapeMismatch {
+            what: "class_weights",
+            ..
+        }
     ));
     let e = NllLoss::<f64>::pytorch()
         .forward(logp.view(), array![0_i64, 3].into_dyn().view())

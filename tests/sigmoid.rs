@@ -104,7 +104,7 @@ fn invalid_parameters(#[case] loss: SigmoidCrossEntropy<f64>, #[case] name: &str
 
 #[rstest]
 #[case::pos_weight_nan(SigmoidCrossEntropy::new().pos_weight(arr0(f64::NAN).into_dyn()))]
-#[case::weight_inf(SigmoidCrossEntropy::new().weight(array![1.0, f64::INFINITY, 1.0].into_dyn()))]
+#[case::weight_inf(SigmoidCrossEntropy::new().element_weights(array![1.0, f64::INFINITY, 1.0].into_dyn()))]
 fn non_finite_weights_are_rejected(#[case] loss: SigmoidCrossEntropy<f64>) {
     assert!(matches!(
         loss.forward(x().view(), z().view()),

@@ -53,7 +53,8 @@ fn sparse_gradient_matches_central_differences(
     let mut labels = y();
     let mut loss = SparseSoftmaxCrossEntropy::new()
         .class_weights(w())
-        .label_smoothing(eps, form)
+        .label_smoothing(eps)
+        .smoothing_form(form)
         .reduction(reduction);
     if ignore {
         labels[1] = -1;
@@ -75,7 +76,8 @@ fn weight_by_predicted_gradient_treats_argmax_as_constant(#[values(0.0, 0.3)] ep
     let loss = SparseSoftmaxCrossEntropy::keras()
         .class_weights(w())
         .weight_by_predicted(true)
-        .label_smoothing(eps, SmoothingForm::KerasTf);
+        .label_smoothing(eps)
+        .smoothing_form(SmoothingForm::KerasTf);
     let out = loss.forward_backward(x().view(), y().view()).unwrap();
     let f = |a: &ArrayD<f64>| {
         let v = loss.forward(a.view(), y().view());
@@ -84,7 +86,8 @@ fn weight_by_predicted_gradient_treats_argmax_as_constant(#[values(0.0, 0.3)] ep
     check_gradient(f, &out.grad.unwrap(), &x());
     // argmax of the rows: 0, 1, 2 -> weights 0.5, 2.0, 1.5
     let plain = SparseSoftmaxCrossEntropy::new()
-        .label_smoothing(eps, SmoothingForm::KerasTf)
+        .label_smoothing(eps)
+        .smoothing_form(SmoothingForm::KerasTf)
         .forward(x().view(), y().view())
         .unwrap()
         .into_array();
@@ -104,7 +107,7 @@ fn dense_gradient_matches_central_differences_on_temporal_input(
     let sw = array![[1.0, 0.0], [2.0, 0.5], [0.25, 1.0]].into_dyn();
     let loss = SoftmaxCrossEntropy::new()
         .class_weights(w())
-        .label_smoothing(eps, SmoothingForm::PyTorch)
+        .label_smoothing(eps)
         .reduction(reduction);
     let out = loss
         .forward_backward_weighted(x3.view(), p3.view(), sw.view())
@@ -126,11 +129,12 @@ fn dense_one_hot_equals_sparse_without_class_weights() {
     .into_dyn();
     for eps in [0.0, 0.15] {
         let d = SoftmaxCrossEntropy::keras()
-            .label_smoothing(eps, SmoothingForm::KerasTf)
+            .label_smoothing(eps)
             .forward_backward(x().view(), onehot.view())
             .unwrap();
         let s = SparseSoftmaxCrossEntropy::keras()
-            .label_smoothing(eps, SmoothingForm::KerasTf)
+            .label_smoothing(eps)
+            .smoothing_form(SmoothingForm::KerasTf)
             .forward_backward(x().view(), y().view())
             .unwrap();
         let (dv, sv) = (d.value.scalar().unwrap(), s.value.scalar().unwrap());
@@ -143,7 +147,9 @@ fn dense_one_hot_equals_sparse_without_class_weights() {
 #[test]
 fn smoothing_forms_agree_without_class_weights_and_differ_with_them() {
     let value = |form, weighted: bool| {
-        let mut l = SparseSoftmaxCrossEntropy::pytorch().label_smoothing(0.2, form);
+        let mut l = SparseSoftmaxCrossEntropy::pytorch()
+            .label_smoothing(0.2)
+            .smoothing_form(form);
         if weighted {
             l = l.class_weights(w());
         }
@@ -295,14 +301,19 @@ fn sparse_bad_input_is_a_typed_error(#[case] bad: Bad) {
         Bad::LabelShape => labels = array![0_i64, 1].into_dyn(),
         Bad::ClassWeightLength => loss = loss.class_weights(array![1.0, 2.0, 3.0]),
         Bad::ClassWeightNan => loss = loss.class_weights(array![1.0, f64::NAN, 3.0, 1.0]),
-        Bad::Smoothing(eps) => loss = loss.label_smoothing(eps, SmoothingForm::PyTorch),
+        Bad::Smoothing(eps) => {
+            loss = loss
+                .label_smoothing(eps)
+                .smoothing_form(SmoothingForm::PyTorch)
+        }
         Bad::SampleWeightShape => sw = Some(array![1.0, 2.0].into_dyn()),
         Bad::SampleWeightInf => sw = Some(array![1.0, f64::INFINITY, 1.0].into_dyn()),
         Bad::PredictedWithTorchSmoothing => {
             loss = loss
                 .class_weights(w())
                 .weight_by_predicted(true)
-                .label_smoothing(0.1, SmoothingForm::PyTorch)
+                .label_smoothing(0.1)
+                .smoothing_form(SmoothingForm::PyTorch)
         }
     }
     let err = loss
@@ -392,7 +403,7 @@ fn dense_bad_shapes_are_typed_errors(#[case] x: ArrayD<f64>, #[case] p: ArrayD<f
 #[rstest]
 #[case::non_negative_ignore_index(SoftmaxCrossEntropy::pytorch().ignore_index(1), "Incompatible")]
 #[case::class_weight_length(SoftmaxCrossEntropy::pytorch().class_weights(array![1.0, 1.0]), "ShapeMismatch")]
-#[case::smoothing(SoftmaxCrossEntropy::keras().label_smoothing(1.5, SmoothingForm::KerasTf), "InvalidParameter")]
+#[case::smoothing(SoftmaxCrossEntropy::keras().label_smoothing(1.5), "InvalidParameter")]
 fn dense_bad_options_are_typed_errors(#[case] loss: SoftmaxCrossEntropy<f64>, #[case] kind: &str) {
     let err = loss.forward(x().view(), p().view()).unwrap_err();
     assert!(format!("{err:?}").starts_with(kind), "{err:?}");

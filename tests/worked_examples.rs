@@ -108,7 +108,9 @@ fn seed002_positive_weight_50_on_512_labels() {
     // the thread's BCEWithLogitsLossWeighted(50): loss[labels == 1] *= 50 for hard labels,
     // i.e. an element weight of 50 on positives
     let w = z.mapv(|v| if v == 1.0 { 50.0 } else { 1.0 });
-    let elem50 = SigmoidCrossEntropy::new().reduction(mean).weight(w);
+    let elem50 = SigmoidCrossEntropy::new()
+        .reduction(mean)
+        .element_weights(w);
     for (name, loss) in [
         ("unweighted", &plain),
         ("pos_weight=50", &pos50),

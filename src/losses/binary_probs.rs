@@ -149,7 +149,7 @@ const TORCH_BCE_GRAD_EPS: f32 = 1e-12;
 #[derive(Clone, Debug)]
 pub struct BinaryCrossEntropy<F> {
     clip: ProbClip,
-    weight: Option<ArrayD<F>>,
+    element_weights: Option<ArrayD<F>>,
     label_smoothing: F,
     mean_last_axis: bool,
     reducer: Reducer,
@@ -167,7 +167,7 @@ impl<F: Real> BinaryCrossEntropy<F> {
     pub fn new() -> Self {
         BinaryCrossEntropy {
             clip: ProbClip::keras(),
-            weight: None,
+            element_weights: None,
             label_smoothing: F::zero(),
             mean_last_axis: false,
             reducer: crate::Reduction::None.into(),
@@ -205,8 +205,8 @@ impl<F: Real> BinaryCrossEntropy<F> {
 
     /// Element weight `v` that scales the loss (torch `weight=`), broadcast to the input. It does
     /// not enter the denominators of the reductions (torch's `mean` divides by the element count).
-    pub fn weight(mut self, v: ArrayD<F>) -> Self {
-        self.weight = Some(v);
+    pub fn element_weights(mut self, v: ArrayD<F>) -> Self {
+        self.element_weights = Some(v);
         self
     }
 
@@ -317,9 +317,9 @@ impl<F: Real> Loss<F> for BinaryCrossEntropy<F> {
         };
         let shape = probs.shape().to_vec();
         let one = ArrayD::from_elem(vec![], F::one());
-        let v_owned = self.weight.as_ref().unwrap_or(&one).view();
-        check_finite("weight", v_owned.iter())?;
-        let v = broadcast_to("weight", &v_owned, &shape)?;
+        let v_owned = self.element_weights.as_ref().unwrap_or(&one).view();
+        check_finite("element_weights", v_owned.iter())?;
+        let v = broadcast_to("element_weights", &v_owned, &shape)?;
 
         let keep = F::one() - ls;
         let half = F::of(0.5) * ls;

@@ -7,7 +7,7 @@ use crate::loss::{Loss, check_nonempty, check_range, check_same_shape};
 use crate::losses::binary_probs::KerasClip;
 use crate::losses::weighting::{apply_sample_weight, apply_weight_and_mass};
 use crate::math::log_softmax_into;
-use crate::reduction::{Framework, Reducer, Unreduced};
+use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 
 /// Categorical label smoothing `y' = y·keep + add` with `keep = 1 − ls`, `add = ls/C`.
@@ -113,11 +113,16 @@ pub struct CategoricalCrossEntropyProbs<F> {
 
 impl<F: Real> Default for CategoricalCrossEntropyProbs<F> {
     fn default() -> Self {
-        Self::keras()
+        Self::new()
     }
 }
 
 impl<F: Real> CategoricalCrossEntropyProbs<F> {
+    /// One loss per row, Keras's clipping `ε = 1e-7`, no smoothing, reduction `none`.
+    pub fn new() -> Self {
+        Self::keras().reduction(Reduction::None)
+    }
+
     /// `keras.losses.CategoricalCrossentropy(from_logits=False)` defaults: `ε = 1e-7`, no
     /// smoothing, `sum_over_batch_size`.
     pub fn keras() -> Self {
@@ -224,11 +229,16 @@ pub struct SparseCategoricalCrossEntropyProbs {
 
 impl Default for SparseCategoricalCrossEntropyProbs {
     fn default() -> Self {
-        Self::keras()
+        Self::new()
     }
 }
 
 impl SparseCategoricalCrossEntropyProbs {
+    /// One loss per label, Keras's clipping `ε = 1e-7`, nothing ignored, reduction `none`.
+    pub fn new() -> Self {
+        Self::keras().reduction(Reduction::None)
+    }
+
     /// `keras.losses.SparseCategoricalCrossentropy(from_logits=False)` defaults: `ε = 1e-7`, no
     /// ignored class, `sum_over_batch_size`.
     pub fn keras() -> Self {
@@ -246,8 +256,8 @@ impl SparseCategoricalCrossEntropyProbs {
     }
 
     /// A label value whose elements are masked out (Keras `ignore_class`).
-    pub fn ignore_class(mut self, class: Option<i64>) -> Self {
-        self.ignore_class = class;
+    pub fn ignore_class(mut self, class: impl Into<Option<i64>>) -> Self {
+        self.ignore_class = class.into();
         self
     }
 
@@ -375,21 +385,21 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
 /// use reweigh::{Loss, losses::NllLoss};
 /// let logp = array![[-0.5_f64, -1.5, -2.0], [-2.5, -0.25, -1.0]];
 /// let y = array![0_i64, 2];
-/// let loss = NllLoss::pytorch().weight(array![2.0, 1.0, 0.5]);
+/// let loss = NllLoss::pytorch().class_weights(array![2.0, 1.0, 0.5]);
 /// let v = loss.forward(logp.view().into_dyn(), y.view().into_dyn()).unwrap();
 /// // torch.nn.NLLLoss(weight=torch.tensor([2., 1., .5]))(logp, y) = (2·0.5 + 0.5·1.0) / 2.5
 /// assert!((v.scalar().unwrap() - 0.6).abs() < 1e-15);
 /// ```
 #[derive(Clone, Debug)]
 pub struct NllLoss<F> {
-    weight: Option<Array1<F>>,
-    ignore_index: i64,
+    class_weights: Option<Array1<F>>,
+    ignore_index: Option<i64>,
     reducer: Reducer,
 }
 
 impl<F: Real> Default for NllLoss<F> {
     fn default() -> Self {
-        Self::pytorch()
+        Self::new()
     }
 }
 
@@ -397,25 +407,32 @@ impl<F: Real> NllLoss<F> {
     /// torch's default `ignore_index`.
     pub const DEFAULT_IGNORE_INDEX: i64 = -100;
 
+    /// One loss per label, no class weights, nothing ignored, reduction `none`.
+    pub fn new() -> Self {
+        Self::pytorch()
+            .ignore_index(None)
+            .reduction(Reduction::None)
+    }
+
     /// `torch.nn.NLLLoss()` defaults: no class weights, `ignore_index = -100`, mean (weighted,
     /// NaN when every element is ignored).
     pub fn pytorch() -> Self {
         NllLoss {
-            weight: None,
-            ignore_index: Self::DEFAULT_IGNORE_INDEX,
+            class_weights: None,
+            ignore_index: Some(Self::DEFAULT_IGNORE_INDEX),
             reducer: Framework::PyTorch.default_reducer(),
         }
     }
 
     /// Class weights `w`, one per class (torch `weight=`); they enter the denominator of `mean`.
-    pub fn weight(mut self, w: Array1<F>) -> Self {
-        self.weight = Some(w);
+    pub fn class_weights(mut self, w: Array1<F>) -> Self {
+        self.class_weights = Some(w);
         self
     }
 
     /// The label value whose elements are left out (torch `ignore_index`).
-    pub fn ignore_index(mut self, k: i64) -> Self {
-        self.ignore_index = k;
+    pub fn ignore_index(mut self, k: impl Into<Option<i64>>) -> Self {
+        self.ignore_index = k.into();
         self
     }
 
@@ -446,11 +463,11 @@ impl<F: Real> Loss<F> for NllLoss<F> {
         let num_classes = logp.len_of(last);
         let lead = &logp.shape()[..nd - 1];
         check_same_shape("labels", lead, labels.shape())?;
-        if let Some(w) = &self.weight {
-            check_same_shape("weight", &[num_classes], w.shape())?;
-            crate::loss::check_finite("weight", w.iter())?;
+        if let Some(w) = &self.class_weights {
+            check_same_shape("class_weights", &[num_classes], w.shape())?;
+            crate::loss::check_finite("class_weights", w.iter())?;
         }
-        let ignored = |y: i64| y == self.ignore_index;
+        let ignored = |y: i64| Some(y) == self.ignore_index;
         for (index, &label) in labels.iter().enumerate() {
             if !ignored(label) && !(0..num_classes as i64).contains(&label) {
                 return Err(ReweighError::LabelOutOfRange {
@@ -460,7 +477,7 @@ impl<F: Real> Loss<F> for NllLoss<F> {
                 });
             }
         }
-        let class_weight = |y: i64| match (&self.weight, ignored(y)) {
+        let class_weight = |y: i64| match (&self.class_weights, ignored(y)) {
             (_, true) => F::zero(),
             (None, false) => F::one(),
             (Some(w), false) => w[y as usize],

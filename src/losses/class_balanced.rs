@@ -38,8 +38,8 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Zip};
 /// scheme); this adapter takes integer counts, computes in float64 and rounds to `F`.
 ///
 /// ```
-/// use reweigh::losses::effective_number_weights;
-/// let w = effective_number_weights::<f64>(&[500, 50, 5], 0.99).unwrap();
+/// use reweigh::losses::class_balanced::weights_from_counts;
+/// let w = weights_from_counts::<f64>(&[500, 50, 5], 0.99).unwrap();
 /// // numpy: e = 1 - np.power(0.99, [500, 50, 5]); w = (1 - 0.99) / e; w / w.sum() * 3
 /// let expected = [0.1261298832804162, 0.31722297128247323, 2.5566471454371107];
 /// for (a, b) in w.iter().zip(expected) {
@@ -47,14 +47,14 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Zip};
 /// }
 /// assert!((w.sum() - 3.0).abs() < 1e-14);
 /// ```
-pub fn effective_number_weights<F: Real>(counts: &[u64], beta: F) -> Result<Array1<F>> {
+pub fn weights_from_counts<F: Real>(counts: &[u64], beta: F) -> Result<Array1<F>> {
     let counts: Array1<f64> = counts.iter().map(|&n| n as f64).collect();
     let w = crate::schemes::effective_number_weights(counts.view(), beta.f64())?;
     Ok(w.mapv(F::of))
 }
 
 /// The class weights of the reference implementation's *softmax* variant: the same
-/// [`effective_number_weights`], for a softmax cross-entropy whose per-sample weight is the weight
+/// [`weights_from_counts`], for a softmax cross-entropy whose per-sample weight is the weight
 /// of the sample's class.
 ///
 /// The reference computes `tf.losses.softmax_cross_entropy(one_hot, logits, weights=w[y])`, whose
@@ -64,7 +64,7 @@ pub fn effective_number_weights<F: Real>(counts: &[u64], beta: F) -> Result<Arra
 /// cross-entropy with [`softmax_reducer`]. (vandit15's port computes something else for
 /// `"softmax"`: a binary cross-entropy on the softmax probabilities.)
 pub fn softmax_weights<F: Real>(counts: &[u64], beta: F) -> Result<Array1<F>> {
-    effective_number_weights(counts, beta)
+    weights_from_counts(counts, beta)
 }
 
 /// The reduction of the reference implementation's softmax variant: `Σ_i w[y_i]·ce_i / N`
@@ -179,7 +179,7 @@ pub fn sigmoid<F: Real>(
     beta: F,
 ) -> Result<ClassBalanced<F, SigmoidCrossEntropy<F>>> {
     Ok(ClassBalanced::new(
-        effective_number_weights(counts, beta)?,
+        weights_from_counts(counts, beta)?,
         SigmoidCrossEntropy::new(),
     ))
 }
@@ -203,7 +203,7 @@ pub fn focal<F: Real>(
 ) -> Result<ClassBalanced<F, BinaryFocalLoss<F>>> {
     check_gamma(gamma)?;
     Ok(ClassBalanced::new(
-        effective_number_weights(counts, beta)?,
+        weights_from_counts(counts, beta)?,
         BinaryFocalLoss::new().gamma(gamma),
     ))
 }

@@ -7,7 +7,6 @@ use crate::loss::{
     Loss, broadcast_to, check_nonempty, check_range, check_same_shape, check_weights,
 };
 use crate::losses::focal_binary::check_gamma;
-use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
 
@@ -93,7 +92,7 @@ impl<F: Real> CategoricalFocalLoss<F> {
     pub fn keras() -> Self {
         Self::new()
             .alpha(F::of(0.25))
-            .clip_epsilon(Some(KERAS_EPSILON))
+            .epsilon(KERAS_EPSILON)
             .reduction(Framework::Keras.default_reducer())
     }
 
@@ -109,8 +108,8 @@ impl<F: Real> CategoricalFocalLoss<F> {
         self
     }
 
-    /// One `α_c` per class (length `C`).
-    pub fn alpha_per_class(mut self, alpha: Array1<F>) -> Self {
+    /// Class weights: one `α_c` per class (length `C`), Keras's `alpha` given as a list.
+    pub fn class_weights(mut self, alpha: Array1<F>) -> Self {
         self.alpha = Some(alpha.into_dyn());
         self
     }
@@ -119,7 +118,7 @@ impl<F: Real> CategoricalFocalLoss<F> {
     /// Python list into a float32 tensor, whatever the loss's dtype).
     pub fn keras_alpha_list(self, alpha: &[f64]) -> Self {
         let a: Array1<F> = alpha.iter().map(|&a| F::of(a as f32 as f64)).collect();
-        self.alpha_per_class(a)
+        self.class_weights(a)
     }
 
     /// No `α` factor (`α_c = 1`).
@@ -143,8 +142,8 @@ impl<F: Real> CategoricalFocalLoss<F> {
 
     /// Clips the probabilities to `[e, 1 − e]` (Keras: `Some(1e-7)`, [`KERAS_EPSILON`]), with
     /// both bounds computed in float64 and then rounded to the dtype; `None` disables clipping.
-    pub fn clip_epsilon(mut self, e: Option<f64>) -> Self {
-        self.clip_epsilon = e;
+    pub fn epsilon(mut self, e: impl Into<Option<f64>>) -> Self {
+        self.clip_epsilon = e.into();
         self
     }
 
@@ -152,54 +151,6 @@ impl<F: Real> CategoricalFocalLoss<F> {
     pub fn reduction(mut self, r: impl Into<Reducer>) -> Self {
         self.reducer = r.into();
         self
-    }
-
-    /// The loss with integer class labels (one per row, shape = input shape without the class
-    /// axis), one-hot encoded and then computed as [`Loss::compute`] does with dense labels
-    /// (label smoothing applies to the one-hot rows). Keras has no sparse focal loss; this is
-    /// the dense loss of `keras.ops.one_hot(labels, C)`.
-    ///
-    /// Errors as [`Loss::compute`], and [`ReweighError::LabelOutOfRange`] for a label outside
-    /// `[0, C)`, [`ReweighError::ShapeMismatch`] for labels of the wrong shape.
-    ///
-    /// ```
-    /// use ndarray::array;
-    /// use reweigh::{Loss, losses::CategoricalFocalLoss};
-    /// let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.2, 3.0]];
-    /// let loss = CategoricalFocalLoss::keras();
-    /// let sparse = loss.compute_sparse(x.view().into_dyn(), array![1_i64, 2].view().into_dyn(), None, true).unwrap();
-    /// let y = array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
-    /// let dense = loss.compute(x.view().into_dyn(), y.view().into_dyn(), None, true).unwrap();
-    /// assert_eq!(sparse, dense);
-    /// assert!(loss.compute_sparse(x.view().into_dyn(), array![1_i64, 3].view().into_dyn(), None, false).is_err());
-    /// ```
-    pub fn compute_sparse(
-        &self,
-        input: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        check_nonempty(if self.from_logits { "logits" } else { "probs" }, &input)?;
-        let c = input.shape()[input.ndim() - 1];
-        check_same_shape("labels", &input.shape()[..input.ndim() - 1], labels.shape())?;
-        let mut dense = ArrayD::<F>::zeros(input.shape());
-        for (index, (mut row, &label)) in dense
-            .lanes_mut(Axis(input.ndim() - 1))
-            .into_iter()
-            .zip(labels.iter())
-            .enumerate()
-        {
-            if label < 0 || label as u64 >= c as u64 {
-                return Err(ReweighError::LabelOutOfRange {
-                    label,
-                    index,
-                    num_classes: c,
-                });
-            }
-            row[label as usize] = F::one();
-        }
-        self.compute(input, dense.view(), sample_weight, want_grad)
     }
 
     /// `α` broadcast to `(C,)`, checked.
@@ -419,7 +370,7 @@ mod tests {
             for gamma in [0.0, 0.5, 2.0] {
                 let l = CategoricalFocalLoss::new()
                     .gamma(gamma)
-                    .alpha_per_class(array![0.5, 1.0, 2.0, 0.25])
+                    .class_weights(array![0.5, 1.0, 2.0, 0.25])
                     .label_smoothing(0.1)
                     .from_logits(from_logits);
                 let x = if from_logits { &x } else { &probs };
@@ -450,5 +401,99 @@ mod tests {
         // −ln(1 + e^−40 + e^−39) ≈ −(e^−40 + e^−39)
         let exact = -((-40.0_f64).exp() + (-39.0_f64).exp());
         assert!((out[0] / exact - 1.0).abs() < 1e-15);
+    }
+}
+
+/// [`CategoricalFocalLoss`] against integer class labels (one per row: the input's shape without
+/// the class axis), one-hot encoded and then computed as the dense loss (label smoothing applies
+/// to the one-hot rows). Keras has no sparse focal loss; this is the dense loss of
+/// `keras.ops.one_hot(labels, C)`, as [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy)
+/// is to [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy).
+///
+/// Errors as the dense loss, and [`ReweighError::LabelOutOfRange`] for a label outside `[0, C)`,
+/// [`ReweighError::ShapeMismatch`] for labels of the wrong shape.
+///
+/// ```
+/// use ndarray::array;
+/// use reweigh::{Loss, losses::{CategoricalFocalLoss, SparseCategoricalFocalLoss}};
+/// let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.2, 3.0]];
+/// let sparse = SparseCategoricalFocalLoss::new(CategoricalFocalLoss::keras());
+/// let s = sparse.forward_backward(x.view().into_dyn(), array![1_i64, 2].view().into_dyn()).unwrap();
+/// let y = array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+/// let dense = CategoricalFocalLoss::keras().forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// assert_eq!(s, dense);
+/// assert!(sparse.forward(x.view().into_dyn(), array![1_i64, 3].view().into_dyn()).is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct SparseCategoricalFocalLoss<F> {
+    dense: CategoricalFocalLoss<F>,
+}
+
+impl<F: Real> Default for SparseCategoricalFocalLoss<F> {
+    fn default() -> Self {
+        Self::new(CategoricalFocalLoss::new())
+    }
+}
+
+impl<F: Real> SparseCategoricalFocalLoss<F> {
+    /// The dense loss `dense`, taking integer labels.
+    pub fn new(dense: CategoricalFocalLoss<F>) -> Self {
+        SparseCategoricalFocalLoss { dense }
+    }
+
+    /// `keras.losses.CategoricalFocalCrossentropy()` defaults on one-hot labels.
+    pub fn keras() -> Self {
+        Self::new(CategoricalFocalLoss::keras())
+    }
+
+    /// The dense loss.
+    pub fn dense(&self) -> &CategoricalFocalLoss<F> {
+        &self.dense
+    }
+
+    /// The one-hot rows of `labels`, checked.
+    fn one_hot(
+        &self,
+        input: &ArrayViewD<'_, F>,
+        labels: &ArrayViewD<'_, i64>,
+    ) -> Result<ArrayD<F>> {
+        let what = if self.dense.from_logits {
+            "logits"
+        } else {
+            "probs"
+        };
+        check_nonempty(what, input)?;
+        let c = input.shape()[input.ndim() - 1];
+        check_same_shape("labels", &input.shape()[..input.ndim() - 1], labels.shape())?;
+        crate::check::check_labels(labels, c, |_| false)?;
+        let mut dense = ArrayD::<F>::zeros(input.shape());
+        for (mut row, &label) in dense
+            .lanes_mut(Axis(input.ndim() - 1))
+            .into_iter()
+            .zip(labels.iter())
+        {
+            row[label as usize] = F::one();
+        }
+        Ok(dense)
+    }
+}
+
+impl<F: Real> Loss<F> for SparseCategoricalFocalLoss<F> {
+    type Target<'t> = ArrayViewD<'t, i64>;
+
+    fn reducer(&self) -> Reducer {
+        self.dense.reducer
+    }
+
+    fn unreduced(
+        &self,
+        input: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<Unreduced<F>> {
+        let dense = self.one_hot(&input, &labels)?;
+        self.dense
+            .unreduced(input, dense.view(), sample_weight, want_grad)
     }
 }

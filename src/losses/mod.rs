@@ -17,10 +17,10 @@ pub use binary_probs::{BinaryCrossEntropy, ProbClip};
 pub use categorical_probs::{
     CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
 };
-pub use class_balanced::{ClassBalanced, effective_number_weights};
+pub use class_balanced::ClassBalanced;
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
 pub use focal_binary::{BinaryFocalLoss, focal_term};
-pub use focal_categorical::{CategoricalFocalLoss, KERAS_EPSILON};
+pub use focal_categorical::{CategoricalFocalLoss, KERAS_EPSILON, SparseCategoricalFocalLoss};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;

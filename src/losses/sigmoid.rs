@@ -58,7 +58,7 @@ use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
 #[derive(Clone, Debug)]
 pub struct SigmoidCrossEntropy<F> {
     pos_weight: Option<ArrayD<F>>,
-    weight: Option<ArrayD<F>>,
+    element_weights: Option<ArrayD<F>>,
     label_smoothing: F,
     mean_last_axis: bool,
     reducer: Reducer,
@@ -75,7 +75,7 @@ impl<F: Real> SigmoidCrossEntropy<F> {
     pub fn new() -> Self {
         SigmoidCrossEntropy {
             pos_weight: None,
-            weight: None,
+            element_weights: None,
             label_smoothing: F::zero(),
             mean_last_axis: false,
             reducer: crate::Reduction::None.into(),
@@ -108,8 +108,8 @@ impl<F: Real> SigmoidCrossEntropy<F> {
     }
 
     /// Element weight `v` that scales both terms (torch `weight=`), broadcast to the logits.
-    pub fn weight(mut self, v: ArrayD<F>) -> Self {
-        self.weight = Some(v);
+    pub fn element_weights(mut self, v: ArrayD<F>) -> Self {
+        self.element_weights = Some(v);
         self
     }
 
@@ -143,7 +143,10 @@ impl<F: Real> SigmoidCrossEntropy<F> {
             "in [0, 1]",
         )?;
         let shape = logits.shape();
-        for (what, a) in [("pos_weight", &self.pos_weight), ("weight", &self.weight)] {
+        for (what, a) in [
+            ("pos_weight", &self.pos_weight),
+            ("element_weights", &self.element_weights),
+        ] {
             if let Some(a) = a {
                 check_finite(what, a.iter())?;
                 broadcast_to(what, &a.view(), shape)?;
@@ -185,7 +188,7 @@ impl<F: Real> SigmoidCrossEntropy<F> {
         let Some(q) = per_class(self.pos_weight.as_ref(), shape) else {
             return Ok(None);
         };
-        let Some(mut v) = per_class(self.weight.as_ref(), shape) else {
+        let Some(mut v) = per_class(self.element_weights.as_ref(), shape) else {
             return Ok(None);
         };
         // sample weights: per row (folded into the row factor) or per class (folded into v)
@@ -297,8 +300,8 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         let one = ArrayD::from_elem(vec![], F::one());
         let q_owned = self.pos_weight.as_ref().unwrap_or(&one).view();
         let q = broadcast_to("pos_weight", &q_owned, &shape)?;
-        let v_owned = self.weight.as_ref().unwrap_or(&one).view();
-        let v = broadcast_to("weight", &v_owned, &shape)?;
+        let v_owned = self.element_weights.as_ref().unwrap_or(&one).view();
+        let v = broadcast_to("element_weights", &v_owned, &shape)?;
 
         let half = F::of(0.5);
         let keep = F::one() - eps;

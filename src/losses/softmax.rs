@@ -6,7 +6,7 @@ use crate::error::{Result, ReweighError};
 use crate::kernels::softmax::Targets;
 use crate::kernels::{self, GradOut, Scale};
 use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
-use crate::losses::smoothing::{SmoothingForm, check_smoothing, dense_coefficients};
+use crate::losses::smoothing::{check_smoothing, dense_coefficients};
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::log_softmax_into;
 use crate::output::LossOutput;
@@ -62,7 +62,6 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 pub struct SoftmaxCrossEntropy<F> {
     class_weights: Option<Array1<F>>,
     label_smoothing: F,
-    form: SmoothingForm,
     ignore_index: Option<i64>,
     reducer: Reducer,
 }
@@ -79,7 +78,6 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         SoftmaxCrossEntropy {
             class_weights: None,
             label_smoothing: F::zero(),
-            form: SmoothingForm::KerasTf,
             ignore_index: None,
             reducer: Reduction::None.into(),
         }
@@ -88,9 +86,7 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
     /// `torch.nn.CrossEntropyLoss()` defaults with probability targets: `mean` over rows, NaN
     /// when the denominator is zero.
     pub fn pytorch() -> Self {
-        Self::new()
-            .reduction(Framework::PyTorch.default_reducer())
-            .label_smoothing(F::zero(), SmoothingForm::PyTorch)
+        Self::new().reduction(Framework::PyTorch.default_reducer())
     }
 
     /// `keras.losses.CategoricalCrossentropy(from_logits=True)` defaults: `sum_over_batch_size`.
@@ -111,19 +107,18 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
     }
 
     /// Label smoothing `ε ∈ [0, 1]`: `t = y(1 − ε) + ε/C`. For probability targets both
-    /// [`SmoothingForm`]s give this same loss; the form is kept for symmetry with
-    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy).
-    pub fn label_smoothing(mut self, eps: F, form: SmoothingForm) -> Self {
+    /// [`SmoothingForm`](crate::losses::SmoothingForm)s give this same loss, so there is no form to choose (unlike
+    /// [`SparseSoftmaxCrossEntropy::smoothing_form`](crate::losses::SparseSoftmaxCrossEntropy::smoothing_form)).
+    pub fn label_smoothing(mut self, eps: F) -> Self {
         self.label_smoothing = eps;
-        self.form = form;
         self
     }
 
     /// PyTorch's `ignore_index` with probability targets: a negative index (PyTorch's default
     /// −100) matches no probability and is accepted; a non-negative one is an error, as in
     /// PyTorch (`ignore_index is not supported for floating point target`).
-    pub fn ignore_index(mut self, idx: i64) -> Self {
-        self.ignore_index = Some(idx);
+    pub fn ignore_index(mut self, idx: impl Into<Option<i64>>) -> Self {
+        self.ignore_index = idx.into();
         self
     }
 

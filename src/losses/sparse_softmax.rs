@@ -2,6 +2,7 @@
 //! by the true or the predicted label), ignored labels and label smoothing.
 
 use crate::Real;
+use crate::check::check_labels;
 use crate::error::{Result, ReweighError};
 use crate::kernels::softmax::{Targets, is_ignored};
 use crate::kernels::{self, GradOut, Scale};
@@ -101,7 +102,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         Self::new()
             .reduction(Framework::PyTorch.default_reducer())
             .ignore_index(-100)
-            .label_smoothing(F::zero(), SmoothingForm::PyTorch)
+            .smoothing_form(SmoothingForm::PyTorch)
     }
 
     /// `keras.losses.SparseCategoricalCrossentropy(from_logits=True)` defaults:
@@ -133,22 +134,28 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
 
     /// PyTorch's `ignore_index`: rows with this label are left out of the numerator and of the
     /// denominator (and their gradient is zero).
-    pub fn ignore_index(mut self, idx: i64) -> Self {
-        self.ignore_index = Some(idx);
+    pub fn ignore_index(mut self, idx: impl Into<Option<i64>>) -> Self {
+        self.ignore_index = idx.into();
         self
     }
 
     /// Keras's `ignore_class`: rows with this label are left out; `sum_over_batch_size` divides
     /// by the number of the other rows and `weighted_mean` by their sample weights. It excludes a
     /// row exactly as [`Self::ignore_index`] does; both may be set.
-    pub fn ignore_class(mut self, idx: i64) -> Self {
-        self.ignore_class = Some(idx);
+    pub fn ignore_class(mut self, idx: impl Into<Option<i64>>) -> Self {
+        self.ignore_class = idx.into();
         self
     }
 
-    /// Label smoothing `ε ∈ [0, 1]` and how it combines with class weights.
-    pub fn label_smoothing(mut self, eps: F, form: SmoothingForm) -> Self {
+    /// Label smoothing `ε ∈ [0, 1]`; [`Self::smoothing_form`] says how it combines with class
+    /// weights.
+    pub fn label_smoothing(mut self, eps: F) -> Self {
         self.label_smoothing = eps;
+        self
+    }
+
+    /// How label smoothing combines with class weights (Keras/TF or PyTorch).
+    pub fn smoothing_form(mut self, form: SmoothingForm) -> Self {
         self.form = form;
         self
     }
@@ -206,21 +213,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
                     .to_string(),
             ));
         }
-        let bad =
-            |&label: &i64| !self.is_ignored(label) && !(0..num_classes as i64).contains(&label);
-        let first_bad = match labels.as_slice() {
-            Some(s) => s.iter().position(bad),
-            None => labels.iter().position(bad),
-        };
-        if let Some(index) = first_bad {
-            let label = *labels.iter().nth(index).expect("index < len");
-            return Err(ReweighError::LabelOutOfRange {
-                label,
-                index,
-                num_classes,
-            });
-        }
-        Ok(())
+        check_labels(labels, num_classes, |label| self.is_ignored(label))
     }
 
     /// The general path: [`Loss::unreduced`], then the reduction.

@@ -44,7 +44,7 @@ pub fn categorical<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         .gamma(F::of(case.f64_param("gamma", 2.0)))
         .label_smoothing(F::of(case.f64_param("label_smoothing", 0.0)))
         .from_logits(from_logits)
-        .clip_epsilon(
+        .epsilon(
             case.param("clip_epsilon")
                 .map(|v| v.as_f64().expect("clip_epsilon")),
         )
@@ -55,7 +55,7 @@ pub fn categorical<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
                 let list: Vec<f64> = items.iter().map(|v| v.as_f64().expect("alpha")).collect();
                 loss.keras_alpha_list(&list)
             }
-            serde_json::Value::Array(_) => loss.alpha_per_class(
+            serde_json::Value::Array(_) => loss.class_weights(
                 case.array_param::<F>("alpha")
                     .unwrap()
                     .into_dimensionality()

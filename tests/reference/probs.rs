@@ -35,7 +35,7 @@ pub fn run_binary<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         .mean_last_axis(case.bool_param("mean_last_axis", false))
         .reduction(case.reducer());
     if let Some(w) = case.array_param("weight") {
-        loss = loss.weight(w);
+        loss = loss.element_weights(w);
     }
     let p = case.input::<F>("probs");
     let z = case.input::<F>("labels");
@@ -73,7 +73,7 @@ pub fn run_nll<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         .ignore_index(case.i64_param("ignore_index").unwrap_or(-100))
         .reduction(case.reducer());
     if let Some(w) = case.array_param::<F>("weight") {
-        loss = loss.weight(w.into_dimensionality().expect("weight must be 1-D"));
+        loss = loss.class_weights(w.into_dimensionality().expect("weight must be 1-D"));
     }
     let x = case.input::<F>("log_probs");
     let y = case.input_i64("labels");

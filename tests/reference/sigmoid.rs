@@ -11,7 +11,7 @@ pub fn run<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
         loss = loss.pos_weight(q);
     }
     if let Some(w) = case.array_param("weight") {
-        loss = loss.weight(w);
+        loss = loss.element_weights(w);
     }
     let x = case.input::<F>("logits");
     let z = case.input::<F>("labels");

@@ -26,7 +26,7 @@ fn outcome<F: Real>(out: LossOutput<F>) -> Outcome<F> {
 /// `"softmax_cross_entropy"`: probability targets.
 pub fn run_dense<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     let mut loss = SoftmaxCrossEntropy::<F>::new()
-        .label_smoothing(F::of(case.f64_param("label_smoothing", 0.0)), form(case))
+        .label_smoothing(F::of(case.f64_param("label_smoothing", 0.0)))
         .reduction(case.reducer());
     if let Some(w) = class_weights(case) {
         loss = loss.class_weights(w);
@@ -48,7 +48,8 @@ pub fn run_dense<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
 /// `"sparse_softmax_cross_entropy"`: integer targets.
 pub fn run_sparse<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     let mut loss = SparseSoftmaxCrossEntropy::<F>::new()
-        .label_smoothing(F::of(case.f64_param("label_smoothing", 0.0)), form(case))
+        .label_smoothing(F::of(case.f64_param("label_smoothing", 0.0)))
+        .smoothing_form(form(case))
         .weight_by_predicted(case.bool_param("weight_by_predicted", false))
         .reduction(case.reducer());
     if let Some(w) = class_weights(case) {

@@ -268,7 +268,7 @@ fn thread_focal_passes_weight_and_pos_weight_to_bce() {
     .scalar()
     .unwrap();
     let bce = SigmoidCrossEntropy::<f64>::new()
-        .weight(ArrayD::from_elem(IxDyn(&[5]), 2.0))
+        .element_weights(ArrayD::from_elem(IxDyn(&[5]), 2.0))
         .pos_weight(arr0(3.0).into_dyn())
         .forward(x.view(), z.view())
         .unwrap()

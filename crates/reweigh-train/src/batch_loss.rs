@@ -5,7 +5,9 @@ use ndarray::ArrayViewD;
 use reweigh::Loss;
 use reweigh::Real;
 use reweigh::error::Result;
-use reweigh::losses::{CategoricalFocalLoss, SparseSoftmaxCrossEntropy};
+use reweigh::losses::{
+    CategoricalFocalLoss, SparseCategoricalFocalLoss, SparseSoftmaxCrossEntropy,
+};
 use reweigh::output::LossOutput;
 use std::fmt::Debug;
 
@@ -63,6 +65,23 @@ impl<F: Real> BatchLoss<F> for CategoricalFocalLoss<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<LossOutput<F>> {
-        self.compute_sparse(logits, labels, sample_weight, want_grad)
+        SparseCategoricalFocalLoss::new(self.clone()).compute(
+            logits,
+            labels,
+            sample_weight,
+            want_grad,
+        )
+    }
+}
+
+impl<F: Real> BatchLoss<F> for SparseCategoricalFocalLoss<F> {
+    fn batch_loss(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        want_grad: bool,
+    ) -> Result<LossOutput<F>> {
+        self.compute(logits, labels, sample_weight, want_grad)
     }
 }

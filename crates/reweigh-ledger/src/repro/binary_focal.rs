@@ -62,7 +62,7 @@ pub fn binary_focal_loss<F: Real>(
 ) -> Result<LossValue<F>, Raised> {
     let mut bce = SigmoidCrossEntropy::<F>::new();
     if let Some(w) = weight {
-        bce = bce.weight(w);
+        bce = bce.element_weights(w);
     }
     if let Some(q) = pos_weight {
         bce = bce.pos_weight(q);
