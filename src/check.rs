@@ -128,3 +128,9 @@ pub fn check_labels(
     }
     Ok(())
 }
+
+/// Checks a clipping constant `ε ∈ [0, 0.5]` (probabilities are clipped to `[ε, 1 − ε]`; above
+/// 0.5 the interval is empty). The one rule for every probability-space loss.
+pub fn check_epsilon(epsilon: f64) -> Result<()> {
+    check_range("epsilon", epsilon, 0.0, 0.5, "in [0, 0.5]")
+}

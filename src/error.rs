@@ -130,6 +130,15 @@ pub enum ReweighError {
     /// Options that cannot be combined.
     #[error("incompatible options: {0}")]
     Incompatible(String),
+    /// A configuration that does not deserialise: an unknown option name, a value of the wrong
+    /// type, a malformed array (see [`crate::config`]).
+    #[error("invalid configuration of {what}: {message}")]
+    InvalidConfig {
+        /// The configuration type.
+        what: &'static str,
+        /// serde's message (it names the unknown field and lists the valid ones).
+        message: String,
+    },
 }
 
 /// Shorthand for `Result<T, ReweighError>`.

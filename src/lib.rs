@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod config;
 pub mod display;
 pub mod error;
 pub mod format;

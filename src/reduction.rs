@@ -29,8 +29,11 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How per-element losses are combined. See the [module documentation](self) for formulas.
+///
+/// In serde it is its name, parsed by [`FromStr`] (so the unambiguous framework spellings such
+/// as `"mean_with_sample_weight"` are accepted, and `"mean"` is rejected with the reason).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Reduction {
     /// No reduction: one loss per element.
     None,
@@ -63,6 +66,19 @@ impl Reduction {
             Reduction::WeightedMean => "weighted_mean",
             Reduction::SumByNonzeroWeights => "sum_by_nonzero_weights",
         }
+    }
+}
+
+impl From<Reduction> for &'static str {
+    fn from(r: Reduction) -> Self {
+        r.name()
+    }
+}
+
+impl TryFrom<String> for Reduction {
+    type Error = ReweighError;
+    fn try_from(s: String) -> Result<Self> {
+        s.parse()
     }
 }
 

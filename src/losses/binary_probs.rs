@@ -227,6 +227,22 @@ impl<F: Real> BinaryCrossEntropy<F> {
         self.reducer = r.into();
         self
     }
+
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): smoothing in `[0, 1]`, the clipping `ε ∈ [0, 0.5]`, finite element weights.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        crate::losses::smoothing::check_smoothing(self.label_smoothing.f64())?;
+        match self.clip {
+            ProbClip::Keras { epsilon } | ProbClip::Tf1LogLoss { epsilon } => {
+                crate::check::check_epsilon(epsilon)?
+            }
+            ProbClip::PyTorch => {}
+        }
+        if let Some(v) = &self.element_weights {
+            check_finite("element_weights", v.iter())?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks every value lies in `[0, 1]` (NaN does not), as torch's `binary_cross_entropy` does.

@@ -150,6 +150,13 @@ impl<F: Real> CategoricalCrossEntropyProbs<F> {
         self.reducer = r.into();
         self
     }
+
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): smoothing in `[0, 1]`, the clipping `ε ∈ [0, 0.5]`.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        crate::losses::smoothing::check_smoothing(self.label_smoothing.f64())?;
+        crate::check::check_epsilon(self.epsilon)
+    }
 }
 
 impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
@@ -265,6 +272,12 @@ impl SparseCategoricalCrossEntropyProbs {
     pub fn reduction(mut self, r: impl Into<Reducer>) -> Self {
         self.reducer = r.into();
         self
+    }
+
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): the clipping `ε ∈ [0, 0.5]`.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        crate::check::check_epsilon(self.epsilon)
     }
 }
 
@@ -440,6 +453,15 @@ impl<F: Real> NllLoss<F> {
     pub fn reduction(mut self, r: impl Into<Reducer>) -> Self {
         self.reducer = r.into();
         self
+    }
+
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): finite class weights.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        if let Some(w) = &self.class_weights {
+            crate::loss::check_finite("class_weights", w.iter())?;
+        }
+        Ok(())
     }
 }
 

@@ -152,6 +152,17 @@ impl<F: Real> CostMatrixCrossEntropy<F> {
         self.reducer = r.into();
         self
     }
+
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): smoothing in `[0, 1]`, the clipping `ε ∈ [0, 0.5]`, finite costs.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        crate::losses::smoothing::check_smoothing(self.label_smoothing.f64())?;
+        crate::check::check_epsilon(self.epsilon)?;
+        match &self.weights {
+            CostWeights::Matrix(m) => check_finite("cost_matrix", m.iter()),
+            CostWeights::Tensor(t) => check_finite("weight_tensor", t.iter()),
+        }
+    }
 }
 
 /// Softmax cross-entropy of one row of logits, `−Σ y'·log_softmax(x)`, writing its derivative

@@ -162,8 +162,9 @@ impl<F: Real> BinaryFocalLoss<F> {
         self
     }
 
-    /// Checks `γ`, `α` and `ε`.
-    pub(crate) fn check_params(&self) -> Result<()> {
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): `γ`, `α` and the smoothing `ε`.
+    pub(crate) fn check_options(&self) -> Result<()> {
         check_gamma(self.gamma)?;
         if let Some(a) = self.alpha {
             check_range(
@@ -174,13 +175,7 @@ impl<F: Real> BinaryFocalLoss<F> {
                 "in [0, 1] (or -1 in torchvision's convention for no alpha factor)",
             )?;
         }
-        check_range(
-            "label_smoothing",
-            self.label_smoothing.f64(),
-            0.0,
-            1.0,
-            "in [0, 1]",
-        )
+        crate::losses::smoothing::check_smoothing(self.label_smoothing.f64())
     }
 }
 
@@ -226,7 +221,7 @@ impl<F: Real> Loss<F> for BinaryFocalLoss<F> {
     ) -> Result<Unreduced<F>> {
         check_nonempty("logits", &logits)?;
         check_same_shape("labels", logits.shape(), labels.shape())?;
-        self.check_params()?;
+        self.check_options()?;
         check_finite("labels", labels.iter())?;
         if let Some(&z) = labels.iter().find(|&&z| z < F::zero() || z > F::one()) {
             return Err(ReweighError::InvalidParameter {

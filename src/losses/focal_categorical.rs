@@ -153,6 +153,20 @@ impl<F: Real> CategoricalFocalLoss<F> {
         self
     }
 
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): `γ`, the smoothing `ε`, the clipping `ε ∈ [0, 0.5]`, finite non-negative `α`.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        check_gamma(self.gamma)?;
+        crate::losses::smoothing::check_smoothing(self.label_smoothing.f64())?;
+        if let Some(e) = self.clip_epsilon {
+            crate::check::check_epsilon(e)?;
+        }
+        if let Some(a) = &self.alpha {
+            check_weights("alpha", a.iter())?;
+        }
+        Ok(())
+    }
+
     /// `α` broadcast to `(C,)`, checked.
     fn alpha_for(&self, c: usize) -> Result<Array1<F>> {
         match &self.alpha {

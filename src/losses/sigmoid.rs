@@ -4,9 +4,8 @@
 use crate::Real;
 use crate::error::Result;
 use crate::kernels::{self, GradOut, Scale};
-use crate::loss::{
-    Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
-};
+use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
+use crate::losses::smoothing::check_smoothing;
 use crate::math::{sigmoid, softplus};
 use crate::output::LossOutput;
 use crate::reduction::Reduction;
@@ -131,24 +130,32 @@ impl<F: Real> SigmoidCrossEntropy<F> {
         self
     }
 
-    /// The input checks shared by the general and the fused path.
-    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, F>) -> Result<()> {
-        check_nonempty("logits", logits)?;
-        check_same_shape("labels", logits.shape(), labels.shape())?;
-        check_range(
-            "label_smoothing",
-            self.label_smoothing.f64(),
-            0.0,
-            1.0,
-            "in [0, 1]",
-        )?;
-        let shape = logits.shape();
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): smoothing in `[0, 1]`, finite weights.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        check_smoothing(self.label_smoothing.f64())?;
         for (what, a) in [
             ("pos_weight", &self.pos_weight),
             ("element_weights", &self.element_weights),
         ] {
             if let Some(a) = a {
                 check_finite(what, a.iter())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, F>) -> Result<()> {
+        self.check_options()?;
+        check_nonempty("logits", logits)?;
+        check_same_shape("labels", logits.shape(), labels.shape())?;
+        let shape = logits.shape();
+        for (what, a) in [
+            ("pos_weight", &self.pos_weight),
+            ("element_weights", &self.element_weights),
+        ] {
+            if let Some(a) = a {
                 broadcast_to(what, &a.view(), shape)?;
             }
         }

@@ -7,6 +7,7 @@ use crate::Real;
 use crate::error::Result;
 use crate::loss::check_range;
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
+use serde::{Deserialize, Serialize};
 
 /// How label smoothing `ε` combines with class weights `w` in a softmax cross-entropy over `C`
 /// classes, for an integer label `y`.
@@ -26,13 +27,15 @@ use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 /// In both forms the row's denominator mass is `w[y]` (PyTorch's `mean` is `Σ l_i / Σ w[y_i]`).
 /// Without class weights the two forms are the same loss. For probability (dense) targets the
 /// forms coincide too: PyTorch smooths a probability target as `y(1 − ε) + ε/C`, like Keras.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SmoothingForm {
     /// Smooth the one-hot label, then scale the row by the class weight of the true label.
     #[default]
+    #[serde(rename = "keras_tf")]
     KerasTf,
     /// PyTorch's `CrossEntropyLoss(weight=w, label_smoothing=ε)`: each smoothing term carries
     /// its own class weight.
+    #[serde(rename = "pytorch")]
     PyTorch,
 }
 

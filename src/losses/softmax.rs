@@ -128,10 +128,9 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         self
     }
 
-    /// The input checks shared by the general and the fused path.
-    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, F>) -> Result<()> {
-        check_nonempty("logits", logits)?;
-        check_same_shape("labels", logits.shape(), labels.shape())?;
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): smoothing in `[0, 1]`, no non-negative `ignore_index`, finite class weights.
+    pub(crate) fn check_options(&self) -> Result<()> {
         check_smoothing(self.label_smoothing.f64())?;
         if let Some(idx) = self.ignore_index
             && idx >= 0
@@ -141,6 +140,17 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
                  supported for floating point target)"
             )));
         }
+        if let Some(w) = &self.class_weights {
+            check_finite("class_weights", w.iter())?;
+        }
+        Ok(())
+    }
+
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, F>) -> Result<()> {
+        self.check_options()?;
+        check_nonempty("logits", logits)?;
+        check_same_shape("labels", logits.shape(), labels.shape())?;
         let num_classes = logits.len_of(Axis(logits.ndim() - 1));
         check_class_weights(self.class_weights.as_ref(), num_classes)
     }

@@ -193,15 +193,15 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         Ok(out)
     }
 
-    /// The input checks shared by the general and the fused path.
-    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, i64>) -> Result<()> {
-        check_nonempty("logits", logits)?;
-        let row_shape = &logits.shape()[..logits.ndim() - 1];
-        check_same_shape("labels", row_shape, labels.shape())?;
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): smoothing in `[0, 1]`, finite class weights, and no weights by the predicted
+    /// label with the PyTorch smoothing form.
+    pub(crate) fn check_options(&self) -> Result<()> {
         let eps = self.label_smoothing;
         check_smoothing(eps.f64())?;
-        let num_classes = logits.len_of(Axis(logits.ndim() - 1));
-        check_class_weights(self.class_weights.as_ref(), num_classes)?;
+        if let Some(w) = &self.class_weights {
+            check_finite("class_weights", w.iter())?;
+        }
         if self.by_predicted
             && self.class_weights.is_some()
             && eps != F::zero()
@@ -213,6 +213,17 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
                     .to_string(),
             ));
         }
+        Ok(())
+    }
+
+    /// The input checks shared by the general and the fused path.
+    fn check(&self, logits: &ArrayViewD<'_, F>, labels: &ArrayViewD<'_, i64>) -> Result<()> {
+        self.check_options()?;
+        check_nonempty("logits", logits)?;
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        check_same_shape("labels", row_shape, labels.shape())?;
+        let num_classes = logits.len_of(Axis(logits.ndim() - 1));
+        check_class_weights(self.class_weights.as_ref(), num_classes)?;
         check_labels(labels, num_classes, |label| self.is_ignored(label))
     }
 

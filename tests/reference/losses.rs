@@ -1,0 +1,134 @@
+//! Runners for every loss with a configuration type: the case's `params` deserialise into the
+//! loss's configuration (`reweigh::config`; an unknown parameter name is an error), which builds
+//! the loss, which computes the case's inputs.
+
+use super::case::{Case, Outcome};
+use ndarray::ArrayViewD;
+use reweigh::config::{
+    BinaryCrossEntropyConfig, BinaryFocalLossConfig, CategoricalCrossEntropyProbsConfig,
+    CategoricalFocalLossConfig, CostMatrixConfig, LossConfig, NllLossConfig,
+    SigmoidCrossEntropyConfig, SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
+    SparseSoftmaxCrossEntropyConfig,
+};
+use reweigh::{Loss, Real, ReweighError};
+use serde_json::Value;
+
+/// Case parameters that say how a case was generated, not how the loss is configured.
+const INFORMATIONAL: &[&str] = &[
+    // the framework preset the generator started from; every option it sets is in the case
+    "preset",
+];
+
+/// The case's configuration: `base` with the case's parameters put over it.
+fn config<C: LossConfig>(case: &Case, base: C, extra: &[(&str, Value)]) -> Result<C, ReweighError> {
+    let mut params = case.params.clone();
+    if let Value::Object(m) = &mut params {
+        for k in INFORMATIONAL {
+            m.remove(*k);
+        }
+        for (k, v) in extra {
+            m.insert(k.to_string(), v.clone());
+        }
+    }
+    base.with_params(&params)
+}
+
+/// Computes a loss whose targets are floats (labels or probabilities) on the case's inputs.
+fn dense<F: Real, L>(case: &Case, loss: L, input: &str) -> Result<Outcome<F>, ReweighError>
+where
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
+{
+    let x = case.input::<F>(input);
+    let y = case.input::<F>("labels");
+    let sw = case.opt_input::<F>("sample_weight");
+    let out = loss.compute(x.view(), y.view(), sw.as_ref().map(|w| w.view()), true)?;
+    Ok(Outcome {
+        value: out.value.into_array(),
+        grad: out.grad,
+    })
+}
+
+/// Computes a loss whose targets are integer labels on the case's inputs.
+fn sparse<F: Real, L>(case: &Case, loss: L, input: &str) -> Result<Outcome<F>, ReweighError>
+where
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>>,
+{
+    let x = case.input::<F>(input);
+    let y = case.input_i64("labels");
+    let sw = case.opt_input::<F>("sample_weight");
+    let out = loss.compute(x.view(), y.view(), sw.as_ref().map(|w| w.view()), true)?;
+    Ok(Outcome {
+        value: out.value.into_array(),
+        grad: out.grad,
+    })
+}
+
+/// The runner of `case.loss`, or `None` when this module has none.
+pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
+    let none = &[];
+    Some(match case.loss.as_str() {
+        "sigmoid_cross_entropy" => config(case, SigmoidCrossEntropyConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "logits")),
+        // the dense loss has no smoothing form (both forms give the same loss): the generator's
+        // `smoothing_form` is dropped here after checking it is one of the two names
+        "softmax_cross_entropy" => {
+            let mut case = case.clone();
+            if let Value::Object(m) = &mut case.params
+                && let Some(form) = m.remove("smoothing_form")
+            {
+                assert!(
+                    matches!(form.as_str(), Some("keras_tf" | "pytorch")),
+                    "case {}: smoothing_form {form}",
+                    case.id
+                );
+            }
+            config(&case, SoftmaxCrossEntropyConfig::default(), none)
+                .and_then(|c| dense(&case, c.build()?, "logits"))
+        }
+        "sparse_softmax_cross_entropy" => {
+            config(case, SparseSoftmaxCrossEntropyConfig::default(), none)
+                .and_then(|c| sparse(case, c.build()?, "logits"))
+        }
+        "binary_cross_entropy_probs" => config(case, BinaryCrossEntropyConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "probs")),
+        "categorical_cross_entropy_probs" => {
+            config(case, CategoricalCrossEntropyProbsConfig::default(), none)
+                .and_then(|c| dense(case, c.build()?, "probs"))
+        }
+        "sparse_categorical_cross_entropy_probs" => config(
+            case,
+            SparseCategoricalCrossEntropyProbsConfig::default(),
+            none,
+        )
+        .and_then(|c| sparse(case, c.build::<F>()?, "probs")),
+        "nll_loss" => config(case, NllLossConfig::pytorch(), none)
+            .and_then(|c| sparse(case, c.build()?, "log_probs")),
+        "binary_focal" => config(case, BinaryFocalLossConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "logits")),
+        "categorical_focal" => {
+            config(case, CategoricalFocalLossConfig::default(), none).and_then(|c| {
+                let input = if c.from_logits { "logits" } else { "probs" };
+                dense(case, c.build()?, input)
+            })
+        }
+        "cost_matrix_cross_entropy" => {
+            // the tensor form's weights are an input of the case
+            let tensor = case.inputs.get("weight_tensor").map(|t| {
+                let a = t.to::<f64>();
+                serde_json::to_value(reweigh::config::CostMatrixConfig {
+                    weight_tensor: Some(a),
+                    ..Default::default()
+                })
+                .expect("a configuration serialises")["weight_tensor"]
+                    .clone()
+            });
+            let extra: Vec<(&str, Value)> =
+                tensor.into_iter().map(|t| ("weight_tensor", t)).collect();
+            config(case, CostMatrixConfig::default(), &extra).and_then(|c| {
+                let input = if c.from_logits { "logits" } else { "probs" };
+                dense(case, c.build()?, input)
+            })
+        }
+        _ => return None,
+    })
+}
