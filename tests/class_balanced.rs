@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayD, array};
 use reweigh::losses::{
-    BinaryFocalLoss, ClassBalanced, SigmoidCrossEntropy, class_balanced,
+    BinaryFocalLoss, ClassBalancedLoss, SigmoidCrossEntropy, class_balanced,
     class_balanced::weights_from_counts,
 };
 use reweigh::{Loss, Reduction, ReweighError};
@@ -218,7 +218,7 @@ fn errors_from_constructors_and_shapes() {
     ));
     // a base loss that averages the class axis away cannot be class-balanced
     let w = weights_from_counts::<f64>(&[30, 10, 2], 0.9).unwrap();
-    let keras_mean = ClassBalanced::new(w, BinaryFocalLoss::keras());
+    let keras_mean = ClassBalancedLoss::new(w, BinaryFocalLoss::keras());
     assert!(keras_mean.forward(x.view(), z.view()).is_err());
 }
 

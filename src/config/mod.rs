@@ -44,12 +44,14 @@
 //! `"nan"`, `"inf"` and `"-inf"` are accepted as strings.
 
 mod array;
+mod class_balanced;
 mod cost_matrix;
 mod focal;
 mod probs;
 mod sigmoid;
 mod softmax;
 
+pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
 pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};
 pub use probs::{

@@ -114,17 +114,17 @@ pub fn softmax<F: Real>(counts: &[u64], beta: F) -> Result<SparseSoftmaxCrossEnt
 ///
 /// Built by [`sigmoid`] and [`focal`].
 #[derive(Clone, Debug)]
-pub struct ClassBalanced<F, L> {
+pub struct ClassBalancedLoss<F, L> {
     class_weights: Array1<F>,
     base: L,
     reducer: Reducer,
 }
 
-impl<F: Real, L> ClassBalanced<F, L> {
+impl<F: Real, L> ClassBalancedLoss<F, L> {
     /// Weights the element-wise loss `base` (whose own reduction is ignored) by `class_weights`
     /// (one per class, on the last axis), with the reference's reduction.
     pub fn new(class_weights: Array1<F>, base: L) -> Self {
-        ClassBalanced {
+        ClassBalancedLoss {
             class_weights,
             base,
             reducer: Reducer {
@@ -148,6 +148,12 @@ impl<F: Real, L> ClassBalanced<F, L> {
     pub fn reduction(mut self, r: impl Into<Reducer>) -> Self {
         self.reducer = r.into();
         self
+    }
+
+    /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
+    /// runs once): finite class weights.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        crate::check::check_finite("class_weights", self.class_weights.iter())
     }
 }
 
@@ -177,8 +183,8 @@ impl<F: Real, L> ClassBalanced<F, L> {
 pub fn sigmoid<F: Real>(
     counts: &[u64],
     beta: F,
-) -> Result<ClassBalanced<F, SigmoidCrossEntropy<F>>> {
-    Ok(ClassBalanced::new(
+) -> Result<ClassBalancedLoss<F, SigmoidCrossEntropy<F>>> {
+    Ok(ClassBalancedLoss::new(
         weights_from_counts(counts, beta)?,
         SigmoidCrossEntropy::new(),
     ))
@@ -200,15 +206,15 @@ pub fn focal<F: Real>(
     counts: &[u64],
     beta: F,
     gamma: F,
-) -> Result<ClassBalanced<F, BinaryFocalLoss<F>>> {
+) -> Result<ClassBalancedLoss<F, BinaryFocalLoss<F>>> {
     check_gamma(gamma)?;
-    Ok(ClassBalanced::new(
+    Ok(ClassBalancedLoss::new(
         weights_from_counts(counts, beta)?,
         BinaryFocalLoss::new().gamma(gamma),
     ))
 }
 
-impl<F: Real, L> Loss<F> for ClassBalanced<F, L>
+impl<F: Real, L> Loss<F> for ClassBalancedLoss<F, L>
 where
     L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
 {
@@ -225,6 +231,7 @@ where
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         let base = self
             .base
             .unreduced(logits.view(), labels.view(), None, want_grad)?;

@@ -17,7 +17,7 @@ pub use binary_probs::{BinaryCrossEntropy, ProbClip};
 pub use categorical_probs::{
     CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
 };
-pub use class_balanced::ClassBalanced;
+pub use class_balanced::ClassBalancedLoss;
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
 pub use focal_binary::{BinaryFocalLoss, focal_term};
 pub use focal_categorical::{CategoricalFocalLoss, KERAS_EPSILON, SparseCategoricalFocalLoss};

@@ -6,7 +6,7 @@ use super::case::{Case, Outcome};
 use ndarray::ArrayViewD;
 use reweigh::config::{
     BinaryCrossEntropyConfig, BinaryFocalLossConfig, CategoricalCrossEntropyProbsConfig,
-    CategoricalFocalLossConfig, CostMatrixConfig, LossConfig, NllLossConfig,
+    CategoricalFocalLossConfig, ClassBalancedConfig, CostMatrixConfig, LossConfig, NllLossConfig,
     SigmoidCrossEntropyConfig, SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
     SparseSoftmaxCrossEntropyConfig,
 };
@@ -129,6 +129,51 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                 dense(case, c.build()?, input)
             })
         }
+        // the class-balanced cases name the base loss's parameters at the top level
+        "class_balanced_sigmoid" => class_balanced(case, SigmoidCrossEntropyConfig::default(), &[])
+            .and_then(|c| dense(case, c.build()?, "logits")),
+        "class_balanced_focal" => {
+            class_balanced(case, BinaryFocalLossConfig::default(), &["gamma"])
+                .and_then(|c| dense(case, c.build()?, "logits"))
+        }
+        "class_balanced_softmax" => {
+            let counts: Vec<u64> = serde_json::from_value(case.params["counts"].clone())
+                .expect("class_balanced_softmax cases give counts");
+            let beta = F::of(case.f64_param("beta", 0.0));
+            let mut params = case.params.clone();
+            if let Value::Object(m) = &mut params {
+                m.remove("counts");
+                m.remove("beta");
+            }
+            SparseSoftmaxCrossEntropyConfig::class_balanced(&counts, beta)
+                .and_then(|c| c.with_params(&params))
+                .and_then(|c| sparse(case, c.build()?, "logits"))
+        }
         _ => return None,
     })
+}
+
+/// A class-balanced configuration: the case's `base_keys` go into the base loss's
+/// configuration, the others (`counts`, `beta`, `reduction`, `on_zero`) into the wrapper's.
+fn class_balanced<C: LossConfig>(
+    case: &Case,
+    base: C,
+    base_keys: &[&str],
+) -> Result<ClassBalancedConfig<C>, ReweighError> {
+    let mut params = case.params.clone();
+    let mut base_params = serde_json::Map::new();
+    if let Value::Object(m) = &mut params {
+        for k in base_keys {
+            if let Some(v) = m.remove(*k) {
+                base_params.insert(k.to_string(), v);
+            }
+        }
+        // a sigmoid base has no gamma: the generator writes `gamma: null` for it
+        m.retain(|k, v| k != "gamma" || !v.is_null());
+    }
+    let wrapper = ClassBalancedConfig {
+        base: base.with_params(&Value::Object(base_params))?,
+        ..ClassBalancedConfig::default()
+    };
+    wrapper.with_params(&params)
 }
