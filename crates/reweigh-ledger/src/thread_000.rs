@@ -7,7 +7,6 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_000;
 use super::util::{fw_num, fw_raised, labels, one_hot, scalar};
-use super::{Entry, entries_of};
 use crate::repro::{pgn_loss, pgn_true_label_weights};
 use ndarray::{Array1, Array2, ArrayD, Axis, array, s};
 use reweigh::format::{fmt_list, fmt_num};
@@ -17,26 +16,16 @@ use reweigh::losses::{
 use reweigh::schemes::{ClassCounts, Normalization, Scheme, inverse_frequency_weights, normalize};
 use reweigh::{Framework, Reduction};
 
-/// The claims of thread 000, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_000,
-        &[
-            ("000-counts-guess", counts_guess),
-            ("000-inverse-frequency", inverse_frequency),
-            ("000-sigmoid-not-softmax", sigmoid_not_softmax),
-            ("000-class-weights-one-hot", class_weights_one_hot),
-            ("000-weights-by-estimated-label", weights_by_estimated_label),
-            ("000-full-weight-tensor", full_weight_tensor),
-            ("000-sparse-tf1", sparse_tf1),
-            ("000-tf2-port", tf2_port),
-        ],
-    )
-}
-
-/// Every claim of thread 000, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
+claims! {
+    THREAD_000;
+    "000-counts-guess" => counts_guess,
+    "000-inverse-frequency" => inverse_frequency,
+    "000-sigmoid-not-softmax" => sigmoid_not_softmax,
+    "000-class-weights-one-hot" => class_weights_one_hot,
+    "000-weights-by-estimated-label" => weights_by_estimated_label,
+    "000-full-weight-tensor" => full_weight_tensor,
+    "000-sparse-tf1" => sparse_tf1,
+    "000-tf2-port" => tf2_port,
 }
 
 const COUNTS: [f64; 4] = [198.0, 436.0, 710.0, 272.0];
@@ -52,9 +41,8 @@ const FRAMEWORK_TOL: Tolerance = Tolerance {
 pub fn counts_guess() -> Claim {
     let total: f64 = COUNTS.iter().sum();
     let freq: Vec<f64> = COUNTS.iter().map(|c| c / total).collect();
-    let mut b = Claim::builder(
-        "000-counts-guess",
-        &THREAD_000,
+    let mut b = Claim::for_entry(
+        entry::counts_guess,
         "Sergiodiaz53 (question)",
         "I have A (198 samples), B (436 samples), C (710 samples), D (272 samples) … Total \
          samples: 1616. A_weight: 198/1616 = 0.12? The idea behind, if I understood, is penalize \
@@ -151,9 +139,8 @@ pub fn inverse_frequency() -> Claim {
     };
     let ratio_keras = loss(&sum_c, Framework::Keras) / loss(&sum1, Framework::Keras);
     let ratio_torch = loss(&sum_c, Framework::PyTorch) / loss(&sum1, Framework::PyTorch);
-    Claim::builder(
-        "000-inverse-frequency",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::inverse_frequency,
         "P-Gn (answer)",
         "In your case, where you need to tackle data imbalance, the class weights could indeed be \
          inversely proportional to their frequency in your train data. Normalizing them so that \
@@ -273,9 +260,8 @@ pub fn sigmoid_not_softmax() -> Claim {
     let s1 = scalar(&softmax, xs.view().into_dyn(), y.view().into_dyn(), None);
     let row_sums = x.mapv(reweigh::math::sigmoid).sum_axis(Axis(1));
     let mean_row_sum = row_sums.mean().expect("rows");
-    Claim::builder(
-        "000-sigmoid-not-softmax",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::sigmoid_not_softmax,
         "P-Gn (answer)",
         "Note that weighted_cross_entropy_with_logits is the weighted variant of \
          sigmoid_cross_entropy_with_logits. Sigmoid cross entropy is typically used for binary \
@@ -404,9 +390,8 @@ pub fn class_weights_one_hot() -> Claim {
         y.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "000-class-weights-one-hot",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::class_weights_one_hot,
         "P-Gn (answer)",
         "class_weights = tf.constant([[1.0, 2.0, 3.0]]); weights = tf.reduce_sum(class_weights * \
          onehot_labels, axis=1); unweighted_losses = \
@@ -520,9 +505,8 @@ pub fn weights_by_estimated_label() -> Claim {
     };
     let intended3 = by_predicted(x3, y3);
     let intended6 = by_predicted(x.view(), y.view());
-    Claim::builder(
-        "000-weights-by-estimated-label",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::weights_by_estimated_label,
         "P-Gn (answer)",
         "We could also have penalized the loss based on the estimated labels by simply defining \
          weights = class_weights and the rest of the code need not change thanks to broadcasting \
@@ -623,9 +607,8 @@ pub fn full_weight_tensor() -> Claim {
     let raised = six.as_ref().map_or(1.0, |_| 0.0);
     let matrix = CostMatrixCrossEntropy::matrix(cost.clone()).from_logits(true);
     let intended = scalar(&matrix, x.view().into_dyn(), onehot.view().into_dyn(), None);
-    Claim::builder(
-        "000-full-weight-tensor",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::full_weight_tensor,
         "P-Gn (answer)",
         "In the general case, you would want weights that depend on the kind of error you make. \
          … You end up with a whole prior weight matrix, which results in weights above being a \
@@ -712,9 +695,8 @@ pub fn sparse_tf1() -> Claim {
         y.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "000-sparse-tf1",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::sparse_tf1,
         "DankMasterDan (answer)",
         "See this answer for an alternate solution which works with sparse_softmax_cross_entropy: \
          np.random.seed(123) … class_weights = tf.constant([0.3, 0.1, 0.2, 0.3, 0.1]); weights = \
@@ -820,9 +802,8 @@ pub fn tf2_port() -> Claim {
     )
     .expect("broadcasts")
     .loss;
-    Claim::builder(
-        "000-tf2-port",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::tf2_port,
         "Tensorflow Support (answer)",
         "Tensorflow 2.0 Compatible Answer: Migrating the Code specified in P-Gn's Answer to 2.0, \
          for the benefit of the community. (class_weights = tf.compat.v2.constant([[1.0, 2.0, \

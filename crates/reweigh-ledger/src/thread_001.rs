@@ -7,7 +7,6 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_001;
 use super::util::{fw_num, fw_raised, labels, one_hot, scalar};
-use super::{Entry, entries_of};
 use crate::repro::{
     ArgOrder, InitArgs, Python, counter_class_weight, create_class_weight, final_mask,
     w_categorical_crossentropy, w_categorical_crossentropy_cast,
@@ -24,32 +23,22 @@ use reweigh::{Loss, Reduction};
 use reweigh_train::ClassWeight;
 use std::collections::BTreeMap;
 
-/// The claims of thread 001, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_001,
-        &[
-            ("001-class-weight-50", class_weight_50),
-            ("001-sklearn-balanced", sklearn_balanced),
-            ("001-dict-conversion", dict_conversion),
-            ("001-one-hot-argmax", one_hot_argmax),
-            ("001-multilabel-sample-weight", multilabel_sample_weight),
-            ("001-create-class-weight", create_class_weight_claim),
-            ("001-log-smoothed-floor", log_smoothed_floor),
-            ("001-class-weight-auto", class_weight_auto),
-            ("001-any-string-no-effect", any_string_no_effect),
-            ("001-n-total-over-n-class", n_total_over_n_class),
-            ("001-cost-matrix", cost_matrix),
-            ("001-max-over-count", max_over_count),
-            ("001-temporal-weights", temporal_weights),
-            ("001-dict-has-no-shape", dict_has_no_shape),
-        ],
-    )
-}
-
-/// Every claim of thread 001, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
+claims! {
+    THREAD_001;
+    "001-class-weight-50" => class_weight_50,
+    "001-sklearn-balanced" => sklearn_balanced,
+    "001-dict-conversion" => dict_conversion,
+    "001-one-hot-argmax" => one_hot_argmax,
+    "001-multilabel-sample-weight" => multilabel_sample_weight,
+    "001-create-class-weight" => create_class_weight_claim,
+    "001-log-smoothed-floor" => log_smoothed_floor,
+    "001-class-weight-auto" => class_weight_auto,
+    "001-any-string-no-effect" => any_string_no_effect,
+    "001-n-total-over-n-class" => n_total_over_n_class,
+    "001-cost-matrix" => cost_matrix,
+    "001-max-over-count" => max_over_count,
+    "001-temporal-weights" => temporal_weights,
+    "001-dict-has-no-shape" => dict_has_no_shape,
 }
 
 const FRAMEWORK_TOL: Tolerance = Tolerance {
@@ -112,9 +101,8 @@ pub fn class_weight_50() -> Claim {
     let grad_diff = (&gw - &gd_back)
         .mapv(f64::abs)
         .fold(0.0, |a: f64, &b| a.max(b));
-    Claim::builder(
-        "001-class-weight-50",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::class_weight_50,
         "layser (answer, translated from the Spanish page)",
         "In order to force your algorithm to treat every instance of class 1 as 50 instances of \
          class 0 you have to: class_weight = {0: 1., 1: 50., 2: 2.}; model.fit(X_train, Y_train, \
@@ -195,9 +183,8 @@ pub fn sklearn_balanced() -> Claim {
     let w = balanced_weights(counts.to_array::<f64>().view()).expect("positive counts");
     let sk = data::fs(&format!("{p}.balanced"));
     let mean_sw = y.iter().map(|&l| w[l as usize]).sum::<f64>() / y.len() as f64;
-    let mut b = Claim::builder(
-        "001-sklearn-balanced",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::sklearn_balanced,
         "answer (translated from the Spanish page)",
         "You could simply implement the class_weight from sklearn: from sklearn.utils import \
          class_weight; class_weights = class_weight.compute_class_weight('balanced', \
@@ -272,9 +259,8 @@ pub fn dict_conversion() -> Claim {
     let sw = cw
         .sample_weights(y.view(), 3)
         .expect("every class has a weight");
-    Claim::builder(
-        "001-dict-conversion",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::dict_conversion,
         "C.Lee (comment, translated)",
         "For me, class_weight.compute_class_weight produces an array, I need to change it to a \
          dict in order to work with Keras. More specifically, after step 2, use \
@@ -335,9 +321,8 @@ pub fn one_hot_argmax() -> Claim {
     let from_ints = ClassCounts::from_labels(&y).expect("labels");
     let w_ints = balanced_weights(from_ints.to_array::<f64>().view()).expect("counts");
     let sk_argmax = data::fs(&format!("{p}.argmax_balanced"));
-    Claim::builder(
-        "001-one-hot-argmax",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::one_hot_argmax,
         "Lembik, tkocmathla (comments, translated)",
         "This does not work for me. For a three-class problem in keras y_train is a (300096, 3) \
          numpy array, so the class_weight= line gives TypeError: unhashable type: \
@@ -402,9 +387,8 @@ pub fn multilabel_sample_weight() -> Claim {
         .sample_weights_dense(y.view(), 5)
         .is_err();
     let labels_row0 = y.row(0).iter().filter(|&&v| v != 0.0).count();
-    let mut b = Claim::builder(
-        "001-multilabel-sample-weight",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::multilabel_sample_weight,
         "Aalok (comment) and answer (translated)",
         "What if I'm doing multi-label classification so my y_true vectors have multiple 1s in \
          them: [1 0 0 0 1 0 0] … How would I use class weights with that? — class_weight is \
@@ -480,9 +464,8 @@ pub fn create_class_weight_claim() -> Claim {
     let lib = log_smoothed_weights(counts.view(), 0.15, 1.0).expect("valid counts");
     let printed = [(1, 3.749820767859636), (5, 2.5931008483842453), (0, 1.0)];
     let py_ref = data::class_map(&format!("{p}.python2_semantics"));
-    let mut b = Claim::builder(
-        "001-create-class-weight",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::create_class_weight_claim,
         "answer (translated)",
         "I use this kind of rule for class_weight: def create_class_weight(labels_dict, mu=0.15): \
          total = np.sum(labels_dict.values()) … score = math.log(mu*total/float(labels_dict[key])); \
@@ -563,9 +546,8 @@ pub fn log_smoothed_floor() -> Claim {
     let w = create_class_weight(&d, 0.15, Python::Two).expect("Python 2 runs it");
     let total: f64 = d.values().map(|&n| n as f64).sum();
     let raw = |k: i64| (0.15 * total / d[&k] as f64).ln();
-    Claim::builder(
-        "001-log-smoothed-floor",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::log_smoothed_floor,
         "Vladislavs Dovgalecs (comment, translated)",
         "In your example, class 0 (has 2813 examples) and class 6 (has 7914 examples) have a \
          weight of exactly 1.0. Why is that? Class 6 is several times bigger! You'd want class 0 \
@@ -612,9 +594,8 @@ pub fn log_smoothed_floor() -> Claim {
 pub fn class_weight_auto() -> Claim {
     let p = "t001.auto";
     let parsed = "auto".parse::<Scheme>().is_err();
-    Claim::builder(
-        "001-class-weight-auto",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::class_weight_auto,
         "David Groppe (answer, translated; marked outdated on the page)",
         "To weight all classes equally, you can now simply set class_weight to 'auto' like this: \
          model.fit(X_train, Y_train, nb_epoch=5, batch_size=32, class_weight = 'auto')",
@@ -654,9 +635,8 @@ pub fn class_weight_auto() -> Claim {
 /// ncasas: "you can pass any random string as class_weight and it will have no effect".
 pub fn any_string_no_effect() -> Claim {
     let p = "t001.auto";
-    Claim::builder(
-        "001-any-string-no-effect",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::any_string_no_effect,
         "ncasas (comment, translated)",
         "As specified in the Keras issue above, you can pass any random string as class_weight \
          and it will have no effect. So this answer is not correct.",
@@ -691,9 +671,8 @@ pub fn n_total_over_n_class() -> Claim {
     let sk = data::fs(&format!("{p}.sklearn_balanced"));
     let ratios: Vec<f64> = w.iter().zip(&sk).map(|(a, b)| a / b).collect();
     let spread = ratios.iter().fold(0.0_f64, |a, &r| a.max((r - 8.0).abs()));
-    Claim::builder(
-        "001-n-total-over-n-class",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::n_total_over_n_class,
         "colllin (comment, translated)",
         "@startoftext That's how I did it, but I think you have it inverted. I used \
          n_total_samples / n_class_samples for each class.",
@@ -777,9 +756,8 @@ pub fn cost_matrix() -> Claim {
             .fold((0, f64::MIN), |a, (j, &v)| if v > a.1 { (j, v) } else { a })
             .0
     };
-    let mut b = Claim::builder(
-        "001-cost-matrix",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::cost_matrix,
         "answers quoting keras-team/keras#2115 (translated)",
         "If you need more than a class weighting where you want different costs for false \
          positives and false negatives … you can now override the respective loss function as \
@@ -901,9 +879,8 @@ pub fn max_over_count() -> Claim {
         .enumerate()
         .fold((0, f64::MIN), |a, (i, &n)| if n > a.1 { (i, n) } else { a })
         .0 as i64;
-    Claim::builder(
-        "001-max-over-count",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::max_over_count,
         "answer (translated)",
         "itemCt = Counter(trainGen.classes); maxCt = float(max(itemCt.values())); cw = {clsID : \
          maxCt/numImg for clsID, numImg in itemCt.items()}. This works with a generator or \
@@ -986,9 +963,8 @@ pub fn temporal_weights() -> Claim {
         y.view().into_dyn(),
         Some(sw.view().into_dyn()),
     );
-    Claim::builder(
-        "001-temporal-weights",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::temporal_weights,
         "answer quoting the Keras documentation (translated)",
         "sample_weight: optional array of the same length as x, containing weights to apply to \
          the model's loss for each sample. In the case of temporal data, you can pass a 2D array \
@@ -1028,9 +1004,8 @@ pub fn temporal_weights() -> Claim {
 
 /// Flávio Filho's comment: "For me it gives an error: dict has no attribute shape".
 pub fn dict_has_no_shape() -> Claim {
-    Claim::builder(
-        "001-dict-has-no-shape",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::dict_has_no_shape,
         "Flávio Filho (comment, translated)",
         "For me it gives an error: dict has no attribute shape.",
     )

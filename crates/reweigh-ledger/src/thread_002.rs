@@ -6,29 +6,18 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self};
 use super::threads::THREAD_002;
 use super::util::{elements, fw_num, fw_raised, scalar};
-use super::{Entry, entries_of};
 use crate::repro::{BceWithLogitsLossWeighted, FocalReduction, binary_focal_loss};
 use ndarray::{Array2, arr0};
 use reweigh::format::fmt_num;
 use reweigh::losses::{BinaryCrossEntropy, BinaryFocalLoss, SigmoidCrossEntropy};
 use reweigh::{Framework, Reduction};
 
-/// The claims of thread 002, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_002,
-        &[
-            ("002-all-zeros-low-loss", all_zeros_low_loss),
-            ("002-cannot-upsample", cannot_upsample),
-            ("002-bce-weighted-pos-weight", bce_weighted_pos_weight),
-            ("002-thread-focal-loss", thread_focal_loss),
-        ],
-    )
-}
-
-/// Every claim of thread 002, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
+claims! {
+    THREAD_002;
+    "002-all-zeros-low-loss" => all_zeros_low_loss,
+    "002-cannot-upsample" => cannot_upsample,
+    "002-bce-weighted-pos-weight" => bce_weighted_pos_weight,
+    "002-thread-focal-loss" => thread_focal_loss,
 }
 
 const FRAMEWORK_TOL: Tolerance = Tolerance {
@@ -70,9 +59,8 @@ pub fn all_zeros_low_loss() -> Claim {
         z.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "002-all-zeros-low-loss",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::all_zeros_low_loss,
         "question (translated)",
         "My GT is a vector of length 512 [0,0,0,1,0,1,0,...,0,0,0,1]. Most of the time they are \
          zeros, each vector has about 5 ones, and the rest are zeros. I want to use a sigmoid \
@@ -188,9 +176,8 @@ pub fn cannot_upsample() -> Claim {
     rows.extend((0..n).filter(|&i| (0..l).any(|j| rare[j] && z[[i, j]] == 1.0)));
     let resampled = z.select(ndarray::Axis(0), &rows);
     let after = resampled.mean().expect("labels");
-    Claim::builder(
-        "002-cannot-upsample",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::cannot_upsample,
         "answer (translated)",
         "You cannot easily upsample, since this is a multi-label case (which I originally left \
          out of the post).",
@@ -272,9 +259,8 @@ pub fn bce_weighted_pos_weight() -> Claim {
         .mapv(f64::abs)
         .fold(0.0_f64, |a, &b| a.max(b));
     let soft_p = scalar(&pos, x.view().into_dyn(), soft.view().into_dyn(), None);
-    Claim::builder(
-        "002-bce-weighted-pos-weight",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::bce_weighted_pos_weight,
         "answer (translated)",
         "You cannot easily upsample, since this is a multi-label case. What you can do is give \
          the 1s a higher weight, like this: class BCEWithLogitsLossWeighted(torch.nn.Module) … \
@@ -409,9 +395,8 @@ pub fn thread_focal_loss() -> Claim {
         None,
     );
     let default_reduction = binary_focal_loss(xv(), zv(), 2.0, None, None, None);
-    Claim::builder(
-        "002-thread-focal-loss",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::thread_focal_loss,
         "answer (translated)",
         "You can also use FocalLoss to focus on the positive examples (there should be some \
          implementations in libraries). EDIT: Focal Loss can also be coded along these lines: def \

@@ -6,7 +6,6 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_004;
 use super::util::{fw_num, fw_raised, mean, one_hot, scalar, std};
-use super::{Entry, entries_of};
 use ndarray::{Array1, Array2, ArrayD, arr0, array};
 use reweigh::format::fmt_num;
 use reweigh::losses::{
@@ -17,33 +16,17 @@ use reweigh::sampling::SampledCandidates;
 use reweigh::{Framework, Reduction};
 use std::sync::OnceLock;
 
-/// The claims of thread 004, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_004,
-        &[
-            ("004-losses-take-logits", losses_take_logits),
-            ("004-sigmoid-or-softmax", sigmoid_or_softmax),
-            ("004-sigmoid-is-reduce-mean", sigmoid_is_reduce_mean),
-            ("004-scalar-weight", scalar_weight),
-            ("004-vector-weight", vector_weight),
-            ("004-pos-weight-class-weight", pos_weight_class_weight),
-            ("004-sparse-is-one-hot", sparse_is_one_hot),
-            (
-                "004-sampled-softmax-approximates",
-                sampled_softmax_approximates,
-            ),
-            (
-                "004-sampled-softmax-training-only",
-                sampled_softmax_training_only,
-            ),
-        ],
-    )
-}
-
-/// Every claim of thread 004, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
+claims! {
+    THREAD_004;
+    "004-losses-take-logits" => losses_take_logits,
+    "004-sigmoid-or-softmax" => sigmoid_or_softmax,
+    "004-sigmoid-is-reduce-mean" => sigmoid_is_reduce_mean,
+    "004-scalar-weight" => scalar_weight,
+    "004-vector-weight" => vector_weight,
+    "004-pos-weight-class-weight" => pos_weight_class_weight,
+    "004-sparse-is-one-hot" => sparse_is_one_hot,
+    "004-sampled-softmax-approximates" => sampled_softmax_approximates,
+    "004-sampled-softmax-training-only" => sampled_softmax_training_only,
 }
 
 const FRAMEWORK_TOL: Tolerance = Tolerance {
@@ -106,9 +89,8 @@ pub fn losses_take_logits() -> Claim {
         None,
     );
     let keras_logits = scalar(&SigmoidCrossEntropy::<f64>::keras(), x(), z(), None);
-    Claim::builder(
-        "004-losses-take-logits",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::losses_take_logits,
         "post (translated)",
         "Note that all of these loss functions (tf.losses.softmax_cross_entropy, \
          tf.losses.sparse_softmax_cross_entropy, tf.losses.sigmoid_cross_entropy, \
@@ -255,9 +237,8 @@ pub fn sigmoid_or_softmax() -> Claim {
         target.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "004-sigmoid-or-softmax",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sigmoid_or_softmax,
         "post (translated)",
         "Sigmoid, like softmax, turns logit scores into probabilities, but sigmoid only supports \
          problems with two classes (binary classification), while softmax supports more. For a \
@@ -315,9 +296,8 @@ pub fn sigmoid_is_reduce_mean() -> Claim {
         i.z.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "004-sigmoid-is-reduce-mean",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sigmoid_is_reduce_mean,
         "post (translated)",
         "The difference between tf.nn.sigmoid_cross_entropy_with_logits and \
          tf.losses.sigmoid_cross_entropy is that the former returns a tensor of losses and the \
@@ -370,9 +350,8 @@ pub fn scalar_weight() -> Claim {
     let one = scalar(&loss, x(), z(), None);
     let weighted = scalar(&loss, x(), z(), Some(arr0(w).into_dyn().view()));
     let zero = scalar(&loss, x(), z(), Some(arr0(0.0).into_dyn().view()));
-    Claim::builder(
-        "004-scalar-weight",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::scalar_weight,
         "post (translated)",
         "tf.losses.sigmoid_cross_entropy and tf.losses.softmax_cross_entropy both take a weight, \
          1 by default. When w is a scalar, tf.losses.sigmoid_cross_entropy(weight = w) = w * \
@@ -441,9 +420,8 @@ pub fn vector_weight() -> Claim {
     let rw_full = scalar(&loss, x(), z(), Some(w_full.view().into_dyn()));
     let rw_zero = scalar(&loss, x(), z(), Some(w_zero.view().into_dyn()));
     let nonzero = w_zero.iter().filter(|&&v| v != 0.0).count();
-    Claim::builder(
-        "004-vector-weight",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::vector_weight,
         "post (translated)",
         "When W is a vector, the weights apply to each logit and then the mean is taken: \
          tf.losses.sigmoid_cross_entropy(weight = W) = \
@@ -575,9 +553,8 @@ pub fn pos_weight_class_weight() -> Claim {
         soft.view().into_dyn(),
         Some(as_weights(&soft).view()),
     );
-    Claim::builder(
-        "004-pos-weight-class-weight",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::pos_weight_class_weight,
         "post (translated)",
         "tf.nn.weighted_cross_entropy_with_logits has a pos_weight which, unlike the sample \
          weight above, is a class weight, used to weight the classes; very useful for unbalanced \
@@ -683,9 +660,8 @@ pub fn sparse_is_one_hot() -> Claim {
         data::f("t004.sampled.batch"),
         data::f("t004.sampled.num_classes"),
     );
-    Claim::builder(
-        "004-sparse-is-one-hot",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sparse_is_one_hot,
         "post (translated)",
         "The only difference between sparse softmax cross_entropy and ordinary softmax \
          cross_entropy is that its labels are not one-hot encoded. When the number of classes is \
@@ -888,9 +864,8 @@ pub fn sampled_softmax_approximates() -> Claim {
     let i8 = s.sizes.iter().position(|&k| k == 8).expect("size 8");
     let last = s.sizes.len() - 1;
     let se = |a: f64, b: f64| 4.0 * (a * a / s.reps as f64 + b * b / s.tf_reps as f64).sqrt();
-    let mut b = Claim::builder(
-        "004-sampled-softmax-approximates",
-        &THREAD_004,
+    let mut b = Claim::for_entry(
+        entry::sampled_softmax_approximates,
         "post (translated)",
         "Sampled softmax is another way to reduce memory use: it samples the classes directly \
          and trains on the sample.",
@@ -979,9 +954,8 @@ pub fn sampled_softmax_training_only() -> Claim {
     let last = s.sizes.len() - 1;
     let i64_ = s.sizes.iter().position(|&k| k == 64).expect("size 64");
     let se = |k: usize| 3.0 * s.tf_std_rel_error[k] / (s.tf_reps as f64).sqrt();
-    Claim::builder(
-        "004-sampled-softmax-training-only",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sampled_softmax_training_only,
         "post (translated)",
         "Note that these loss functions can only be used during training; do not use them for \
          validation.",
