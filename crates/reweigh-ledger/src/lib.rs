@@ -72,7 +72,9 @@ pub mod thread_002;
 pub mod thread_003;
 pub mod thread_004;
 
-pub use claim::{Check, Claim, ClaimBuilder, Input, Number, Relation, Source, Tolerance, Verdict};
+pub use claim::{
+    Check, Claim, ClaimBuilder, FRAMEWORK_TOL, Input, Number, Relation, Source, Tolerance, Verdict,
+};
 pub use reweigh::format::{fmt_list, fmt_num};
 pub use threads::{
     THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004, TOUR_NOTEBOOK, Thread, threads,

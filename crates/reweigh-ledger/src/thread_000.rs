@@ -3,7 +3,7 @@
 //! with class weights, P-Gn's weighting code and its variants, DankMasterDan's sparse answer and
 //! the TF2 port.
 
-use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
+use super::claim::{Check, Claim, FRAMEWORK_TOL, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_000;
 use super::util::{fw_num, fw_raised, labels, one_hot, scalar};
@@ -30,11 +30,6 @@ claims! {
 
 const COUNTS: [f64; 4] = [198.0, 436.0, 710.0, 272.0];
 const QUESTION_WEIGHTS: [f64; 4] = [0.12, 0.26, 0.43, 0.17];
-/// Reweigh against the frameworks' float32 numbers.
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 
 /// The question's arithmetic: 1616 samples, `A_weight = 198/1616 = 0.12`, and the weights
 /// `[0.12, 0.26, 0.43, 0.17]` it passes as `pos_weight`.
@@ -185,12 +180,11 @@ pub fn inverse_frequency() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "reweigh's balanced weights = scikit-learn's, class A",
         Number::reweigh("balanced, class A", balanced[0]),
         Number::new("compute_class_weight('balanced'), class A", sk[0], fw("sklearn")),
         Tolerance::rel(1e-12),
-        Verdict::NotReproducible,
     )
     .equal(
         "sum-C weights are scikit-learn's balanced weights times a constant (class D / class A ratio)",
@@ -274,7 +268,7 @@ pub fn sigmoid_not_softmax() -> Claim {
     .input("labels", "one-hot, 4 classes, same generator")
     .input("pos_weight", "[0.12, 0.26, 0.43, 0.17] (the question's)")
     .input("shift", format!("{} added to every logit", fmt_num(shift)))
-    .equal(
+    .equals_framework(
         "reweigh's weighted sigmoid cross-entropy = tf.nn.weighted_cross_entropy_with_logits (mean)",
         Number::reweigh("SigmoidCrossEntropy.pos_weight, mean", w0),
         fw_num(
@@ -282,10 +276,8 @@ pub fn sigmoid_not_softmax() -> Claim {
             &format!("{p}.weighted_mean"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh's softmax cross-entropy = tf.nn.softmax_cross_entropy_with_logits (mean)",
         Number::reweigh("SoftmaxCrossEntropy, mean", s0),
         fw_num(
@@ -293,8 +285,6 @@ pub fn sigmoid_not_softmax() -> Claim {
             &format!("{p}.softmax_mean"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "softmax: only the comparison of the channels matters (loss unchanged when every logit is shifted)",
@@ -310,7 +300,7 @@ pub fn sigmoid_not_softmax() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "TensorFlow agrees on the shifted sigmoid loss",
         Number::reweigh("weighted sigmoid CE, shifted logits", w1),
         fw_num(
@@ -318,8 +308,6 @@ pub fn sigmoid_not_softmax() -> Claim {
             &format!("{p}.weighted_mean_shifted"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .differ(
         "the sigmoids of a row are not class probabilities (mean row sum vs 1)",
@@ -406,7 +394,7 @@ pub fn class_weights_one_hot() -> Claim {
         "weights = reduce_sum(class_weights * onehot, 1)",
         weights.sum(),
     ))
-    .equal(
+    .equals_framework_within(
         "the gathered weights are the class weights of the true labels (sum over the batch)",
         Number::repro("Σ weights", weights.sum()),
         Number::new(
@@ -415,14 +403,11 @@ pub fn class_weights_one_hot() -> Claim {
             fw("tensorflow"),
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "the answer's code, ported, = the answer's code in TensorFlow",
         Number::repro("P-Gn's loss", repro),
         fw_num("P-Gn's loss", "t000.pgn.loss", "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "= softmax cross-entropy with these sample weights, Keras's reduction (Σ w·l / N)",
@@ -453,7 +438,7 @@ pub fn class_weights_one_hot() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "PyTorch's CrossEntropyLoss(weight=[1, 2, 3]) on the same batch (Σ w·l / Σ w)",
         Number::reweigh("SparseSoftmaxCrossEntropy::pytorch", torch),
         fw_num(
@@ -461,8 +446,6 @@ pub fn class_weights_one_hot() -> Claim {
             "t000.pgn.torch_cross_entropy_weight",
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "The loss is Σ w[y_i]·l_i / N = {}: the weights scale each sample but the mean still \
@@ -517,7 +500,7 @@ pub fn weights_by_estimated_label() -> Claim {
         "the batch of 000-class-weights-one-hot (6 samples, 3 classes)",
     )
     .input("weights", "class_weights = [[1, 2, 3]], shape (1, 3)")
-    .equal(
+    .equals_framework_within(
         "the port raises where TensorFlow raises: (6,) losses × (1, 3) weights",
         Number::repro("raises, batch of 6", raised),
         fw_raised(
@@ -526,7 +509,6 @@ pub fn weights_by_estimated_label() -> Claim {
             "tensorflow",
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "the rest of the code runs unchanged (batch of 6)",
@@ -535,7 +517,7 @@ pub fn weights_by_estimated_label() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "with a batch of N = C = 3 it runs, with the shape TensorFlow gives (columns)",
         Number::repro(
             "columns of the product, batch of 3",
@@ -547,9 +529,8 @@ pub fn weights_by_estimated_label() -> Claim {
             fw("tensorflow"),
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "…and the same loss as TensorFlow",
         Number::repro("loss, batch of 3", three.loss),
         fw_num(
@@ -557,8 +538,6 @@ pub fn weights_by_estimated_label() -> Claim {
             "t000.pgn_estimated.n3_literal_loss",
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "that loss weights each sample by its estimated label",
@@ -567,7 +546,7 @@ pub fn weights_by_estimated_label() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh's weight-by-predicted-label loss = its TensorFlow formulation (batch of 6)",
         Number::reweigh("SparseSoftmaxCrossEntropy.weight_by_predicted", intended6),
         fw_num(
@@ -575,8 +554,6 @@ pub fn weights_by_estimated_label() -> Claim {
             "t000.pgn_estimated.intended_loss",
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "unweighted_losses has shape (N,) and class_weights (1, C): NumPy and TensorFlow align \
@@ -623,12 +600,11 @@ pub fn full_weight_tensor() -> Claim {
         "cost matrix",
         "M[true, predicted] = [[0.5, 2, 4], [1, 0.5, 2], [3, 1, 0.5]]; weights[i] = M[y_i] (6×3)",
     )
-    .equal(
+    .equals_framework_within(
         "the port raises where TensorFlow raises: (6,) losses × (6, 3) weights",
         Number::repro("raises", raised),
         fw_raised("raises", "t000.pgn_full.n6_literal", "tensorflow"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "only the weight tensor needs to change (the code runs)",
@@ -637,7 +613,7 @@ pub fn full_weight_tensor() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "what works instead: the cost of (true, predicted) per sample, M[y_i, argmax x_i]·l_i, \
          reweigh = TensorFlow",
         Number::reweigh("CostMatrixCrossEntropy (logits), mean", intended),
@@ -646,8 +622,6 @@ pub fn full_weight_tensor() -> Claim {
             "t000.pgn_full.intended_loss",
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "A (N, C) tensor times the (N,) per-sample losses raises ({}) unless N = C, and then \
@@ -713,7 +687,7 @@ pub fn sparse_tf1() -> Claim {
         "weights = gather(class_weights, labels), sum",
         sw.sum(),
     ))
-    .equal(
+    .equals_framework(
         "reweigh (TF1 preset, class weights gathered by the labels) = TF1's default reduction",
         Number::reweigh("SparseSoftmaxCrossEntropy::tf1().class_weights", tf1),
         fw_num(
@@ -721,8 +695,6 @@ pub fn sparse_tf1() -> Claim {
             &format!("{p}.tf1_default"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "the sparse form equals the dense one-hot form with the same weights",
@@ -756,7 +728,7 @@ pub fn sparse_tf1() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "Σ w·l / Σ w (TF1 Reduction.MEAN) for comparison",
         Number::reweigh("weighted mean", weighted_mean),
         fw_num(
@@ -764,10 +736,8 @@ pub fn sparse_tf1() -> Claim {
             &format!("{p}.tf1_mean"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "PyTorch's CrossEntropyLoss(weight=class_weights) is that weighted mean",
         Number::reweigh("SparseSoftmaxCrossEntropy::pytorch", torch),
         fw_num(
@@ -775,8 +745,6 @@ pub fn sparse_tf1() -> Claim {
             &format!("{p}.torch_weight"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "TF1's default SUM_BY_NONZERO_WEIGHTS divides Σ w·l by the number of non-zero weights \
@@ -821,12 +789,10 @@ pub fn tf2_port() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "…and reweigh's port of the code",
         Number::repro("P-Gn's loss", repro),
         fw_num("TF2 port", "t000.pgn.tf2_port_loss", "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(
         "The port renames the calls (tf.compat.v2.*) and changes nothing else, so it inherits the \

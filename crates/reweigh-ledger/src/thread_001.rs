@@ -41,11 +41,6 @@ claims! {
     "001-dict-has-no-shape" => dict_has_no_shape,
 }
 
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
-
 /// The first answer: `class_weight = {0: 1., 1: 50., 2: 2.}` makes the model "treat every
 /// instance of class 1 as 50 instances of class 0"; the loss "becomes a weighted average".
 pub fn class_weight_50() -> Claim {
@@ -113,19 +108,15 @@ pub fn class_weight_50() -> Claim {
     .input("logits", "12×3, 1.5·N(0, 1), numpy default_rng(1)")
     .input("labels", fmt_list(y.iter().map(|&v| v as f64)))
     .input("duplicated data", format!("each row repeated class_weight[y] times: {} rows", reps.len()))
-    .equal(
+    .equals_framework(
         "reweigh = Keras 3, weighted (SparseCategoricalCrossentropy, sample_weight = class_weight[y])",
         Number::reweigh("Σ w·l / N", weighted_mean),
         fw_num("Keras, weighted", &format!("{p}.weighted_keras"), "keras"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh = Keras 3, duplicated rows",
         Number::reweigh("mean over the duplicated rows", dup_mean),
         fw_num("Keras, duplicated", &format!("{p}.duplicated_keras"), "keras"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "summed loss: weight 50 = 50 copies",
@@ -196,7 +187,7 @@ pub fn sklearn_balanced() -> Claim {
     )
     .input("counts", fmt_list(counts.counts().iter().copied()));
     for c in 0..3 {
-        b = b.equal(
+        b = b.equals_framework_within(
             format!("balanced weight of class {c}: n / (C·n_c)"),
             Number::reweigh(format!("balanced_weights, class {c}"), w[c]),
             Number::new(
@@ -205,7 +196,6 @@ pub fn sklearn_balanced() -> Claim {
                 fw("sklearn"),
             ),
             Tolerance::rel(1e-12),
-            Verdict::NotReproducible,
         );
     }
     b.equal(
@@ -352,7 +342,7 @@ pub fn one_hot_argmax() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "…which scikit-learn computes from the argmax labels",
         Number::reweigh("balanced weights from one-hot counts, class 1", w_onehot[1]),
         Number::new(
@@ -361,7 +351,6 @@ pub fn one_hot_argmax() -> Claim {
             fw("sklearn"),
         ),
         Tolerance::rel(1e-12),
-        Verdict::NotReproducible,
     )
     .note(format!(
         "scikit-learn 1.9 raises a clearer error than in 2017 ({}), but the cure is the same: \
@@ -402,12 +391,11 @@ pub fn multilabel_sample_weight() -> Claim {
     )
     .input("class_weight", "{0: 1, 1: 2, 2: 3, 3: 4, 4: 5}");
     for (i, (&mine, &theirs)) in w.iter().zip(&keras_w).enumerate() {
-        b = b.equal(
+        b = b.equals_framework_within(
             format!("row {i}: the weight Keras 3 gives (class of the first positive label)"),
             Number::reweigh(format!("ClassWeight::keras, row {i}"), mine),
             Number::new(format!("Keras, row {i}"), theirs, fw("keras")),
             Tolerance::EXACT,
-            Verdict::NotReproducible,
         );
     }
     b.check(Check::new(
@@ -487,7 +475,7 @@ pub fn create_class_weight_claim() -> Claim {
             Verdict::Refuted,
         );
     }
-    b.equal(
+    b.equals_framework_within(
         "the port = the snippet run in Python with a list of values (class 1)",
         Number::repro("create_class_weight (Python 2), class 1", py2[&1]),
         Number::new(
@@ -496,7 +484,6 @@ pub fn create_class_weight_claim() -> Claim {
             fw("python"),
         ),
         Tolerance::rel(1e-15),
-        Verdict::NotReproducible,
     )
     .equal(
         "reweigh's log_smoothed_weights(μ = 0.15, floor 1) = the snippet (class 5)",
@@ -505,7 +492,7 @@ pub fn create_class_weight_claim() -> Claim {
         Tolerance::rel(1e-15),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "the port raises on Python 3 as Python does",
         Number::repro("raises on Python 3", if py3.is_err() { 1.0 } else { 0.0 }),
         fw_raised(
@@ -514,7 +501,6 @@ pub fn create_class_weight_claim() -> Claim {
             "python",
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "the snippet runs on Python 3",
@@ -678,12 +664,11 @@ pub fn n_total_over_n_class() -> Claim {
          n_total_samples / n_class_samples for each class.",
     )
     .input("labels_dict", "as in 001-create-class-weight")
-    .equal(
+    .equals_framework_within(
         "reweigh's inverse_frequency_weights = n_total / n_class in Python (class 1)",
         Number::reweigh("inverse_frequency_weights, class 1", w[1]),
         Number::new("n_total / n_class (Python), class 1", py[1].1, fw("python")),
         Tolerance::rel(1e-15),
-        Verdict::NotReproducible,
     )
     .equal(
         "n_total/n_class is C times scikit-learn's balanced weights (largest |ratio − 8|)",
@@ -769,12 +754,10 @@ pub fn cost_matrix() -> Claim {
     .input("probs", "8×3 softmax of 2·N(0, 1), numpy default_rng(2115)")
     .input("labels", fmt_list(y.iter().map(|&v| v as f64)))
     .input("weights", "[[1, 1, 1], [1, 1, 1.2], [1, 1.2, 1]] (cost[true, predicted])")
-    .equal(
+    .equals_framework(
         "the class version, fixed to pass keyword arguments: port = TensorFlow 2.21 (legacy tf.keras)",
         Number::repro("WeightedCategoricalCrossentropy (keywords)", class_kw),
         fw_num("WeightedCategoricalCrossentropy (keywords)", &format!("{p}.class_keyword_args"), "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "reweigh's CostMatrixCrossEntropy = the function as meant (Keras 1 argument order), worst relative difference",
@@ -813,12 +796,11 @@ pub fn cost_matrix() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework_within(
         "…the port raises where TensorFlow does",
         Number::repro("raises", if class_verbatim.is_err() { 1.0 } else { 0.0 }),
         fw_raised("raises", &format!("{p}.class_verbatim"), "tensorflow"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "the function version runs as written (TensorFlow 2 backend)",
@@ -827,12 +809,11 @@ pub fn cost_matrix() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework_within(
         "…the port raises where TensorFlow does",
         Number::repro("raises", if function_verbatim.is_err() { 1.0 } else { 0.0 }),
         fw_raised("raises", &format!("{p}.function_verbatim"), "tensorflow"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "with the mask cast, K.categorical_crossentropy(y_pred, y_true) means the intended loss in Keras 2+ (sum over the batch)",
@@ -888,12 +869,11 @@ pub fn max_over_count() -> Claim {
          greater than 1 relative to the largest class.",
     )
     .input("labels", "y_train of 001-sklearn-balanced")
-    .equal(
+    .equals_framework_within(
         "the port = the snippet in Python (class 1)",
         Number::repro("counter_class_weight, class 1", cw[&1]),
         Number::new("Counter snippet, class 1", py[1].1, fw("python")),
         Tolerance::rel(1e-15),
-        Verdict::NotReproducible,
     )
     .equal(
         "the largest class weighs 1",
@@ -974,12 +954,10 @@ pub fn temporal_weights() -> Claim {
     )
     .input("logits", "4×5×3 (samples, timesteps, classes), numpy default_rng(3653)")
     .input("sample_weight", "4×5 uniform [0, 1)")
-    .equal(
+    .equals_framework(
         "a (samples, sequence_length) weight weights every timestep: reweigh = Keras 3",
         Number::reweigh("SparseSoftmaxCrossEntropy::keras, (4, 5) weights", v),
         fw_num("SparseCategoricalCrossentropy, (4, 5) weights", &format!("{p}.keras_scce"), "keras"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "compile(sample_weight_mode=\"temporal\") is needed (and accepted) in Keras 3",

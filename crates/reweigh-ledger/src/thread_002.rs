@@ -20,10 +20,6 @@ claims! {
     "002-thread-focal-loss" => thread_focal_loss,
 }
 
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 const INPUT: &str = "data/worked_examples/seed002_multilabel.json: 64×512 logits N(0, 1) \
                      (numpy default_rng(2)), labels with 5 positives per row";
 
@@ -69,7 +65,7 @@ pub fn all_zeros_low_loss() -> Claim {
     )
     .input("labels", INPUT)
     .number(Number::reweigh("fraction of positive labels", frac))
-    .equal(
+    .equals_framework(
         "BCE of the all-zeros prediction: reweigh = Keras (probabilities clipped to 1e-7)",
         Number::reweigh("BinaryCrossEntropy::keras, p = 0", zeros),
         fw_num(
@@ -77,10 +73,8 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.keras_bce_zeros"),
             "keras",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "…and PyTorch (log clamped at −100)",
         Number::reweigh("BinaryCrossEntropy::pytorch, p = 0", torch_zeros),
         fw_num(
@@ -88,10 +82,8 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.torch_bce_zeros"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "BCE of the best constant prediction p = fraction of positives: reweigh = Keras",
         Number::reweigh("BinaryCrossEntropy::keras, p = 5/512", best),
         fw_num(
@@ -99,8 +91,6 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.keras_bce_constant_mean"),
             "keras",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .check(Check::new(
         "a prediction that finds no positive has a low loss: below a tenth of the uninformed \
@@ -111,7 +101,7 @@ pub fn all_zeros_low_loss() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     ))
-    .equal(
+    .equals_framework(
         "the uninformed prediction: reweigh = Keras (ln 2)",
         Number::reweigh("BCE, p = 0.5", half),
         fw_num(
@@ -119,10 +109,8 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.keras_bce_half"),
             "keras",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "with pos_weight = 50 the best constant prediction costs (reweigh = PyTorch)",
         Number::reweigh("BCEWithLogits(pos_weight=50), p = 5/512", weighted_best),
         fw_num(
@@ -130,8 +118,6 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.torch_pos_weight_50_constant_mean"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(Number::reweigh(
         "BCEWithLogits(pos_weight=50), p = 0.5",
@@ -269,7 +255,7 @@ pub fn bce_weighted_pos_weight() -> Claim {
     )
     .input("logits, labels", INPUT)
     .input("soft labels", "labels·0.9 + 0.05 (label smoothing 0.1)")
-    .equal(
+    .equals_framework(
         "the port = the answer's module in PyTorch (hard labels)",
         Number::repro("BCEWithLogitsLossWeighted(50)", hard_t),
         fw_num(
@@ -277,10 +263,8 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.thread_hard"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh's pos_weight = PyTorch's (hard labels)",
         Number::reweigh("SigmoidCrossEntropy::pytorch().pos_weight(50)", hard_p),
         fw_num(
@@ -288,8 +272,6 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.pos_weight_hard"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "hard labels: the module is BCEWithLogitsLoss(pos_weight=50)",
@@ -312,7 +294,7 @@ pub fn bce_weighted_pos_weight() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "the port = PyTorch on soft labels",
         Number::repro("BCEWithLogitsLossWeighted(50), soft labels", soft_t),
         fw_num(
@@ -320,10 +302,8 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.thread_soft"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh = PyTorch, pos_weight on soft labels",
         Number::reweigh("pos_weight = 50, soft labels", soft_p),
         fw_num(
@@ -331,8 +311,6 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.pos_weight_soft"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(fw_num(
         "max |∇ module − ∇ pos_weight| in PyTorch (float32)",
@@ -407,7 +385,7 @@ pub fn thread_focal_loss() -> Claim {
     )
     .input("logits, labels", INPUT)
     .input("gamma", "2; reduction = torch.mean")
-    .equal(
+    .equals_framework(
         "the port = the answer's function in PyTorch",
         Number::repro("binary_focal_loss(γ = 2), mean", thread_mean),
         fw_num(
@@ -415,10 +393,8 @@ pub fn thread_focal_loss() -> Claim {
             &format!("{p}.thread_mean"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh's focal loss (Lin et al., no α) = torchvision.ops.sigmoid_focal_loss(alpha=-1)",
         Number::reweigh("BinaryFocalLoss γ = 2, mean", lin_mean),
         fw_num(
@@ -426,8 +402,6 @@ pub fn thread_focal_loss() -> Claim {
             &format!("{p}.torchvision_mean"),
             "torchvision",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "positive labels: the thread's factor is Lin et al.'s (mean over positives)",
@@ -457,12 +431,11 @@ pub fn thread_focal_loss() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework_within(
         "…the port raises where Python does",
         Number::repro("raises", if default_reduction.is_err() { 1.0 } else { 0.0 }),
         fw_raised("raises", &format!("{p}.thread_default_reduction"), "torch"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .number(Number::repro(
         "thread, negatives",

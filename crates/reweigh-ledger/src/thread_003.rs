@@ -223,12 +223,11 @@ pub fn val_sample_weights_do_nothing() -> Claim {
         Tolerance::EXACT,
         Verdict::NotReproducible,
     ))
-    .equal(
+    .equals_framework_within(
         "reweigh: val_loss 0 with zero validation weights, as Keras 3",
         reweigh_num(both, "val_loss"),
         keras_num(both, "val_loss"),
         TOL,
-        Verdict::NotReproducible,
     );
     reproduces(b, &[both])
         .note(format!(

@@ -2,7 +2,7 @@
 //! against softmax, `tf.losses.sigmoid_cross_entropy` as a mean, scalar and vector weights,
 //! `pos_weight`, sparse labels and sampled softmax.
 
-use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
+use super::claim::{Check, Claim, FRAMEWORK_TOL, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_004;
 use super::util::{fw_num, fw_raised, mean, one_hot, scalar, std};
@@ -29,10 +29,6 @@ claims! {
     "004-sampled-softmax-training-only" => sampled_softmax_training_only,
 }
 
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 const INPUTS: &str = "logits 8×3, 2·N(0, 1), numpy default_rng(47034888); multi-hot labels \
                       (P(1) = 0.4) and class labels from the same generator";
 
@@ -159,7 +155,7 @@ pub fn losses_take_logits() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Differs,
     )
-    .equal(
+    .equals_framework(
         "reweigh reproduces that mistake: Keras's BCE with logits fed as probabilities (clipped)",
         Number::reweigh("BinaryCrossEntropy::keras on logits (float32)", keras_probs),
         fw_num(
@@ -167,10 +163,8 @@ pub fn losses_take_logits() -> Claim {
             &format!("{p}.tf2_losses_bce_default_on_logits"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "…and the right call",
         Number::reweigh("SigmoidCrossEntropy::keras", keras_logits),
         fw_num(
@@ -178,8 +172,6 @@ pub fn losses_take_logits() -> Claim {
             &format!("{p}.tf2_losses_bce_from_logits"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(fw_num(
         "tf.losses is keras.losses (TF 2.21)",
@@ -312,12 +304,10 @@ pub fn sigmoid_is_reduce_mean() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh's TF1 preset = TensorFlow",
         Number::reweigh("SigmoidCrossEntropy::tf1", tf1),
         fw_num("tf.compat.v1.losses.sigmoid_cross_entropy", &format!("{p}.v1_sigmoid"), "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "tf.losses.sigmoid_cross_entropy exists in TensorFlow 2.21",
@@ -370,7 +360,7 @@ pub fn scalar_weight() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow with the scalar weight",
         Number::reweigh("SigmoidCrossEntropy::tf1, weights = w", weighted),
         fw_num(
@@ -378,8 +368,6 @@ pub fn scalar_weight() -> Claim {
             &format!("{p}.v1_scalar"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "w = 0 gives 0 = 0 × the loss",
@@ -447,7 +435,7 @@ pub fn vector_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, W without zeros",
         Number::reweigh("SigmoidCrossEntropy::tf1, weights W", rw_full),
         fw_num(
@@ -455,8 +443,6 @@ pub fn vector_weight() -> Claim {
             &format!("{p}.v1_full"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "W with zeros: the loss is still reduce_mean(losses · W)",
@@ -473,7 +459,7 @@ pub fn vector_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, W with zeros (Σ W·l / #{W ≠ 0})",
         Number::reweigh("SigmoidCrossEntropy::tf1, weights W0", rw_zero),
         fw_num(
@@ -481,8 +467,6 @@ pub fn vector_weight() -> Claim {
             &format!("{p}.v1_zero"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "a per-class vector W of shape (3,) is accepted",
@@ -578,7 +562,7 @@ pub fn pos_weight_class_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, pos_weight",
         Number::reweigh("SigmoidCrossEntropy.pos_weight, mean", pos_hard),
         fw_num(
@@ -586,8 +570,6 @@ pub fn pos_weight_class_weight() -> Claim {
             &format!("{p}.weighted_hard"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "reweigh: the same as weights 1 + (q − 1)·z",
@@ -611,7 +593,7 @@ pub fn pos_weight_class_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, soft labels",
         Number::reweigh("SigmoidCrossEntropy.pos_weight, soft", pos_soft),
         fw_num(
@@ -619,8 +601,6 @@ pub fn pos_weight_class_weight() -> Claim {
             &format!("{p}.weighted_soft"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(Number::reweigh(
         "sigmoid CE, weights 1 + (q − 1)·z, soft",
@@ -701,7 +681,7 @@ pub fn sparse_is_one_hot() -> Claim {
         Tolerance::rel(1e-12),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow",
         Number::reweigh("SparseSoftmaxCrossEntropy::tf1", sparse),
         fw_num(
@@ -709,8 +689,6 @@ pub fn sparse_is_one_hot() -> Claim {
             &format!("{p}.v1_sparse"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .check(Check::new(
         "labels of a batch of 64 over 1000 classes take less memory sparse (int64) than one-hot \
@@ -887,7 +865,7 @@ pub fn sampled_softmax_approximates() -> Claim {
         Verdict::NotReproducible,
     );
     for &k in &[i8, last] {
-        b = b.equal(
+        b = b.equals_framework_within(
             format!(
                 "mean relative error with {} sampled: reweigh's sampler = TensorFlow's (4 standard errors)",
                 s.sizes[k]
@@ -899,8 +877,7 @@ pub fn sampled_softmax_approximates() -> Claim {
                 fw("tensorflow"),
             ),
             Tolerance::abs(se(s.std_rel_error[k], s.tf_std_rel_error[k])),
-            Verdict::NotReproducible,
-        );
+    );
     }
     b.check(Check::new(
         "the approximation improves with more samples (RMS relative error, 512 vs 8 sampled)",
