@@ -218,6 +218,13 @@ impl fmt::Display for Tolerance {
     }
 }
 
+/// The tolerance of reweigh's numbers (or the ported code's) against a framework's float32
+/// numbers: 1e-6 relative.
+pub const FRAMEWORK_TOL: Tolerance = Tolerance {
+    abs: 0.0,
+    rel: 1e-6,
+};
+
 /// One comparison a claim implies, the verdict its failure would give, and whether it holds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Check {
@@ -430,6 +437,43 @@ impl ClaimBuilder {
             tolerance,
             on_fail,
         ))
+    }
+
+    /// Adds a check that reweigh's number (or the ported code's) `ours` equals the framework's
+    /// `framework` within [`FRAMEWORK_TOL`]. If it fails, reweigh does not reproduce the
+    /// framework and no verdict on the claim is possible ([`Verdict::NotReproducible`]).
+    ///
+    /// ```
+    /// use reweigh_ledger::{Claim, Number, Source, THREAD_000, Verdict};
+    /// let claim = Claim::builder("000-example", &THREAD_000, "someone", "a claim")
+    ///     .equals_framework(
+    ///         "reweigh = TensorFlow",
+    ///         Number::reweigh("loss", 0.693147),
+    ///         Number::new("loss (TF)", 0.6931471, Source::Framework("tensorflow 2.21.0".into())),
+    ///     )
+    ///     .build();
+    /// assert_eq!(claim.verdict, Verdict::Reproduced);
+    /// assert_eq!(claim.checks[0].on_fail, Verdict::NotReproducible);
+    /// ```
+    pub fn equals_framework(
+        self,
+        what: impl Into<String>,
+        ours: Number,
+        framework: Number,
+    ) -> Self {
+        self.equals_framework_within(what, ours, framework, FRAMEWORK_TOL)
+    }
+
+    /// [`equals_framework`](Self::equals_framework) at another tolerance: exact for counts,
+    /// shapes and yes/no facts ("raises"), tighter for float64 frameworks (scikit-learn, Python).
+    pub fn equals_framework_within(
+        self,
+        what: impl Into<String>,
+        ours: Number,
+        framework: Number,
+        tolerance: Tolerance,
+    ) -> Self {
+        self.equal(what, ours, framework, tolerance, Verdict::NotReproducible)
     }
 
     /// Adds a check that `left` and `right` differ by more than `tolerance`.

@@ -1,6 +1,6 @@
 //! Notebook display (evcxr) of the ledger's types: claims with their checks and verdict
 //! badge, threads, figures, and summaries of claims. Built on the core's
-//! [`Html`](reweigh_ledger::display::Html); the core types display themselves (`reweigh_ledger::display`).
+//! [`Html`]; the core types display themselves (`reweigh_ledger::display`).
 //!
 //! ```
 //! use reweigh_ledger::display::claims_table;

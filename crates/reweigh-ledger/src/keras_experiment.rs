@@ -13,7 +13,8 @@
 //! ```
 
 use super::data;
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayD, IxDyn};
+use reweigh::Real;
 use reweigh_train::{
     Activation, ClassWeight, Dense, FitOptions, History, Sequential, Shuffle, Trainer, Validation,
 };
@@ -21,76 +22,164 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-#[derive(Deserialize)]
-struct Arr<T> {
-    shape: Vec<usize>,
-    data: Vec<T>,
+/// An array as the experiment saved it: its shape and its values in row-major order.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SavedArray<T> {
+    /// The shape.
+    pub shape: Vec<usize>,
+    /// The values, row-major.
+    pub data: Vec<T>,
 }
 
-impl Arr<f64> {
-    fn f64_1(&self) -> Array1<f64> {
+impl SavedArray<f64> {
+    /// The array in `F` (the saved values are float32, so exact in either type).
+    pub fn array<F: Real>(&self) -> ArrayD<F> {
+        ArrayD::from_shape_vec(
+            IxDyn(&self.shape),
+            self.data.iter().map(|&v| F::of(v)).collect(),
+        )
+        .expect("the data fill the shape")
+    }
+
+    /// The array as a vector (a bias, sample weights).
+    pub fn vector<F: Real>(&self) -> Array1<F> {
+        self.array().into_dimensionality().expect("a vector")
+    }
+
+    /// The array as a matrix (features, a kernel).
+    pub fn matrix<F: Real>(&self) -> Array2<F> {
+        self.array().into_dimensionality().expect("a matrix")
+    }
+}
+
+impl SavedArray<i64> {
+    /// The labels.
+    pub fn labels(&self) -> Array1<i64> {
         Array1::from(self.data.clone())
     }
-    fn f64_2(&self) -> Array2<f64> {
-        Array2::from_shape_vec((self.shape[0], self.shape[1]), self.data.clone()).expect("a matrix")
-    }
 }
 
-#[derive(Deserialize)]
-struct LayerSpec {
-    activation: String,
+/// A Dense layer of an architecture.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct LayerSpec {
+    /// Its output units.
+    pub units: usize,
+    /// Its Keras activation (`"softmax"`, `"relu"`).
+    pub activation: String,
 }
 
-#[derive(Deserialize)]
-struct Architecture {
-    layers: Vec<LayerSpec>,
-    initial_weights: Vec<Arr<f64>>,
+/// A Keras model: its Dense layers and their initial weights.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Architecture {
+    /// The layers, input first.
+    pub layers: Vec<LayerSpec>,
+    /// `model.get_weights()` before training: kernel and bias of each layer.
+    pub initial_weights: Vec<SavedArray<f64>>,
 }
 
-#[derive(Deserialize)]
-struct Data {
-    x_train: Arr<f64>,
-    y_train: Arr<i64>,
-    x_val: Arr<f64>,
-    y_val: Arr<i64>,
-    sample_weights: BTreeMap<String, Arr<f64>>,
-    architectures: BTreeMap<String, Architecture>,
+/// The experiment's data (`data.json`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Data {
+    /// Training features.
+    pub x_train: SavedArray<f64>,
+    /// Training labels.
+    pub y_train: SavedArray<i64>,
+    /// Validation features.
+    pub x_val: SavedArray<f64>,
+    /// Validation labels.
+    pub y_val: SavedArray<i64>,
+    /// Named sample-weight vectors (`"zeros"`, ...).
+    pub sample_weights: BTreeMap<String, SavedArray<f64>>,
+    /// Named architectures (`"dense3_softmax"`, ...).
+    pub architectures: BTreeMap<String, Architecture>,
 }
 
-#[derive(Deserialize)]
-struct Scenario {
-    name: String,
-    call: String,
-    arch: String,
-    frozen: bool,
-    epochs: usize,
-    batch_size: usize,
-    validation_batch_size: usize,
-    shuffle: bool,
-    class_weight: Option<BTreeMap<String, f64>>,
-    sample_weight: Option<String>,
-    val_sample_weight: Option<String>,
-    history: BTreeMap<String, Vec<f64>>,
+/// One Keras `fit` scenario and what Keras logged (`histories.json`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Scenario {
+    /// Its name, e.g. `"class_weight_zeros"`.
+    pub name: String,
+    /// The Keras call, as Python.
+    pub call: String,
+    /// The architecture's name.
+    pub arch: String,
+    /// Every layer frozen (`trainable = False` after compile).
+    pub frozen: bool,
+    /// `epochs=`.
+    pub epochs: usize,
+    /// `batch_size=`.
+    pub batch_size: usize,
+    /// `validation_batch_size=`.
+    pub validation_batch_size: usize,
+    /// `shuffle=`.
+    pub shuffle: bool,
+    /// `class_weight=` (class → weight), if passed.
+    pub class_weight: Option<BTreeMap<String, f64>>,
+    /// The name of the `sample_weight=` vector, if passed.
+    pub sample_weight: Option<String>,
+    /// The name of the validation sample-weight vector, if passed.
+    pub val_sample_weight: Option<String>,
+    /// Keras's `History.history`: every logged key, every epoch.
+    pub history: BTreeMap<String, Vec<f64>>,
+    /// `model.get_weights()` after each epoch.
+    pub weights_per_epoch: Vec<Vec<SavedArray<f64>>>,
 }
 
-#[derive(Deserialize)]
-struct Histories {
-    scenarios: Vec<Scenario>,
+/// One fit of the thread's sequence.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SequenceFit {
+    /// `class_weight=`, if passed.
+    pub class_weight: Option<BTreeMap<String, f64>>,
+    /// The name of the `sample_weight=` vector, if passed.
+    pub sample_weight: Option<String>,
+    /// The name of the validation sample-weight vector, if passed.
+    pub val_sample_weight: Option<String>,
+    /// Keras's `History.history`.
+    pub history: BTreeMap<String, Vec<f64>>,
+    /// `model.get_weights()` after the fit.
+    pub weights_after: Vec<SavedArray<f64>>,
 }
 
-#[derive(Deserialize)]
-struct Versions {
-    tensorflow: String,
-    keras: String,
+/// The answer's code as written: one model, frozen after compile, three fits in a row.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Sequence {
+    /// The architecture's name.
+    pub arch: String,
+    /// The fits, in order.
+    pub fits: Vec<SequenceFit>,
 }
 
-struct Experiment {
-    data: Data,
-    histories: Histories,
-    versions: Versions,
+/// What Keras ran and logged (`histories.json`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Histories {
+    /// Every scenario, in order.
+    pub scenarios: Vec<Scenario>,
+    /// The thread's sequence of fits.
+    pub sequence: Sequence,
 }
 
-fn experiment() -> &'static Experiment {
+/// The framework versions of the run (`versions.json`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Versions {
+    /// TensorFlow's version.
+    pub tensorflow: String,
+    /// Keras's version.
+    pub keras: String,
+}
+
+/// The whole experiment, as saved in `data/keras_experiment/`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Experiment {
+    /// The data and architectures.
+    pub data: Data,
+    /// The scenarios and Keras's histories.
+    pub histories: Histories,
+    /// The framework versions.
+    pub versions: Versions,
+}
+
+/// The experiment, read once.
+pub fn experiment() -> &'static Experiment {
     static E: OnceLock<Experiment> = OnceLock::new();
     E.get_or_init(|| Experiment {
         data: serde_json::from_str(data::KERAS_DATA).expect("data/keras_experiment/data.json"),
@@ -101,13 +190,37 @@ fn experiment() -> &'static Experiment {
     })
 }
 
+impl Experiment {
+    /// The scenario called `name` (panics if there is none).
+    pub fn scenario(&self, name: &str) -> &Scenario {
+        self.histories
+            .scenarios
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no Keras scenario {name}"))
+    }
+
+    /// The Keras model of `arch` with its saved initial weights, in `F`.
+    pub fn model<F: Real>(&self, arch: &str) -> Sequential<F> {
+        let a = &self.data.architectures[arch];
+        let layers = a
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let kernel = a.initial_weights[2 * i].matrix();
+                assert_eq!(kernel.ncols(), l.units, "the units of layer {i} of {arch}");
+                let act: Activation = l.activation.parse().expect("a Keras activation");
+                Dense::from_weights(kernel, a.initial_weights[2 * i + 1].vector(), act)
+                    .expect("saved weights fit")
+            })
+            .collect();
+        Sequential::new(layers).expect("saved architecture")
+    }
+}
+
 fn scenario(name: &str) -> &'static Scenario {
-    experiment()
-        .histories
-        .scenarios
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no Keras scenario {name}"))
+    experiment().scenario(name)
 }
 
 /// The scenarios Keras ran, in order.
@@ -145,24 +258,120 @@ pub fn keras(name: &str, key: &str) -> f64 {
     *keras_history(name, key).last().expect("at least one epoch")
 }
 
-/// The scenario's model with the saved initial weights.
-fn model(arch: &str) -> Sequential<f64> {
-    let a = &experiment().data.architectures[arch];
-    let layers = a
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let act: Activation = l.activation.parse().expect("a Keras activation");
-            Dense::from_weights(
-                a.initial_weights[2 * i].f64_2(),
-                a.initial_weights[2 * i + 1].f64_1(),
-                act,
-            )
-            .expect("saved weights fit")
-        })
-        .collect();
-    Sequential::new(layers).expect("saved architecture")
+/// The arguments of one Keras `fit` call on the experiment's data.
+#[derive(Clone, Copy, Debug)]
+pub struct FitCall<'a> {
+    /// `epochs=`.
+    pub epochs: usize,
+    /// `batch_size=`.
+    pub batch_size: usize,
+    /// `validation_batch_size=`.
+    pub validation_batch_size: usize,
+    /// `shuffle=` (reweigh shuffles in its own seeded order).
+    pub shuffle: bool,
+    /// `class_weight=`, if passed.
+    pub class_weight: Option<&'a BTreeMap<String, f64>>,
+    /// The name of the `sample_weight=` vector, if passed.
+    pub sample_weight: Option<&'a str>,
+    /// The name of the validation sample-weight vector, if passed.
+    pub val_sample_weight: Option<&'a str>,
+}
+
+impl<'a> FitCall<'a> {
+    /// The call of a scenario.
+    pub fn of(s: &'a Scenario) -> Self {
+        FitCall {
+            epochs: s.epochs,
+            batch_size: s.batch_size,
+            validation_batch_size: s.validation_batch_size,
+            shuffle: s.shuffle,
+            class_weight: s.class_weight.as_ref(),
+            sample_weight: s.sample_weight.as_deref(),
+            val_sample_weight: s.val_sample_weight.as_deref(),
+        }
+    }
+
+    /// A call of the thread's sequence: Keras's defaults (1 epoch, batch 32, shuffled).
+    pub fn thread(f: &'a SequenceFit) -> Self {
+        FitCall {
+            epochs: 1,
+            batch_size: 32,
+            validation_batch_size: 32,
+            shuffle: true,
+            class_weight: f.class_weight.as_ref(),
+            sample_weight: f.sample_weight.as_deref(),
+            val_sample_weight: f.val_sample_weight.as_deref(),
+        }
+    }
+
+    /// Runs the call with reweigh's trainer on the experiment's data (in `F`), with the
+    /// validation data; class weights follow Keras's rules (classes without a key weigh 1).
+    pub fn run<F: Real>(&self, trainer: &mut Trainer<F>) -> History<F> {
+        let d = &experiment().data;
+        let (x, y) = (d.x_train.matrix::<F>(), d.y_train.labels());
+        let (xv, yv) = (d.x_val.matrix::<F>(), d.y_val.labels());
+        let sw = self
+            .sample_weight
+            .map(|n| d.sample_weights[n].vector::<F>());
+        let vsw = self
+            .val_sample_weight
+            .map(|n| d.sample_weights[n].vector::<F>());
+        let mut val = Validation::new(xv.view(), yv.view());
+        if let Some(w) = &vsw {
+            val = val.sample_weight(w.view());
+        }
+        let mut opts = FitOptions::new()
+            .epochs(self.epochs)
+            .batch_size(self.batch_size)
+            .validation_batch_size(self.validation_batch_size)
+            .shuffle(if self.shuffle {
+                Shuffle::Seeded(7)
+            } else {
+                Shuffle::Off
+            })
+            .validation(val);
+        if let Some(cw) = self.class_weight {
+            opts = opts
+                .class_weight(ClassWeight::keras(cw.iter().map(|(k, &v)| {
+                    (k.parse().expect("class keys are integers"), F::of(v))
+                })));
+        }
+        if let Some(w) = &sw {
+            opts = opts.sample_weight(w.view());
+        }
+        trainer
+            .fit(x.view(), y.view(), &opts)
+            .expect("the experiment's fit arguments are valid")
+    }
+}
+
+/// Trains a scenario with reweigh (in `F`): the scenario's model from the saved initial weights,
+/// every layer frozen if the scenario froze them (as the thread did, after compile), and its
+/// `fit` call. Returns the history and the trainer (the model after training).
+pub fn train<F: Real>(s: &Scenario) -> (History<F>, Trainer<F>) {
+    let mut trainer = Trainer::new(experiment().model(&s.arch));
+    if s.frozen {
+        trainer.model_mut().set_trainable(false);
+    }
+    let history = FitCall::of(s).run(&mut trainer);
+    (history, trainer)
+}
+
+/// Largest `|reweigh − Keras|` over every logged number of every epoch (panics if the keys or
+/// the epochs differ).
+pub fn max_diff<F: Real>(keras: &BTreeMap<String, Vec<f64>>, history: &History<F>) -> f64 {
+    assert_eq!(history.keys().len(), keras.len(), "logged keys");
+    let mut worst = 0.0_f64;
+    for (key, values) in keras {
+        let ours = history
+            .get(key)
+            .unwrap_or_else(|| panic!("no {key} in the history"));
+        assert_eq!(ours.len(), values.len(), "epochs of {key}");
+        for (o, k) in ours.iter().zip(values) {
+            worst = worst.max((o.f64() - k).abs());
+        }
+    }
+    worst
 }
 
 /// Runs a scenario with reweigh's trainer in float64 (Keras ran in float32; the float32 data and
@@ -177,48 +386,7 @@ pub fn run_scenario(name: &str) -> History<f64> {
     if let Some(h) = cache.lock().expect("not poisoned").get(name) {
         return h.clone();
     }
-    let s = scenario(name);
-    let d = &experiment().data;
-    let mut trainer = Trainer::new(model(&s.arch));
-    if s.frozen {
-        trainer.model_mut().set_trainable(false);
-    }
-    let (x, y) = (d.x_train.f64_2(), Array1::from(d.y_train.data.clone()));
-    let (xv, yv) = (d.x_val.f64_2(), Array1::from(d.y_val.data.clone()));
-    let sw = s
-        .sample_weight
-        .as_ref()
-        .map(|n| d.sample_weights[n].f64_1());
-    let vsw = s
-        .val_sample_weight
-        .as_ref()
-        .map(|n| d.sample_weights[n].f64_1());
-    let mut val = Validation::new(xv.view(), yv.view());
-    if let Some(w) = &vsw {
-        val = val.sample_weight(w.view());
-    }
-    let mut opts = FitOptions::new()
-        .epochs(s.epochs)
-        .batch_size(s.batch_size)
-        .validation_batch_size(s.validation_batch_size)
-        .shuffle(if s.shuffle {
-            Shuffle::Seeded(7)
-        } else {
-            Shuffle::Off
-        })
-        .validation(val);
-    if let Some(cw) = &s.class_weight {
-        opts = opts.class_weight(ClassWeight::keras(
-            cw.iter()
-                .map(|(k, &v)| (k.parse().expect("class keys are integers"), v)),
-        ));
-    }
-    if let Some(w) = &sw {
-        opts = opts.sample_weight(w.view());
-    }
-    let h = trainer
-        .fit(x.view(), y.view(), &opts)
-        .expect("the experiment's fit arguments are valid");
+    let (h, _) = train::<f64>(scenario(name));
     cache
         .lock()
         .expect("not poisoned")
@@ -236,13 +404,5 @@ pub fn reweigh(name: &str, key: &str) -> f64 {
 
 /// Largest `|reweigh − Keras|` over every logged number of every epoch of a scenario.
 pub fn max_history_diff(name: &str) -> f64 {
-    let h = run_scenario(name);
-    let mut worst = 0.0_f64;
-    for (key, values) in &scenario(name).history {
-        let mine = h.get(key).unwrap_or_else(|| panic!("no {key}"));
-        for (a, b) in mine.iter().zip(values) {
-            worst = worst.max((a - b).abs());
-        }
-    }
-    worst
+    max_diff(&scenario(name).history, &run_scenario(name))
 }

@@ -10,8 +10,10 @@
 //! reproducible (and why). Nothing in a verdict is typed by hand.
 //!
 //! Every thread's claims are public functions returning data (`thread_000::sparse_tf1()`,
-//! `thread_003::claims()`, ...), so that notebooks can show them cell by cell; [`registry`]
-//! lists them all, [`render`] writes `REPRODUCTIONS.md` and [`figures`] the SVG figures.
+//! `thread_003::claims()`, ...), so that notebooks can show them cell by cell. Each thread file
+//! names its claims once, id and function, and [`registry`] lists them all: the snapshot tests,
+//! [`claim`] (a claim by its id) and [`render`] (which writes `REPRODUCTIONS.md`) all take the
+//! claims from it; [`figures`] writes the SVG figures.
 //!
 //! ```
 //! let claim = reweigh_ledger::thread_000::sparse_tf1();
@@ -21,6 +23,37 @@
 //! ```
 
 #![warn(missing_docs)]
+
+/// Declares a thread's claims, each written once: `"id" => function` makes the claim's [`Entry`]
+/// (id, thread, function), lists it in the thread's `entries()` (its part of [`registry`], from
+/// which the snapshot tests, [`claim`] and REPRODUCTIONS.md take every claim), and names it
+/// `entry::function`, from which the claim function starts its claim
+/// (`Claim::for_entry(entry::counts_guess, author, quote)`): the id is typed nowhere else.
+macro_rules! claims {
+    ($thread:ident; $($id:literal => $function:ident),+ $(,)?) => {
+        #[doc = concat!("The claims of [`", stringify!($thread), "`](crate::", stringify!($thread), "), in order, not evaluated.")]
+        pub fn entries() -> Vec<$crate::Entry> {
+            vec![$(entry::$function),+]
+        }
+
+        #[doc = concat!("Every claim of [`", stringify!($thread), "`](crate::", stringify!($thread), "), evaluated.")]
+        pub fn claims() -> Vec<$crate::Claim> {
+            entries().iter().map(|e| (e.evaluate)()).collect()
+        }
+
+        /// Each claim's registry entry, named after its claim function.
+        #[allow(non_upper_case_globals)]
+        mod entry {
+            $(
+                pub(super) const $function: $crate::Entry = $crate::Entry {
+                    id: $id,
+                    thread: &super::$thread,
+                    evaluate: super::$function,
+                };
+            )+
+        }
+    };
+}
 
 mod claim;
 mod data;
@@ -39,7 +72,9 @@ pub mod thread_002;
 pub mod thread_003;
 pub mod thread_004;
 
-pub use claim::{Check, Claim, ClaimBuilder, Input, Number, Relation, Source, Tolerance, Verdict};
+pub use claim::{
+    Check, Claim, ClaimBuilder, FRAMEWORK_TOL, Input, Number, Relation, Source, Tolerance, Verdict,
+};
 pub use reweigh::format::{fmt_list, fmt_num};
 pub use threads::{
     THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004, TOUR_NOTEBOOK, Thread, threads,
@@ -54,6 +89,13 @@ pub struct Entry {
     pub thread: &'static Thread,
     /// Computes the claim (numbers, checks, verdict).
     pub evaluate: fn() -> Claim,
+}
+
+impl Claim {
+    /// Starts the claim of a registry entry (its id and thread), by `author`, quoted as `quote`.
+    pub fn for_entry(entry: Entry, author: &'static str, quote: &'static str) -> ClaimBuilder {
+        Claim::builder(entry.id, entry.thread, author, quote)
+    }
 }
 
 /// Every claim of every thread, in order, without evaluating them.
@@ -79,18 +121,4 @@ pub fn claim(id: &str) -> Option<Claim> {
 /// Evaluates every claim.
 pub fn all_claims() -> Vec<Claim> {
     registry().into_iter().map(|e| (e.evaluate)()).collect()
-}
-
-/// A claim's id and the function that evaluates it.
-type ClaimFn = (&'static str, fn() -> Claim);
-
-/// Builds an [`Entry`] list from `(id, fn)` pairs of one thread.
-fn entries_of(thread: &'static Thread, list: &[ClaimFn]) -> Vec<Entry> {
-    list.iter()
-        .map(|&(id, evaluate)| Entry {
-            id,
-            thread,
-            evaluate,
-        })
-        .collect()
 }

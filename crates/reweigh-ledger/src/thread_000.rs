@@ -3,11 +3,10 @@
 //! with class weights, P-Gn's weighting code and its variants, DankMasterDan's sparse answer and
 //! the TF2 port.
 
-use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
+use super::claim::{Check, Claim, FRAMEWORK_TOL, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_000;
 use super::util::{fw_num, fw_raised, labels, one_hot, scalar};
-use super::{Entry, entries_of};
 use crate::repro::{pgn_loss, pgn_true_label_weights};
 use ndarray::{Array1, Array2, ArrayD, Axis, array, s};
 use reweigh::format::{fmt_list, fmt_num};
@@ -17,44 +16,28 @@ use reweigh::losses::{
 use reweigh::schemes::{ClassCounts, Normalization, Scheme, inverse_frequency_weights, normalize};
 use reweigh::{Framework, Reduction};
 
-/// The claims of thread 000, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_000,
-        &[
-            ("000-counts-guess", counts_guess),
-            ("000-inverse-frequency", inverse_frequency),
-            ("000-sigmoid-not-softmax", sigmoid_not_softmax),
-            ("000-class-weights-one-hot", class_weights_one_hot),
-            ("000-weights-by-estimated-label", weights_by_estimated_label),
-            ("000-full-weight-tensor", full_weight_tensor),
-            ("000-sparse-tf1", sparse_tf1),
-            ("000-tf2-port", tf2_port),
-        ],
-    )
-}
-
-/// Every claim of thread 000, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
+claims! {
+    THREAD_000;
+    "000-counts-guess" => counts_guess,
+    "000-inverse-frequency" => inverse_frequency,
+    "000-sigmoid-not-softmax" => sigmoid_not_softmax,
+    "000-class-weights-one-hot" => class_weights_one_hot,
+    "000-weights-by-estimated-label" => weights_by_estimated_label,
+    "000-full-weight-tensor" => full_weight_tensor,
+    "000-sparse-tf1" => sparse_tf1,
+    "000-tf2-port" => tf2_port,
 }
 
 const COUNTS: [f64; 4] = [198.0, 436.0, 710.0, 272.0];
 const QUESTION_WEIGHTS: [f64; 4] = [0.12, 0.26, 0.43, 0.17];
-/// Reweigh against the frameworks' float32 numbers.
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 
 /// The question's arithmetic: 1616 samples, `A_weight = 198/1616 = 0.12`, and the weights
 /// `[0.12, 0.26, 0.43, 0.17]` it passes as `pos_weight`.
 pub fn counts_guess() -> Claim {
     let total: f64 = COUNTS.iter().sum();
     let freq: Vec<f64> = COUNTS.iter().map(|c| c / total).collect();
-    let mut b = Claim::builder(
-        "000-counts-guess",
-        &THREAD_000,
+    let mut b = Claim::for_entry(
+        entry::counts_guess,
         "Sergiodiaz53 (question)",
         "I have A (198 samples), B (436 samples), C (710 samples), D (272 samples) … Total \
          samples: 1616. A_weight: 198/1616 = 0.12? The idea behind, if I understood, is penalize \
@@ -151,9 +134,8 @@ pub fn inverse_frequency() -> Claim {
     };
     let ratio_keras = loss(&sum_c, Framework::Keras) / loss(&sum1, Framework::Keras);
     let ratio_torch = loss(&sum_c, Framework::PyTorch) / loss(&sum1, Framework::PyTorch);
-    Claim::builder(
-        "000-inverse-frequency",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::inverse_frequency,
         "P-Gn (answer)",
         "In your case, where you need to tackle data imbalance, the class weights could indeed be \
          inversely proportional to their frequency in your train data. Normalizing them so that \
@@ -198,12 +180,11 @@ pub fn inverse_frequency() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "reweigh's balanced weights = scikit-learn's, class A",
         Number::reweigh("balanced, class A", balanced[0]),
         Number::new("compute_class_weight('balanced'), class A", sk[0], fw("sklearn")),
         Tolerance::rel(1e-12),
-        Verdict::NotReproducible,
     )
     .equal(
         "sum-C weights are scikit-learn's balanced weights times a constant (class D / class A ratio)",
@@ -273,9 +254,8 @@ pub fn sigmoid_not_softmax() -> Claim {
     let s1 = scalar(&softmax, xs.view().into_dyn(), y.view().into_dyn(), None);
     let row_sums = x.mapv(reweigh::math::sigmoid).sum_axis(Axis(1));
     let mean_row_sum = row_sums.mean().expect("rows");
-    Claim::builder(
-        "000-sigmoid-not-softmax",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::sigmoid_not_softmax,
         "P-Gn (answer)",
         "Note that weighted_cross_entropy_with_logits is the weighted variant of \
          sigmoid_cross_entropy_with_logits. Sigmoid cross entropy is typically used for binary \
@@ -288,7 +268,7 @@ pub fn sigmoid_not_softmax() -> Claim {
     .input("labels", "one-hot, 4 classes, same generator")
     .input("pos_weight", "[0.12, 0.26, 0.43, 0.17] (the question's)")
     .input("shift", format!("{} added to every logit", fmt_num(shift)))
-    .equal(
+    .equals_framework(
         "reweigh's weighted sigmoid cross-entropy = tf.nn.weighted_cross_entropy_with_logits (mean)",
         Number::reweigh("SigmoidCrossEntropy.pos_weight, mean", w0),
         fw_num(
@@ -296,10 +276,8 @@ pub fn sigmoid_not_softmax() -> Claim {
             &format!("{p}.weighted_mean"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh's softmax cross-entropy = tf.nn.softmax_cross_entropy_with_logits (mean)",
         Number::reweigh("SoftmaxCrossEntropy, mean", s0),
         fw_num(
@@ -307,8 +285,6 @@ pub fn sigmoid_not_softmax() -> Claim {
             &format!("{p}.softmax_mean"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "softmax: only the comparison of the channels matters (loss unchanged when every logit is shifted)",
@@ -324,7 +300,7 @@ pub fn sigmoid_not_softmax() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "TensorFlow agrees on the shifted sigmoid loss",
         Number::reweigh("weighted sigmoid CE, shifted logits", w1),
         fw_num(
@@ -332,8 +308,6 @@ pub fn sigmoid_not_softmax() -> Claim {
             &format!("{p}.weighted_mean_shifted"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .differ(
         "the sigmoids of a row are not class probabilities (mean row sum vs 1)",
@@ -404,9 +378,8 @@ pub fn class_weights_one_hot() -> Claim {
         y.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "000-class-weights-one-hot",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::class_weights_one_hot,
         "P-Gn (answer)",
         "class_weights = tf.constant([[1.0, 2.0, 3.0]]); weights = tf.reduce_sum(class_weights * \
          onehot_labels, axis=1); unweighted_losses = \
@@ -421,7 +394,7 @@ pub fn class_weights_one_hot() -> Claim {
         "weights = reduce_sum(class_weights * onehot, 1)",
         weights.sum(),
     ))
-    .equal(
+    .equals_framework_within(
         "the gathered weights are the class weights of the true labels (sum over the batch)",
         Number::repro("Σ weights", weights.sum()),
         Number::new(
@@ -430,14 +403,11 @@ pub fn class_weights_one_hot() -> Claim {
             fw("tensorflow"),
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "the answer's code, ported, = the answer's code in TensorFlow",
         Number::repro("P-Gn's loss", repro),
         fw_num("P-Gn's loss", "t000.pgn.loss", "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "= softmax cross-entropy with these sample weights, Keras's reduction (Σ w·l / N)",
@@ -468,7 +438,7 @@ pub fn class_weights_one_hot() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "PyTorch's CrossEntropyLoss(weight=[1, 2, 3]) on the same batch (Σ w·l / Σ w)",
         Number::reweigh("SparseSoftmaxCrossEntropy::pytorch", torch),
         fw_num(
@@ -476,8 +446,6 @@ pub fn class_weights_one_hot() -> Claim {
             "t000.pgn.torch_cross_entropy_weight",
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "The loss is Σ w[y_i]·l_i / N = {}: the weights scale each sample but the mean still \
@@ -520,9 +488,8 @@ pub fn weights_by_estimated_label() -> Claim {
     };
     let intended3 = by_predicted(x3, y3);
     let intended6 = by_predicted(x.view(), y.view());
-    Claim::builder(
-        "000-weights-by-estimated-label",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::weights_by_estimated_label,
         "P-Gn (answer)",
         "We could also have penalized the loss based on the estimated labels by simply defining \
          weights = class_weights and the rest of the code need not change thanks to broadcasting \
@@ -533,7 +500,7 @@ pub fn weights_by_estimated_label() -> Claim {
         "the batch of 000-class-weights-one-hot (6 samples, 3 classes)",
     )
     .input("weights", "class_weights = [[1, 2, 3]], shape (1, 3)")
-    .equal(
+    .equals_framework_within(
         "the port raises where TensorFlow raises: (6,) losses × (1, 3) weights",
         Number::repro("raises, batch of 6", raised),
         fw_raised(
@@ -542,7 +509,6 @@ pub fn weights_by_estimated_label() -> Claim {
             "tensorflow",
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "the rest of the code runs unchanged (batch of 6)",
@@ -551,7 +517,7 @@ pub fn weights_by_estimated_label() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "with a batch of N = C = 3 it runs, with the shape TensorFlow gives (columns)",
         Number::repro(
             "columns of the product, batch of 3",
@@ -563,9 +529,8 @@ pub fn weights_by_estimated_label() -> Claim {
             fw("tensorflow"),
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "…and the same loss as TensorFlow",
         Number::repro("loss, batch of 3", three.loss),
         fw_num(
@@ -573,8 +538,6 @@ pub fn weights_by_estimated_label() -> Claim {
             "t000.pgn_estimated.n3_literal_loss",
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "that loss weights each sample by its estimated label",
@@ -583,7 +546,7 @@ pub fn weights_by_estimated_label() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh's weight-by-predicted-label loss = its TensorFlow formulation (batch of 6)",
         Number::reweigh("SparseSoftmaxCrossEntropy.weight_by_predicted", intended6),
         fw_num(
@@ -591,8 +554,6 @@ pub fn weights_by_estimated_label() -> Claim {
             "t000.pgn_estimated.intended_loss",
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "unweighted_losses has shape (N,) and class_weights (1, C): NumPy and TensorFlow align \
@@ -623,9 +584,8 @@ pub fn full_weight_tensor() -> Claim {
     let raised = six.as_ref().map_or(1.0, |_| 0.0);
     let matrix = CostMatrixCrossEntropy::matrix(cost.clone()).from_logits(true);
     let intended = scalar(&matrix, x.view().into_dyn(), onehot.view().into_dyn(), None);
-    Claim::builder(
-        "000-full-weight-tensor",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::full_weight_tensor,
         "P-Gn (answer)",
         "In the general case, you would want weights that depend on the kind of error you make. \
          … You end up with a whole prior weight matrix, which results in weights above being a \
@@ -640,12 +600,11 @@ pub fn full_weight_tensor() -> Claim {
         "cost matrix",
         "M[true, predicted] = [[0.5, 2, 4], [1, 0.5, 2], [3, 1, 0.5]]; weights[i] = M[y_i] (6×3)",
     )
-    .equal(
+    .equals_framework_within(
         "the port raises where TensorFlow raises: (6,) losses × (6, 3) weights",
         Number::repro("raises", raised),
         fw_raised("raises", "t000.pgn_full.n6_literal", "tensorflow"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "only the weight tensor needs to change (the code runs)",
@@ -654,7 +613,7 @@ pub fn full_weight_tensor() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "what works instead: the cost of (true, predicted) per sample, M[y_i, argmax x_i]·l_i, \
          reweigh = TensorFlow",
         Number::reweigh("CostMatrixCrossEntropy (logits), mean", intended),
@@ -663,8 +622,6 @@ pub fn full_weight_tensor() -> Claim {
             "t000.pgn_full.intended_loss",
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "A (N, C) tensor times the (N,) per-sample losses raises ({}) unless N = C, and then \
@@ -712,9 +669,8 @@ pub fn sparse_tf1() -> Claim {
         y.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "000-sparse-tf1",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::sparse_tf1,
         "DankMasterDan (answer)",
         "See this answer for an alternate solution which works with sparse_softmax_cross_entropy: \
          np.random.seed(123) … class_weights = tf.constant([0.3, 0.1, 0.2, 0.3, 0.1]); weights = \
@@ -731,7 +687,7 @@ pub fn sparse_tf1() -> Claim {
         "weights = gather(class_weights, labels), sum",
         sw.sum(),
     ))
-    .equal(
+    .equals_framework(
         "reweigh (TF1 preset, class weights gathered by the labels) = TF1's default reduction",
         Number::reweigh("SparseSoftmaxCrossEntropy::tf1().class_weights", tf1),
         fw_num(
@@ -739,8 +695,6 @@ pub fn sparse_tf1() -> Claim {
             &format!("{p}.tf1_default"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "the sparse form equals the dense one-hot form with the same weights",
@@ -774,7 +728,7 @@ pub fn sparse_tf1() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "Σ w·l / Σ w (TF1 Reduction.MEAN) for comparison",
         Number::reweigh("weighted mean", weighted_mean),
         fw_num(
@@ -782,10 +736,8 @@ pub fn sparse_tf1() -> Claim {
             &format!("{p}.tf1_mean"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "PyTorch's CrossEntropyLoss(weight=class_weights) is that weighted mean",
         Number::reweigh("SparseSoftmaxCrossEntropy::pytorch", torch),
         fw_num(
@@ -793,8 +745,6 @@ pub fn sparse_tf1() -> Claim {
             &format!("{p}.torch_weight"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(format!(
         "TF1's default SUM_BY_NONZERO_WEIGHTS divides Σ w·l by the number of non-zero weights \
@@ -820,9 +770,8 @@ pub fn tf2_port() -> Claim {
     )
     .expect("broadcasts")
     .loss;
-    Claim::builder(
-        "000-tf2-port",
-        &THREAD_000,
+    Claim::for_entry(
+        entry::tf2_port,
         "Tensorflow Support (answer)",
         "Tensorflow 2.0 Compatible Answer: Migrating the Code specified in P-Gn's Answer to 2.0, \
          for the benefit of the community. (class_weights = tf.compat.v2.constant([[1.0, 2.0, \
@@ -840,12 +789,10 @@ pub fn tf2_port() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "…and reweigh's port of the code",
         Number::repro("P-Gn's loss", repro),
         fw_num("TF2 port", "t000.pgn.tf2_port_loss", "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .note(
         "The port renames the calls (tf.compat.v2.*) and changes nothing else, so it inherits the \

@@ -7,7 +7,6 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_001;
 use super::util::{fw_num, fw_raised, labels, one_hot, scalar};
-use super::{Entry, entries_of};
 use crate::repro::{
     ArgOrder, InitArgs, Python, counter_class_weight, create_class_weight, final_mask,
     w_categorical_crossentropy, w_categorical_crossentropy_cast,
@@ -24,38 +23,23 @@ use reweigh::{Loss, Reduction};
 use reweigh_train::ClassWeight;
 use std::collections::BTreeMap;
 
-/// The claims of thread 001, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_001,
-        &[
-            ("001-class-weight-50", class_weight_50),
-            ("001-sklearn-balanced", sklearn_balanced),
-            ("001-dict-conversion", dict_conversion),
-            ("001-one-hot-argmax", one_hot_argmax),
-            ("001-multilabel-sample-weight", multilabel_sample_weight),
-            ("001-create-class-weight", create_class_weight_claim),
-            ("001-log-smoothed-floor", log_smoothed_floor),
-            ("001-class-weight-auto", class_weight_auto),
-            ("001-any-string-no-effect", any_string_no_effect),
-            ("001-n-total-over-n-class", n_total_over_n_class),
-            ("001-cost-matrix", cost_matrix),
-            ("001-max-over-count", max_over_count),
-            ("001-temporal-weights", temporal_weights),
-            ("001-dict-has-no-shape", dict_has_no_shape),
-        ],
-    )
+claims! {
+    THREAD_001;
+    "001-class-weight-50" => class_weight_50,
+    "001-sklearn-balanced" => sklearn_balanced,
+    "001-dict-conversion" => dict_conversion,
+    "001-one-hot-argmax" => one_hot_argmax,
+    "001-multilabel-sample-weight" => multilabel_sample_weight,
+    "001-create-class-weight" => create_class_weight_claim,
+    "001-log-smoothed-floor" => log_smoothed_floor,
+    "001-class-weight-auto" => class_weight_auto,
+    "001-any-string-no-effect" => any_string_no_effect,
+    "001-n-total-over-n-class" => n_total_over_n_class,
+    "001-cost-matrix" => cost_matrix,
+    "001-max-over-count" => max_over_count,
+    "001-temporal-weights" => temporal_weights,
+    "001-dict-has-no-shape" => dict_has_no_shape,
 }
-
-/// Every claim of thread 001, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
-}
-
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 
 /// The first answer: `class_weight = {0: 1., 1: 50., 2: 2.}` makes the model "treat every
 /// instance of class 1 as 50 instances of class 0"; the loss "becomes a weighted average".
@@ -112,9 +96,8 @@ pub fn class_weight_50() -> Claim {
     let grad_diff = (&gw - &gd_back)
         .mapv(f64::abs)
         .fold(0.0, |a: f64, &b| a.max(b));
-    Claim::builder(
-        "001-class-weight-50",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::class_weight_50,
         "layser (answer, translated from the Spanish page)",
         "In order to force your algorithm to treat every instance of class 1 as 50 instances of \
          class 0 you have to: class_weight = {0: 1., 1: 50., 2: 2.}; model.fit(X_train, Y_train, \
@@ -125,19 +108,15 @@ pub fn class_weight_50() -> Claim {
     .input("logits", "12×3, 1.5·N(0, 1), numpy default_rng(1)")
     .input("labels", fmt_list(y.iter().map(|&v| v as f64)))
     .input("duplicated data", format!("each row repeated class_weight[y] times: {} rows", reps.len()))
-    .equal(
+    .equals_framework(
         "reweigh = Keras 3, weighted (SparseCategoricalCrossentropy, sample_weight = class_weight[y])",
         Number::reweigh("Σ w·l / N", weighted_mean),
         fw_num("Keras, weighted", &format!("{p}.weighted_keras"), "keras"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh = Keras 3, duplicated rows",
         Number::reweigh("mean over the duplicated rows", dup_mean),
         fw_num("Keras, duplicated", &format!("{p}.duplicated_keras"), "keras"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "summed loss: weight 50 = 50 copies",
@@ -195,9 +174,8 @@ pub fn sklearn_balanced() -> Claim {
     let w = balanced_weights(counts.to_array::<f64>().view()).expect("positive counts");
     let sk = data::fs(&format!("{p}.balanced"));
     let mean_sw = y.iter().map(|&l| w[l as usize]).sum::<f64>() / y.len() as f64;
-    let mut b = Claim::builder(
-        "001-sklearn-balanced",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::sklearn_balanced,
         "answer (translated from the Spanish page)",
         "You could simply implement the class_weight from sklearn: from sklearn.utils import \
          class_weight; class_weights = class_weight.compute_class_weight('balanced', \
@@ -209,7 +187,7 @@ pub fn sklearn_balanced() -> Claim {
     )
     .input("counts", fmt_list(counts.counts().iter().copied()));
     for c in 0..3 {
-        b = b.equal(
+        b = b.equals_framework_within(
             format!("balanced weight of class {c}: n / (C·n_c)"),
             Number::reweigh(format!("balanced_weights, class {c}"), w[c]),
             Number::new(
@@ -218,7 +196,6 @@ pub fn sklearn_balanced() -> Claim {
                 fw("sklearn"),
             ),
             Tolerance::rel(1e-12),
-            Verdict::NotReproducible,
         );
     }
     b.equal(
@@ -272,9 +249,8 @@ pub fn dict_conversion() -> Claim {
     let sw = cw
         .sample_weights(y.view(), 3)
         .expect("every class has a weight");
-    Claim::builder(
-        "001-dict-conversion",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::dict_conversion,
         "C.Lee (comment, translated)",
         "For me, class_weight.compute_class_weight produces an array, I need to change it to a \
          dict in order to work with Keras. More specifically, after step 2, use \
@@ -335,9 +311,8 @@ pub fn one_hot_argmax() -> Claim {
     let from_ints = ClassCounts::from_labels(&y).expect("labels");
     let w_ints = balanced_weights(from_ints.to_array::<f64>().view()).expect("counts");
     let sk_argmax = data::fs(&format!("{p}.argmax_balanced"));
-    Claim::builder(
-        "001-one-hot-argmax",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::one_hot_argmax,
         "Lembik, tkocmathla (comments, translated)",
         "This does not work for me. For a three-class problem in keras y_train is a (300096, 3) \
          numpy array, so the class_weight= line gives TypeError: unhashable type: \
@@ -367,7 +342,7 @@ pub fn one_hot_argmax() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "…which scikit-learn computes from the argmax labels",
         Number::reweigh("balanced weights from one-hot counts, class 1", w_onehot[1]),
         Number::new(
@@ -376,7 +351,6 @@ pub fn one_hot_argmax() -> Claim {
             fw("sklearn"),
         ),
         Tolerance::rel(1e-12),
-        Verdict::NotReproducible,
     )
     .note(format!(
         "scikit-learn 1.9 raises a clearer error than in 2017 ({}), but the cure is the same: \
@@ -402,9 +376,8 @@ pub fn multilabel_sample_weight() -> Claim {
         .sample_weights_dense(y.view(), 5)
         .is_err();
     let labels_row0 = y.row(0).iter().filter(|&&v| v != 0.0).count();
-    let mut b = Claim::builder(
-        "001-multilabel-sample-weight",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::multilabel_sample_weight,
         "Aalok (comment) and answer (translated)",
         "What if I'm doing multi-label classification so my y_true vectors have multiple 1s in \
          them: [1 0 0 0 1 0 0] … How would I use class weights with that? — class_weight is \
@@ -418,12 +391,11 @@ pub fn multilabel_sample_weight() -> Claim {
     )
     .input("class_weight", "{0: 1, 1: 2, 2: 3, 3: 4, 4: 5}");
     for (i, (&mine, &theirs)) in w.iter().zip(&keras_w).enumerate() {
-        b = b.equal(
+        b = b.equals_framework_within(
             format!("row {i}: the weight Keras 3 gives (class of the first positive label)"),
             Number::reweigh(format!("ClassWeight::keras, row {i}"), mine),
             Number::new(format!("Keras, row {i}"), theirs, fw("keras")),
             Tolerance::EXACT,
-            Verdict::NotReproducible,
         );
     }
     b.check(Check::new(
@@ -480,9 +452,8 @@ pub fn create_class_weight_claim() -> Claim {
     let lib = log_smoothed_weights(counts.view(), 0.15, 1.0).expect("valid counts");
     let printed = [(1, 3.749820767859636), (5, 2.5931008483842453), (0, 1.0)];
     let py_ref = data::class_map(&format!("{p}.python2_semantics"));
-    let mut b = Claim::builder(
-        "001-create-class-weight",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::create_class_weight_claim,
         "answer (translated)",
         "I use this kind of rule for class_weight: def create_class_weight(labels_dict, mu=0.15): \
          total = np.sum(labels_dict.values()) … score = math.log(mu*total/float(labels_dict[key])); \
@@ -504,7 +475,7 @@ pub fn create_class_weight_claim() -> Claim {
             Verdict::Refuted,
         );
     }
-    b.equal(
+    b.equals_framework_within(
         "the port = the snippet run in Python with a list of values (class 1)",
         Number::repro("create_class_weight (Python 2), class 1", py2[&1]),
         Number::new(
@@ -513,7 +484,6 @@ pub fn create_class_weight_claim() -> Claim {
             fw("python"),
         ),
         Tolerance::rel(1e-15),
-        Verdict::NotReproducible,
     )
     .equal(
         "reweigh's log_smoothed_weights(μ = 0.15, floor 1) = the snippet (class 5)",
@@ -522,7 +492,7 @@ pub fn create_class_weight_claim() -> Claim {
         Tolerance::rel(1e-15),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework_within(
         "the port raises on Python 3 as Python does",
         Number::repro("raises on Python 3", if py3.is_err() { 1.0 } else { 0.0 }),
         fw_raised(
@@ -531,7 +501,6 @@ pub fn create_class_weight_claim() -> Claim {
             "python",
         ),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "the snippet runs on Python 3",
@@ -563,9 +532,8 @@ pub fn log_smoothed_floor() -> Claim {
     let w = create_class_weight(&d, 0.15, Python::Two).expect("Python 2 runs it");
     let total: f64 = d.values().map(|&n| n as f64).sum();
     let raw = |k: i64| (0.15 * total / d[&k] as f64).ln();
-    Claim::builder(
-        "001-log-smoothed-floor",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::log_smoothed_floor,
         "Vladislavs Dovgalecs (comment, translated)",
         "In your example, class 0 (has 2813 examples) and class 6 (has 7914 examples) have a \
          weight of exactly 1.0. Why is that? Class 6 is several times bigger! You'd want class 0 \
@@ -612,9 +580,8 @@ pub fn log_smoothed_floor() -> Claim {
 pub fn class_weight_auto() -> Claim {
     let p = "t001.auto";
     let parsed = "auto".parse::<Scheme>().is_err();
-    Claim::builder(
-        "001-class-weight-auto",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::class_weight_auto,
         "David Groppe (answer, translated; marked outdated on the page)",
         "To weight all classes equally, you can now simply set class_weight to 'auto' like this: \
          model.fit(X_train, Y_train, nb_epoch=5, batch_size=32, class_weight = 'auto')",
@@ -654,9 +621,8 @@ pub fn class_weight_auto() -> Claim {
 /// ncasas: "you can pass any random string as class_weight and it will have no effect".
 pub fn any_string_no_effect() -> Claim {
     let p = "t001.auto";
-    Claim::builder(
-        "001-any-string-no-effect",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::any_string_no_effect,
         "ncasas (comment, translated)",
         "As specified in the Keras issue above, you can pass any random string as class_weight \
          and it will have no effect. So this answer is not correct.",
@@ -691,20 +657,18 @@ pub fn n_total_over_n_class() -> Claim {
     let sk = data::fs(&format!("{p}.sklearn_balanced"));
     let ratios: Vec<f64> = w.iter().zip(&sk).map(|(a, b)| a / b).collect();
     let spread = ratios.iter().fold(0.0_f64, |a, &r| a.max((r - 8.0).abs()));
-    Claim::builder(
-        "001-n-total-over-n-class",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::n_total_over_n_class,
         "colllin (comment, translated)",
         "@startoftext That's how I did it, but I think you have it inverted. I used \
          n_total_samples / n_class_samples for each class.",
     )
     .input("labels_dict", "as in 001-create-class-weight")
-    .equal(
+    .equals_framework_within(
         "reweigh's inverse_frequency_weights = n_total / n_class in Python (class 1)",
         Number::reweigh("inverse_frequency_weights, class 1", w[1]),
         Number::new("n_total / n_class (Python), class 1", py[1].1, fw("python")),
         Tolerance::rel(1e-15),
-        Verdict::NotReproducible,
     )
     .equal(
         "n_total/n_class is C times scikit-learn's balanced weights (largest |ratio − 8|)",
@@ -777,9 +741,8 @@ pub fn cost_matrix() -> Claim {
             .fold((0, f64::MIN), |a, (j, &v)| if v > a.1 { (j, v) } else { a })
             .0
     };
-    let mut b = Claim::builder(
-        "001-cost-matrix",
-        &THREAD_001,
+    let mut b = Claim::for_entry(
+        entry::cost_matrix,
         "answers quoting keras-team/keras#2115 (translated)",
         "If you need more than a class weighting where you want different costs for false \
          positives and false negatives … you can now override the respective loss function as \
@@ -791,12 +754,10 @@ pub fn cost_matrix() -> Claim {
     .input("probs", "8×3 softmax of 2·N(0, 1), numpy default_rng(2115)")
     .input("labels", fmt_list(y.iter().map(|&v| v as f64)))
     .input("weights", "[[1, 1, 1], [1, 1, 1.2], [1, 1.2, 1]] (cost[true, predicted])")
-    .equal(
+    .equals_framework(
         "the class version, fixed to pass keyword arguments: port = TensorFlow 2.21 (legacy tf.keras)",
         Number::repro("WeightedCategoricalCrossentropy (keywords)", class_kw),
         fw_num("WeightedCategoricalCrossentropy (keywords)", &format!("{p}.class_keyword_args"), "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "reweigh's CostMatrixCrossEntropy = the function as meant (Keras 1 argument order), worst relative difference",
@@ -835,12 +796,11 @@ pub fn cost_matrix() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework_within(
         "…the port raises where TensorFlow does",
         Number::repro("raises", if class_verbatim.is_err() { 1.0 } else { 0.0 }),
         fw_raised("raises", &format!("{p}.class_verbatim"), "tensorflow"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "the function version runs as written (TensorFlow 2 backend)",
@@ -849,12 +809,11 @@ pub fn cost_matrix() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework_within(
         "…the port raises where TensorFlow does",
         Number::repro("raises", if function_verbatim.is_err() { 1.0 } else { 0.0 }),
         fw_raised("raises", &format!("{p}.function_verbatim"), "tensorflow"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .equal(
         "with the mask cast, K.categorical_crossentropy(y_pred, y_true) means the intended loss in Keras 2+ (sum over the batch)",
@@ -901,9 +860,8 @@ pub fn max_over_count() -> Claim {
         .enumerate()
         .fold((0, f64::MIN), |a, (i, &n)| if n > a.1 { (i, n) } else { a })
         .0 as i64;
-    Claim::builder(
-        "001-max-over-count",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::max_over_count,
         "answer (translated)",
         "itemCt = Counter(trainGen.classes); maxCt = float(max(itemCt.values())); cw = {clsID : \
          maxCt/numImg for clsID, numImg in itemCt.items()}. This works with a generator or \
@@ -911,12 +869,11 @@ pub fn max_over_count() -> Claim {
          greater than 1 relative to the largest class.",
     )
     .input("labels", "y_train of 001-sklearn-balanced")
-    .equal(
+    .equals_framework_within(
         "the port = the snippet in Python (class 1)",
         Number::repro("counter_class_weight, class 1", cw[&1]),
         Number::new("Counter snippet, class 1", py[1].1, fw("python")),
         Tolerance::rel(1e-15),
-        Verdict::NotReproducible,
     )
     .equal(
         "the largest class weighs 1",
@@ -986,9 +943,8 @@ pub fn temporal_weights() -> Claim {
         y.view().into_dyn(),
         Some(sw.view().into_dyn()),
     );
-    Claim::builder(
-        "001-temporal-weights",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::temporal_weights,
         "answer quoting the Keras documentation (translated)",
         "sample_weight: optional array of the same length as x, containing weights to apply to \
          the model's loss for each sample. In the case of temporal data, you can pass a 2D array \
@@ -998,12 +954,10 @@ pub fn temporal_weights() -> Claim {
     )
     .input("logits", "4×5×3 (samples, timesteps, classes), numpy default_rng(3653)")
     .input("sample_weight", "4×5 uniform [0, 1)")
-    .equal(
+    .equals_framework(
         "a (samples, sequence_length) weight weights every timestep: reweigh = Keras 3",
         Number::reweigh("SparseSoftmaxCrossEntropy::keras, (4, 5) weights", v),
         fw_num("SparseCategoricalCrossentropy, (4, 5) weights", &format!("{p}.keras_scce"), "keras"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "compile(sample_weight_mode=\"temporal\") is needed (and accepted) in Keras 3",
@@ -1028,9 +982,8 @@ pub fn temporal_weights() -> Claim {
 
 /// Flávio Filho's comment: "For me it gives an error: dict has no attribute shape".
 pub fn dict_has_no_shape() -> Claim {
-    Claim::builder(
-        "001-dict-has-no-shape",
-        &THREAD_001,
+    Claim::for_entry(
+        entry::dict_has_no_shape,
         "Flávio Filho (comment, translated)",
         "For me it gives an error: dict has no attribute shape.",
     )

@@ -6,35 +6,20 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self};
 use super::threads::THREAD_002;
 use super::util::{elements, fw_num, fw_raised, scalar};
-use super::{Entry, entries_of};
 use crate::repro::{BceWithLogitsLossWeighted, FocalReduction, binary_focal_loss};
 use ndarray::{Array2, arr0};
 use reweigh::format::fmt_num;
 use reweigh::losses::{BinaryCrossEntropy, BinaryFocalLoss, SigmoidCrossEntropy};
 use reweigh::{Framework, Reduction};
 
-/// The claims of thread 002, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_002,
-        &[
-            ("002-all-zeros-low-loss", all_zeros_low_loss),
-            ("002-cannot-upsample", cannot_upsample),
-            ("002-bce-weighted-pos-weight", bce_weighted_pos_weight),
-            ("002-thread-focal-loss", thread_focal_loss),
-        ],
-    )
+claims! {
+    THREAD_002;
+    "002-all-zeros-low-loss" => all_zeros_low_loss,
+    "002-cannot-upsample" => cannot_upsample,
+    "002-bce-weighted-pos-weight" => bce_weighted_pos_weight,
+    "002-thread-focal-loss" => thread_focal_loss,
 }
 
-/// Every claim of thread 002, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
-}
-
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 const INPUT: &str = "data/worked_examples/seed002_multilabel.json: 64×512 logits N(0, 1) \
                      (numpy default_rng(2)), labels with 5 positives per row";
 
@@ -70,9 +55,8 @@ pub fn all_zeros_low_loss() -> Claim {
         z.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "002-all-zeros-low-loss",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::all_zeros_low_loss,
         "question (translated)",
         "My GT is a vector of length 512 [0,0,0,1,0,1,0,...,0,0,0,1]. Most of the time they are \
          zeros, each vector has about 5 ones, and the rest are zeros. I want to use a sigmoid \
@@ -81,7 +65,7 @@ pub fn all_zeros_low_loss() -> Claim {
     )
     .input("labels", INPUT)
     .number(Number::reweigh("fraction of positive labels", frac))
-    .equal(
+    .equals_framework(
         "BCE of the all-zeros prediction: reweigh = Keras (probabilities clipped to 1e-7)",
         Number::reweigh("BinaryCrossEntropy::keras, p = 0", zeros),
         fw_num(
@@ -89,10 +73,8 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.keras_bce_zeros"),
             "keras",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "…and PyTorch (log clamped at −100)",
         Number::reweigh("BinaryCrossEntropy::pytorch, p = 0", torch_zeros),
         fw_num(
@@ -100,10 +82,8 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.torch_bce_zeros"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "BCE of the best constant prediction p = fraction of positives: reweigh = Keras",
         Number::reweigh("BinaryCrossEntropy::keras, p = 5/512", best),
         fw_num(
@@ -111,8 +91,6 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.keras_bce_constant_mean"),
             "keras",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .check(Check::new(
         "a prediction that finds no positive has a low loss: below a tenth of the uninformed \
@@ -123,7 +101,7 @@ pub fn all_zeros_low_loss() -> Claim {
         Tolerance::EXACT,
         Verdict::Refuted,
     ))
-    .equal(
+    .equals_framework(
         "the uninformed prediction: reweigh = Keras (ln 2)",
         Number::reweigh("BCE, p = 0.5", half),
         fw_num(
@@ -131,10 +109,8 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.keras_bce_half"),
             "keras",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "with pos_weight = 50 the best constant prediction costs (reweigh = PyTorch)",
         Number::reweigh("BCEWithLogits(pos_weight=50), p = 5/512", weighted_best),
         fw_num(
@@ -142,8 +118,6 @@ pub fn all_zeros_low_loss() -> Claim {
             &format!("{p}.torch_pos_weight_50_constant_mean"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(Number::reweigh(
         "BCEWithLogits(pos_weight=50), p = 0.5",
@@ -188,9 +162,8 @@ pub fn cannot_upsample() -> Claim {
     rows.extend((0..n).filter(|&i| (0..l).any(|j| rare[j] && z[[i, j]] == 1.0)));
     let resampled = z.select(ndarray::Axis(0), &rows);
     let after = resampled.mean().expect("labels");
-    Claim::builder(
-        "002-cannot-upsample",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::cannot_upsample,
         "answer (translated)",
         "You cannot easily upsample, since this is a multi-label case (which I originally left \
          out of the post).",
@@ -272,9 +245,8 @@ pub fn bce_weighted_pos_weight() -> Claim {
         .mapv(f64::abs)
         .fold(0.0_f64, |a, &b| a.max(b));
     let soft_p = scalar(&pos, x.view().into_dyn(), soft.view().into_dyn(), None);
-    Claim::builder(
-        "002-bce-weighted-pos-weight",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::bce_weighted_pos_weight,
         "answer (translated)",
         "You cannot easily upsample, since this is a multi-label case. What you can do is give \
          the 1s a higher weight, like this: class BCEWithLogitsLossWeighted(torch.nn.Module) … \
@@ -283,7 +255,7 @@ pub fn bce_weighted_pos_weight() -> Claim {
     )
     .input("logits, labels", INPUT)
     .input("soft labels", "labels·0.9 + 0.05 (label smoothing 0.1)")
-    .equal(
+    .equals_framework(
         "the port = the answer's module in PyTorch (hard labels)",
         Number::repro("BCEWithLogitsLossWeighted(50)", hard_t),
         fw_num(
@@ -291,10 +263,8 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.thread_hard"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh's pos_weight = PyTorch's (hard labels)",
         Number::reweigh("SigmoidCrossEntropy::pytorch().pos_weight(50)", hard_p),
         fw_num(
@@ -302,8 +272,6 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.pos_weight_hard"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "hard labels: the module is BCEWithLogitsLoss(pos_weight=50)",
@@ -326,7 +294,7 @@ pub fn bce_weighted_pos_weight() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "the port = PyTorch on soft labels",
         Number::repro("BCEWithLogitsLossWeighted(50), soft labels", soft_t),
         fw_num(
@@ -334,10 +302,8 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.thread_soft"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh = PyTorch, pos_weight on soft labels",
         Number::reweigh("pos_weight = 50, soft labels", soft_p),
         fw_num(
@@ -345,8 +311,6 @@ pub fn bce_weighted_pos_weight() -> Claim {
             &format!("{p}.pos_weight_soft"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(fw_num(
         "max |∇ module − ∇ pos_weight| in PyTorch (float32)",
@@ -409,9 +373,8 @@ pub fn thread_focal_loss() -> Claim {
         None,
     );
     let default_reduction = binary_focal_loss(xv(), zv(), 2.0, None, None, None);
-    Claim::builder(
-        "002-thread-focal-loss",
-        &THREAD_002,
+    Claim::for_entry(
+        entry::thread_focal_loss,
         "answer (translated)",
         "You can also use FocalLoss to focus on the positive examples (there should be some \
          implementations in libraries). EDIT: Focal Loss can also be coded along these lines: def \
@@ -422,7 +385,7 @@ pub fn thread_focal_loss() -> Claim {
     )
     .input("logits, labels", INPUT)
     .input("gamma", "2; reduction = torch.mean")
-    .equal(
+    .equals_framework(
         "the port = the answer's function in PyTorch",
         Number::repro("binary_focal_loss(γ = 2), mean", thread_mean),
         fw_num(
@@ -430,10 +393,8 @@ pub fn thread_focal_loss() -> Claim {
             &format!("{p}.thread_mean"),
             "torch",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "reweigh's focal loss (Lin et al., no α) = torchvision.ops.sigmoid_focal_loss(alpha=-1)",
         Number::reweigh("BinaryFocalLoss γ = 2, mean", lin_mean),
         fw_num(
@@ -441,8 +402,6 @@ pub fn thread_focal_loss() -> Claim {
             &format!("{p}.torchvision_mean"),
             "torchvision",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "positive labels: the thread's factor is Lin et al.'s (mean over positives)",
@@ -472,12 +431,11 @@ pub fn thread_focal_loss() -> Claim {
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework_within(
         "…the port raises where Python does",
         Number::repro("raises", if default_reduction.is_err() { 1.0 } else { 0.0 }),
         fw_raised("raises", &format!("{p}.thread_default_reduction"), "torch"),
         Tolerance::EXACT,
-        Verdict::NotReproducible,
     )
     .number(Number::repro(
         "thread, negatives",

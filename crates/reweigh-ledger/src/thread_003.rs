@@ -8,45 +8,22 @@ use super::claim::{Check, Claim, ClaimBuilder, Number, Relation, Source, Toleran
 use super::data;
 use super::keras_experiment::{self as kx};
 use super::threads::THREAD_003;
-use super::{Entry, entries_of};
 use reweigh::format::fmt_num;
 
-/// The claims of thread 003, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_003,
-        &[
-            ("003-weights-training-loss-only", weights_training_loss_only),
-            ("003-zero-weights", zero_weights),
-            (
-                "003-val-sample-weights-do-nothing",
-                val_sample_weights_do_nothing,
-            ),
-            (
-                "003-deviations-with-weights-one",
-                deviations_with_weights_one,
-            ),
-            ("003-printed-numbers", printed_numbers),
-            (
-                "003-slight-imbalance-left-as-is",
-                slight_imbalance_left_as_is,
-            ),
-            (
-                "003-accuracy-without-reweighting",
-                accuracy_without_reweighting,
-            ),
-            ("003-weight-the-costly-class", weight_the_costly_class),
-            ("003-compare-on-a-cost-metric", compare_on_a_cost_metric),
-            ("003-focal-reduces-resampling", focal_reduces_resampling),
-            ("003-focal-not-in-keras", focal_not_in_keras),
-            ("003-focal-kaggle", focal_kaggle),
-        ],
-    )
-}
-
-/// Every claim of thread 003, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
+claims! {
+    THREAD_003;
+    "003-weights-training-loss-only" => weights_training_loss_only,
+    "003-zero-weights" => zero_weights,
+    "003-val-sample-weights-do-nothing" => val_sample_weights_do_nothing,
+    "003-deviations-with-weights-one" => deviations_with_weights_one,
+    "003-printed-numbers" => printed_numbers,
+    "003-slight-imbalance-left-as-is" => slight_imbalance_left_as_is,
+    "003-accuracy-without-reweighting" => accuracy_without_reweighting,
+    "003-weight-the-costly-class" => weight_the_costly_class,
+    "003-compare-on-a-cost-metric" => compare_on_a_cost_metric,
+    "003-focal-reduces-resampling" => focal_reduces_resampling,
+    "003-focal-not-in-keras" => focal_not_in_keras,
+    "003-focal-kaggle" => focal_kaggle,
 }
 
 /// Keras's numbers are float32; reweigh's trainer reproduces them to 1e-6 (frozen runs).
@@ -97,9 +74,8 @@ pub fn weights_training_loss_only() -> Claim {
         "sample_weight_zeros",
         "no_weights",
     );
-    let b = Claim::builder(
-        "003-weights-training-loss-only",
-        &THREAD_003,
+    let b = Claim::for_entry(
+        entry::weights_training_loss_only,
         AUTHOR,
         "The conclusion is that both class_weight and sample_weight only affect training loss, \
          no effect on any metrics or validation loss.",
@@ -174,9 +150,8 @@ pub fn zero_weights() -> Claim {
         "class_weight_zeros",
         "sample_weight_zeros",
     );
-    let b = Claim::builder(
-        "003-zero-weights",
-        &THREAD_003,
+    let b = Claim::for_entry(
+        entry::zero_weights,
         AUTHOR,
         "#changing the class weights to zero, to check which loss and metric that is affected … \
          > loss: 0.0000e+00 - sparse_categorical_accuracy: 0.3300 … #changing the sample_weights \
@@ -223,9 +198,8 @@ pub fn zero_weights() -> Claim {
 /// "val_sample_weights (which you can specify) seems to do nothing(??)".
 pub fn val_sample_weights_do_nothing() -> Claim {
     let (sw0, both) = ("sample_weight_zeros", "sample_weight_zeros_val_zeros");
-    let b = Claim::builder(
-        "003-val-sample-weights-do-nothing",
-        &THREAD_003,
+    let b = Claim::for_entry(
+        entry::val_sample_weights_do_nothing,
         AUTHOR,
         "A little surprising as val_sample_weights (which you can specify) seems to do \
          nothing(??). … model.fit(x=x_train, y=y_train, sample_weight=sample_weight_train, \
@@ -249,12 +223,11 @@ pub fn val_sample_weights_do_nothing() -> Claim {
         Tolerance::EXACT,
         Verdict::NotReproducible,
     ))
-    .equal(
+    .equals_framework_within(
         "reweigh: val_loss 0 with zero validation weights, as Keras 3",
         reweigh_num(both, "val_loss"),
         keras_num(both, "val_loss"),
         TOL,
-        Verdict::NotReproducible,
     );
     reproduces(b, &[both])
         .note(format!(
@@ -277,9 +250,8 @@ pub fn deviations_with_weights_one() -> Claim {
     let drift = kx::keras_history(unfrozen, "val_loss");
     let steps: Vec<f64> = drift.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
     let mean_step = steps.iter().sum::<f64>() / steps.len() as f64;
-    let b = Claim::builder(
-        "003-deviations-with-weights-one",
-        &THREAD_003,
+    let b = Claim::for_entry(
+        entry::deviations_with_weights_one,
         AUTHOR,
         "There are some small deviations between using weights and not (even when all weights \
          are one), possible due to fit using different backend functions for weighted and \
@@ -333,9 +305,8 @@ pub fn deviations_with_weights_one() -> Claim {
 
 /// The thread's printed numbers themselves.
 pub fn printed_numbers() -> Claim {
-    Claim::builder(
-        "003-printed-numbers",
-        &THREAD_003,
+    Claim::for_entry(
+        entry::printed_numbers,
         AUTHOR,
         "> loss: 1.1882 - sparse_categorical_accuracy: 0.3300 - val_loss: 1.1965 - \
          val_sparse_categorical_accuracy: 0.3100",
@@ -407,9 +378,8 @@ fn not_worse(
 /// The question: at about 1.7 : 1, is it OK to leave the slightly imbalanced data as it is?
 pub fn slight_imbalance_left_as_is() -> Claim {
     let s = study();
-    let mut b = Claim::builder(
-        "003-slight-imbalance-left-as-is",
-        &THREAD_003,
+    let mut b = Claim::for_entry(
+        entry::slight_imbalance_left_as_is,
         "question",
         "My dataset has 2 classes, and I don't actually have a seriously imbalanced class \
          distribution. The ratio is approx. 1.7 : 1. Is that necessary to use class_weight to \
@@ -450,9 +420,8 @@ pub fn slight_imbalance_left_as_is() -> Claim {
 /// over/under sampling and/or class weights."
 pub fn accuracy_without_reweighting() -> Claim {
     let s = study();
-    let mut b = Claim::builder(
-        "003-accuracy-without-reweighting",
-        &THREAD_003,
+    let mut b = Claim::for_entry(
+        entry::accuracy_without_reweighting,
         AUTHOR,
         "Are you optimizing for accuracy, then as long as the training data is equally skewed as \
          when the model is in production, the best result will be achieved just training without \
@@ -513,9 +482,8 @@ pub fn weight_the_costly_class() -> Claim {
     let counts = reweigh::schemes::ClassCounts::from_labels(y).expect("labels");
     let balanced =
         reweigh::schemes::balanced_weights(counts.to_array::<f64>().view()).expect("both classes");
-    let b = Claim::builder(
-        "003-weight-the-costly-class",
-        &THREAD_003,
+    let b = Claim::for_entry(
+        entry::weight_the_costly_class,
         AUTHOR,
         "If you on the other hand have something where one class is more important (or \
          expensive) than another then you should be weighting the data. For example in fraud \
@@ -595,9 +563,8 @@ pub fn compare_on_a_cost_metric() -> Claim {
         s.best(Metric::ExpectedCost),
         Metric::ExpectedCost,
     );
-    let b = Claim::builder(
-        "003-compare-on-a-cost-metric",
-        &THREAD_003,
+    let b = Claim::for_entry(
+        entry::compare_on_a_cost_metric,
         AUTHOR,
         "I would suggest you try out unweighted classes, weighted classes and some \
          under/over-sampling and check which gives the best validation results. Use a validation \
@@ -663,9 +630,8 @@ pub fn compare_on_a_cost_metric() -> Claim {
 /// "Focal-loss reduce the need for over/under-sampling."
 pub fn focal_reduces_resampling() -> Claim {
     let s = study();
-    let mut b = Claim::builder(
-        "003-focal-reduces-resampling",
-        &THREAD_003,
+    let mut b = Claim::for_entry(
+        entry::focal_reduces_resampling,
         AUTHOR,
         "A relatively new loss-function that has shown great result at kaggle competitions on \
          skewed data is Focal-loss. Focal-loss reduce the need for over/under-sampling.",
@@ -716,9 +682,8 @@ pub fn focal_reduces_resampling() -> Claim {
 
 /// "Unfortunately Focal-loss is not a built inn function in keras (yet)."
 pub fn focal_not_in_keras() -> Claim {
-    Claim::builder(
-        "003-focal-not-in-keras",
-        &THREAD_003,
+    Claim::for_entry(
+        entry::focal_not_in_keras,
         AUTHOR,
         "Unfortunately Focal-loss is not a built inn function in keras (yet), but can be manually \
          programmed.",
@@ -749,9 +714,8 @@ pub fn focal_not_in_keras() -> Claim {
 
 /// "Focal-loss has shown great results at kaggle competitions on skewed data."
 pub fn focal_kaggle() -> Claim {
-    Claim::builder(
-        "003-focal-kaggle",
-        &THREAD_003,
+    Claim::for_entry(
+        entry::focal_kaggle,
         AUTHOR,
         "A relatively new loss-function that has shown great result at kaggle competitions on \
          skewed data is Focal-loss.",

@@ -2,11 +2,10 @@
 //! against softmax, `tf.losses.sigmoid_cross_entropy` as a mean, scalar and vector weights,
 //! `pos_weight`, sparse labels and sampled softmax.
 
-use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
+use super::claim::{Check, Claim, FRAMEWORK_TOL, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::threads::THREAD_004;
 use super::util::{fw_num, fw_raised, mean, one_hot, scalar, std};
-use super::{Entry, entries_of};
 use ndarray::{Array1, Array2, ArrayD, arr0, array};
 use reweigh::format::fmt_num;
 use reweigh::losses::{
@@ -17,39 +16,19 @@ use reweigh::sampling::SampledCandidates;
 use reweigh::{Framework, Reduction};
 use std::sync::OnceLock;
 
-/// The claims of thread 004, in order.
-pub fn entries() -> Vec<Entry> {
-    entries_of(
-        &THREAD_004,
-        &[
-            ("004-losses-take-logits", losses_take_logits),
-            ("004-sigmoid-or-softmax", sigmoid_or_softmax),
-            ("004-sigmoid-is-reduce-mean", sigmoid_is_reduce_mean),
-            ("004-scalar-weight", scalar_weight),
-            ("004-vector-weight", vector_weight),
-            ("004-pos-weight-class-weight", pos_weight_class_weight),
-            ("004-sparse-is-one-hot", sparse_is_one_hot),
-            (
-                "004-sampled-softmax-approximates",
-                sampled_softmax_approximates,
-            ),
-            (
-                "004-sampled-softmax-training-only",
-                sampled_softmax_training_only,
-            ),
-        ],
-    )
+claims! {
+    THREAD_004;
+    "004-losses-take-logits" => losses_take_logits,
+    "004-sigmoid-or-softmax" => sigmoid_or_softmax,
+    "004-sigmoid-is-reduce-mean" => sigmoid_is_reduce_mean,
+    "004-scalar-weight" => scalar_weight,
+    "004-vector-weight" => vector_weight,
+    "004-pos-weight-class-weight" => pos_weight_class_weight,
+    "004-sparse-is-one-hot" => sparse_is_one_hot,
+    "004-sampled-softmax-approximates" => sampled_softmax_approximates,
+    "004-sampled-softmax-training-only" => sampled_softmax_training_only,
 }
 
-/// Every claim of thread 004, evaluated.
-pub fn claims() -> Vec<Claim> {
-    entries().iter().map(|e| (e.evaluate)()).collect()
-}
-
-const FRAMEWORK_TOL: Tolerance = Tolerance {
-    abs: 0.0,
-    rel: 1e-6,
-};
 const INPUTS: &str = "logits 8×3, 2·N(0, 1), numpy default_rng(47034888); multi-hot labels \
                       (P(1) = 0.4) and class labels from the same generator";
 
@@ -106,9 +85,8 @@ pub fn losses_take_logits() -> Claim {
         None,
     );
     let keras_logits = scalar(&SigmoidCrossEntropy::<f64>::keras(), x(), z(), None);
-    Claim::builder(
-        "004-losses-take-logits",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::losses_take_logits,
         "post (translated)",
         "Note that all of these loss functions (tf.losses.softmax_cross_entropy, \
          tf.losses.sparse_softmax_cross_entropy, tf.losses.sigmoid_cross_entropy, \
@@ -177,7 +155,7 @@ pub fn losses_take_logits() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Differs,
     )
-    .equal(
+    .equals_framework(
         "reweigh reproduces that mistake: Keras's BCE with logits fed as probabilities (clipped)",
         Number::reweigh("BinaryCrossEntropy::keras on logits (float32)", keras_probs),
         fw_num(
@@ -185,10 +163,8 @@ pub fn losses_take_logits() -> Claim {
             &format!("{p}.tf2_losses_bce_default_on_logits"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
-    .equal(
+    .equals_framework(
         "…and the right call",
         Number::reweigh("SigmoidCrossEntropy::keras", keras_logits),
         fw_num(
@@ -196,8 +172,6 @@ pub fn losses_take_logits() -> Claim {
             &format!("{p}.tf2_losses_bce_from_logits"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(fw_num(
         "tf.losses is keras.losses (TF 2.21)",
@@ -255,9 +229,8 @@ pub fn sigmoid_or_softmax() -> Claim {
         target.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "004-sigmoid-or-softmax",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sigmoid_or_softmax,
         "post (translated)",
         "Sigmoid, like softmax, turns logit scores into probabilities, but sigmoid only supports \
          problems with two classes (binary classification), while softmax supports more. For a \
@@ -315,9 +288,8 @@ pub fn sigmoid_is_reduce_mean() -> Claim {
         i.z.view().into_dyn(),
         None,
     );
-    Claim::builder(
-        "004-sigmoid-is-reduce-mean",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sigmoid_is_reduce_mean,
         "post (translated)",
         "The difference between tf.nn.sigmoid_cross_entropy_with_logits and \
          tf.losses.sigmoid_cross_entropy is that the former returns a tensor of losses and the \
@@ -332,12 +304,10 @@ pub fn sigmoid_is_reduce_mean() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh's TF1 preset = TensorFlow",
         Number::reweigh("SigmoidCrossEntropy::tf1", tf1),
         fw_num("tf.compat.v1.losses.sigmoid_cross_entropy", &format!("{p}.v1_sigmoid"), "tensorflow"),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "tf.losses.sigmoid_cross_entropy exists in TensorFlow 2.21",
@@ -370,9 +340,8 @@ pub fn scalar_weight() -> Claim {
     let one = scalar(&loss, x(), z(), None);
     let weighted = scalar(&loss, x(), z(), Some(arr0(w).into_dyn().view()));
     let zero = scalar(&loss, x(), z(), Some(arr0(0.0).into_dyn().view()));
-    Claim::builder(
-        "004-scalar-weight",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::scalar_weight,
         "post (translated)",
         "tf.losses.sigmoid_cross_entropy and tf.losses.softmax_cross_entropy both take a weight, \
          1 by default. When w is a scalar, tf.losses.sigmoid_cross_entropy(weight = w) = w * \
@@ -391,7 +360,7 @@ pub fn scalar_weight() -> Claim {
         Tolerance::rel(1e-6),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow with the scalar weight",
         Number::reweigh("SigmoidCrossEntropy::tf1, weights = w", weighted),
         fw_num(
@@ -399,8 +368,6 @@ pub fn scalar_weight() -> Claim {
             &format!("{p}.v1_scalar"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "w = 0 gives 0 = 0 × the loss",
@@ -441,9 +408,8 @@ pub fn vector_weight() -> Claim {
     let rw_full = scalar(&loss, x(), z(), Some(w_full.view().into_dyn()));
     let rw_zero = scalar(&loss, x(), z(), Some(w_zero.view().into_dyn()));
     let nonzero = w_zero.iter().filter(|&&v| v != 0.0).count();
-    Claim::builder(
-        "004-vector-weight",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::vector_weight,
         "post (translated)",
         "When W is a vector, the weights apply to each logit and then the mean is taken: \
          tf.losses.sigmoid_cross_entropy(weight = W) = \
@@ -469,7 +435,7 @@ pub fn vector_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, W without zeros",
         Number::reweigh("SigmoidCrossEntropy::tf1, weights W", rw_full),
         fw_num(
@@ -477,8 +443,6 @@ pub fn vector_weight() -> Claim {
             &format!("{p}.v1_full"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "W with zeros: the loss is still reduce_mean(losses · W)",
@@ -495,7 +459,7 @@ pub fn vector_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, W with zeros (Σ W·l / #{W ≠ 0})",
         Number::reweigh("SigmoidCrossEntropy::tf1, weights W0", rw_zero),
         fw_num(
@@ -503,8 +467,6 @@ pub fn vector_weight() -> Claim {
             &format!("{p}.v1_zero"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "a per-class vector W of shape (3,) is accepted",
@@ -575,9 +537,8 @@ pub fn pos_weight_class_weight() -> Claim {
         soft.view().into_dyn(),
         Some(as_weights(&soft).view()),
     );
-    Claim::builder(
-        "004-pos-weight-class-weight",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::pos_weight_class_weight,
         "post (translated)",
         "tf.nn.weighted_cross_entropy_with_logits has a pos_weight which, unlike the sample \
          weight above, is a class weight, used to weight the classes; very useful for unbalanced \
@@ -601,7 +562,7 @@ pub fn pos_weight_class_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, pos_weight",
         Number::reweigh("SigmoidCrossEntropy.pos_weight, mean", pos_hard),
         fw_num(
@@ -609,8 +570,6 @@ pub fn pos_weight_class_weight() -> Claim {
             &format!("{p}.weighted_hard"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .equal(
         "reweigh: the same as weights 1 + (q − 1)·z",
@@ -634,7 +593,7 @@ pub fn pos_weight_class_weight() -> Claim {
         FRAMEWORK_TOL,
         Verdict::ReproducedWithCaveat,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow, soft labels",
         Number::reweigh("SigmoidCrossEntropy.pos_weight, soft", pos_soft),
         fw_num(
@@ -642,8 +601,6 @@ pub fn pos_weight_class_weight() -> Claim {
             &format!("{p}.weighted_soft"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .number(Number::reweigh(
         "sigmoid CE, weights 1 + (q − 1)·z, soft",
@@ -683,9 +640,8 @@ pub fn sparse_is_one_hot() -> Claim {
         data::f("t004.sampled.batch"),
         data::f("t004.sampled.num_classes"),
     );
-    Claim::builder(
-        "004-sparse-is-one-hot",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sparse_is_one_hot,
         "post (translated)",
         "The only difference between sparse softmax cross_entropy and ordinary softmax \
          cross_entropy is that its labels are not one-hot encoded. When the number of classes is \
@@ -725,7 +681,7 @@ pub fn sparse_is_one_hot() -> Claim {
         Tolerance::rel(1e-12),
         Verdict::Refuted,
     )
-    .equal(
+    .equals_framework(
         "reweigh = TensorFlow",
         Number::reweigh("SparseSoftmaxCrossEntropy::tf1", sparse),
         fw_num(
@@ -733,8 +689,6 @@ pub fn sparse_is_one_hot() -> Claim {
             &format!("{p}.v1_sparse"),
             "tensorflow",
         ),
-        FRAMEWORK_TOL,
-        Verdict::NotReproducible,
     )
     .check(Check::new(
         "labels of a batch of 64 over 1000 classes take less memory sparse (int64) than one-hot \
@@ -888,9 +842,8 @@ pub fn sampled_softmax_approximates() -> Claim {
     let i8 = s.sizes.iter().position(|&k| k == 8).expect("size 8");
     let last = s.sizes.len() - 1;
     let se = |a: f64, b: f64| 4.0 * (a * a / s.reps as f64 + b * b / s.tf_reps as f64).sqrt();
-    let mut b = Claim::builder(
-        "004-sampled-softmax-approximates",
-        &THREAD_004,
+    let mut b = Claim::for_entry(
+        entry::sampled_softmax_approximates,
         "post (translated)",
         "Sampled softmax is another way to reduce memory use: it samples the classes directly \
          and trains on the sample.",
@@ -912,7 +865,7 @@ pub fn sampled_softmax_approximates() -> Claim {
         Verdict::NotReproducible,
     );
     for &k in &[i8, last] {
-        b = b.equal(
+        b = b.equals_framework_within(
             format!(
                 "mean relative error with {} sampled: reweigh's sampler = TensorFlow's (4 standard errors)",
                 s.sizes[k]
@@ -924,8 +877,7 @@ pub fn sampled_softmax_approximates() -> Claim {
                 fw("tensorflow"),
             ),
             Tolerance::abs(se(s.std_rel_error[k], s.tf_std_rel_error[k])),
-            Verdict::NotReproducible,
-        );
+    );
     }
     b.check(Check::new(
         "the approximation improves with more samples (RMS relative error, 512 vs 8 sampled)",
@@ -979,9 +931,8 @@ pub fn sampled_softmax_training_only() -> Claim {
     let last = s.sizes.len() - 1;
     let i64_ = s.sizes.iter().position(|&k| k == 64).expect("size 64");
     let se = |k: usize| 3.0 * s.tf_std_rel_error[k] / (s.tf_reps as f64).sqrt();
-    Claim::builder(
-        "004-sampled-softmax-training-only",
-        &THREAD_004,
+    Claim::for_entry(
+        entry::sampled_softmax_training_only,
         "post (translated)",
         "Note that these loss functions can only be used during training; do not use them for \
          validation.",

@@ -2,131 +2,50 @@
 //! verdict), and the invariants every claim must satisfy.
 //!
 //! Snapshots live in the top-level `snapshots/` (`ledger@<claim id>.snap`); review changes with
-//! `cargo insta review`. Adding a claim to the ledger means adding its case here (the
-//! `cases_cover_the_registry` test fails otherwise).
+//! `cargo insta review`. The snapshots follow the registry: a claim added to a thread's
+//! `claims!` list gets its snapshot with no change here.
 
 use reweigh_ledger as ledger;
-use reweigh_ledger::{Claim, Source, TOUR_NOTEBOOK, Verdict};
+use reweigh_ledger::{Source, TOUR_NOTEBOOK, Verdict};
 use rstest::rstest;
 
-/// Every claim id, in registry order (the rstest cases below list the same ids).
-const IDS: &[&str] = &[
-    "000-counts-guess",
-    "000-inverse-frequency",
-    "000-sigmoid-not-softmax",
-    "000-class-weights-one-hot",
-    "000-weights-by-estimated-label",
-    "000-full-weight-tensor",
-    "000-sparse-tf1",
-    "000-tf2-port",
-    "001-class-weight-50",
-    "001-sklearn-balanced",
-    "001-dict-conversion",
-    "001-one-hot-argmax",
-    "001-multilabel-sample-weight",
-    "001-create-class-weight",
-    "001-log-smoothed-floor",
-    "001-class-weight-auto",
-    "001-any-string-no-effect",
-    "001-n-total-over-n-class",
-    "001-cost-matrix",
-    "001-max-over-count",
-    "001-temporal-weights",
-    "001-dict-has-no-shape",
-    "002-all-zeros-low-loss",
-    "002-cannot-upsample",
-    "002-bce-weighted-pos-weight",
-    "002-thread-focal-loss",
-    "003-weights-training-loss-only",
-    "003-zero-weights",
-    "003-val-sample-weights-do-nothing",
-    "003-deviations-with-weights-one",
-    "003-printed-numbers",
-    "003-slight-imbalance-left-as-is",
-    "003-accuracy-without-reweighting",
-    "003-weight-the-costly-class",
-    "003-compare-on-a-cost-metric",
-    "003-focal-reduces-resampling",
-    "003-focal-not-in-keras",
-    "003-focal-kaggle",
-    "004-losses-take-logits",
-    "004-sigmoid-or-softmax",
-    "004-sigmoid-is-reduce-mean",
-    "004-scalar-weight",
-    "004-vector-weight",
-    "004-pos-weight-class-weight",
-    "004-sparse-is-one-hot",
-    "004-sampled-softmax-approximates",
-    "004-sampled-softmax-training-only",
-];
-
+/// One snapshot per claim of the registry, named `ledger@<claim id>.snap`: each entry's claim,
+/// looked up by its id as notebooks do, carries that id and thread.
 #[test]
-fn cases_cover_the_registry() {
+fn claim_snapshots() {
+    for e in ledger::registry() {
+        let c = ledger::claim(e.id).unwrap_or_else(|| panic!("no claim {}", e.id));
+        assert_eq!(c.id, e.id);
+        assert!(std::ptr::eq(c.thread, e.thread), "{}", e.id);
+        insta::with_settings!({snapshot_path => "../../../snapshots", snapshot_suffix => e.id, prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!("ledger", c.to_text());
+        });
+    }
+}
+
+/// Claim ids are unique, and every `ledger@<id>.snap` belongs to a claim of the registry.
+#[test]
+fn ids_are_unique_and_every_snapshot_has_its_claim() {
     let ids: Vec<&str> = ledger::registry().iter().map(|e| e.id).collect();
-    assert_eq!(
-        ids, IDS,
-        "update IDS and the rstest cases of crates/reweigh-ledger/tests/ledger.rs"
-    );
-}
-
-fn evaluate(id: &str) -> Claim {
-    ledger::claim(id).unwrap_or_else(|| panic!("no claim {id}"))
-}
-
-#[rstest]
-#[case::c000_counts_guess("000-counts-guess")]
-#[case::c000_inverse_frequency("000-inverse-frequency")]
-#[case::c000_sigmoid_not_softmax("000-sigmoid-not-softmax")]
-#[case::c000_class_weights_one_hot("000-class-weights-one-hot")]
-#[case::c000_weights_by_estimated_label("000-weights-by-estimated-label")]
-#[case::c000_full_weight_tensor("000-full-weight-tensor")]
-#[case::c000_sparse_tf1("000-sparse-tf1")]
-#[case::c000_tf2_port("000-tf2-port")]
-#[case::c001_class_weight_50("001-class-weight-50")]
-#[case::c001_sklearn_balanced("001-sklearn-balanced")]
-#[case::c001_dict_conversion("001-dict-conversion")]
-#[case::c001_one_hot_argmax("001-one-hot-argmax")]
-#[case::c001_multilabel_sample_weight("001-multilabel-sample-weight")]
-#[case::c001_create_class_weight("001-create-class-weight")]
-#[case::c001_log_smoothed_floor("001-log-smoothed-floor")]
-#[case::c001_class_weight_auto("001-class-weight-auto")]
-#[case::c001_any_string_no_effect("001-any-string-no-effect")]
-#[case::c001_n_total_over_n_class("001-n-total-over-n-class")]
-#[case::c001_cost_matrix("001-cost-matrix")]
-#[case::c001_max_over_count("001-max-over-count")]
-#[case::c001_temporal_weights("001-temporal-weights")]
-#[case::c001_dict_has_no_shape("001-dict-has-no-shape")]
-#[case::c002_all_zeros_low_loss("002-all-zeros-low-loss")]
-#[case::c002_cannot_upsample("002-cannot-upsample")]
-#[case::c002_bce_weighted_pos_weight("002-bce-weighted-pos-weight")]
-#[case::c002_thread_focal_loss("002-thread-focal-loss")]
-#[case::c003_weights_training_loss_only("003-weights-training-loss-only")]
-#[case::c003_zero_weights("003-zero-weights")]
-#[case::c003_val_sample_weights_do_nothing("003-val-sample-weights-do-nothing")]
-#[case::c003_deviations_with_weights_one("003-deviations-with-weights-one")]
-#[case::c003_printed_numbers("003-printed-numbers")]
-#[case::c003_slight_imbalance_left_as_is("003-slight-imbalance-left-as-is")]
-#[case::c003_accuracy_without_reweighting("003-accuracy-without-reweighting")]
-#[case::c003_weight_the_costly_class("003-weight-the-costly-class")]
-#[case::c003_compare_on_a_cost_metric("003-compare-on-a-cost-metric")]
-#[case::c003_focal_reduces_resampling("003-focal-reduces-resampling")]
-#[case::c003_focal_not_in_keras("003-focal-not-in-keras")]
-#[case::c003_focal_kaggle("003-focal-kaggle")]
-#[case::c004_losses_take_logits("004-losses-take-logits")]
-#[case::c004_sigmoid_or_softmax("004-sigmoid-or-softmax")]
-#[case::c004_sigmoid_is_reduce_mean("004-sigmoid-is-reduce-mean")]
-#[case::c004_scalar_weight("004-scalar-weight")]
-#[case::c004_vector_weight("004-vector-weight")]
-#[case::c004_pos_weight_class_weight("004-pos-weight-class-weight")]
-#[case::c004_sparse_is_one_hot("004-sparse-is-one-hot")]
-#[case::c004_sampled_softmax_approximates("004-sampled-softmax-approximates")]
-#[case::c004_sampled_softmax_training_only("004-sampled-softmax-training-only")]
-fn claim_snapshot(#[case] id: &str) {
-    let c = evaluate(id);
-    assert_eq!(c.id, id);
-    insta::with_settings!({snapshot_path => "../../../snapshots", snapshot_suffix => id, prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!("ledger", c.to_text());
-    });
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "duplicate claim ids");
+    assert!(ledger::claim("no-such-claim").is_none());
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots");
+    for f in std::fs::read_dir(dir).expect("snapshots/") {
+        let name = f.expect("a directory entry").file_name();
+        let name = name.to_string_lossy();
+        if let Some(id) = name
+            .strip_prefix("ledger@")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                ids.contains(&id),
+                "snapshots/{name} has no claim in the registry"
+            );
+        }
+    }
 }
 
 /// Invariants of every claim: a quote, an author, its thread's notebook, a verdict consistent
@@ -180,7 +99,7 @@ fn rendering_is_deterministic() {
     let a = ledger::render::markdown(&ledger::all_claims());
     let b = ledger::render::markdown(&ledger::all_claims());
     assert_eq!(a, b);
-    for id in IDS {
+    for id in ledger::registry().iter().map(|e| e.id) {
         assert!(
             a.contains(&format!("### {id}\n")),
             "{id} missing from REPRODUCTIONS.md"

@@ -4,8 +4,8 @@
 //! and weighted) per epoch exactly as Keras aggregates them over batches.
 //!
 //! It exists to settle what class and sample weights do inside `model.fit`: with the same data
-//! and initial weights it reproduces Keras 3's `History` (see `crates/reweigh-train/tests/keras_experiment.rs` and
-//! `data/keras_experiment/`). The loss is the library's
+//! and initial weights it reproduces Keras 3's `History` (see
+//! `crates/reweigh-ledger/tests/keras_experiment.rs` and `data/keras_experiment/`). The loss is the library's
 //! [`SparseSoftmaxCrossEntropy`](reweigh::losses::SparseSoftmaxCrossEntropy) of the output
 //! layer's logits, or any other [`BatchLoss`] (e.g. the categorical focal loss).
 //!
@@ -54,7 +54,6 @@ mod fit;
 mod history;
 mod init;
 mod model;
-mod verdict;
 
 pub use adam::Adam;
 pub use batch_loss::BatchLoss;
@@ -65,4 +64,3 @@ pub use fit::{FitOptions, Trainer, Validation};
 pub use history::{History, Logs, Mean};
 pub use init::Initializer;
 pub use model::Sequential;
-pub use verdict::{Check, Expect, Finding, Measured, Verdict};
