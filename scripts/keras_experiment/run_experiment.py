@@ -295,10 +295,10 @@ def readme(results, sequence, vers):
     lines += [
         "",
         "The Rust trainer (`reweigh_train`) reproduces every number in "
-        "`crates/reweigh-train/tests/keras_experiment.rs` (frozen runs to 1e-6, trained runs to 1e-5, float32), and "
+        "`crates/reweigh-ledger/tests/keras_experiment.rs` (frozen runs to 1e-6, trained runs to 1e-5, float32), and "
         "`snapshots/keras_experiment_history@*.snap` lock its histories. The verdicts on the "
         "thread's conclusions, computed from these Keras numbers at a tolerance of 1e-6 "
-        "(`reweigh_train::Finding`), are in `snapshots/keras_experiment_verdicts.snap`.",
+        "(the ledger's checks, `reweigh_ledger::Check`), are in `snapshots/keras_experiment_verdicts.snap`.",
         "",
     ]
     return "\n".join(lines)
