@@ -2,7 +2,7 @@
 # Sets up Jupyter and the project kernel "Rust (reweigh)". Idempotent: each step is skipped when
 # it is already done, so scripts/test.sh runs it every time.
 #  1. a Python virtualenv with JupyterLab, nbclient/nbconvert, nbval and pytest, pinned in
-#     notebooks/requirements.txt (reinstalled only when that file changes);
+#     notebooks/requirements.txt (reinstalled only when that file changes; scripts/lib/venv.sh);
 #  2. the rust-src component (evcxr's rust-analyzer wants it and would otherwise install it
 #     itself at kernel start) and evcxr_jupyter 0.22.0 via `cargo install --locked` (8 to 16 min
 #     on 2 cores; skipped when `cargo install --list` already has it);
@@ -28,21 +28,9 @@ venv="$cache/nb-venv"
 mkdir -p "$cache"
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# 1. Python side
-requirements="$repo/notebooks/requirements.txt"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/python" ]; then
-  # Some system Pythons ship without the venv module; virtualenv from PyPI does the same job.
-  python3 -m venv "$venv" 2>/dev/null || {
-    rm -rf "$venv"
-    python3 -m pip install -q --user virtualenv && python3 -m virtualenv -q "$venv"
-  }
-fi
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
-  echo "$want" > "$stamp"
-fi
+# 1. Python side (scripts/lib/venv.sh: venv or virtualenv, reinstalled when the file changes)
+source "$repo/scripts/lib/venv.sh"
+reweigh_venv "$venv" "$repo/notebooks/requirements.txt" > /dev/null
 
 # 2. Rust side
 if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then

@@ -6,6 +6,9 @@ use reweigh::losses::{CategoricalCrossEntropyProbs, CostMatrixCrossEntropy, Cost
 use reweigh::{Framework, Loss, Reduction, ReweighError};
 use rstest::rstest;
 
+mod support;
+use support::check_gradient;
+
 fn probs() -> ArrayD<f64> {
     array![[0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.25, 0.45, 0.3]].into_dyn()
 }
@@ -145,15 +148,7 @@ fn gradient_matches_central_differences(
             .scalar()
             .unwrap()
     };
-    let h = 1e-6;
-    for (idx, &gi) in g.indexed_iter() {
-        let mut xp = x.clone();
-        xp[&idx] += h;
-        let mut xm = x.clone();
-        xm[&idx] -= h;
-        let fd = (f(&xp) - f(&xm)) / (2.0 * h);
-        assert!((fd - gi).abs() < 1e-7, "{idx:?}: {fd} vs {gi}");
-    }
+    check_gradient(f, &g, &x, 1e-6, 1e-7);
 }
 
 #[test]

@@ -12,13 +12,8 @@ use reweigh::math::log_softmax_into;
 use reweigh::{Framework, Loss, Reduction, ReweighError};
 use rstest::rstest;
 
-fn rel(a: f64, b: f64) -> f64 {
-    if b == 0.0 {
-        a.abs()
-    } else {
-        ((a - b) / b).abs()
-    }
-}
+mod support;
+use support::{check_gradient, rel_err};
 
 fn binary_value_grad(loss: &BinaryFocalLoss<f64>, x: f64, z: f64) -> (f64, f64) {
     let out = loss
@@ -48,8 +43,8 @@ fn binary_focal_is_exact_at_large_logits(
         loss = loss.alpha(a);
     }
     let (v, g) = binary_value_grad(&loss, x, z);
-    assert!(rel(v, value) < 1e-13, "value {v:e} vs {value:e}");
-    assert!(rel(g, grad) < 1e-13, "grad {g:e} vs {grad:e}");
+    assert!(rel_err(v, value) < 1e-13, "value {v:e} vs {value:e}");
+    assert!(rel_err(g, grad) < 1e-13, "grad {g:e} vs {grad:e}");
 }
 
 #[rstest]
@@ -115,7 +110,7 @@ fn gamma_zero_is_binary_cross_entropy(
         .compute(x.view(), z.view(), Some(sw.view()), true)
         .unwrap();
     let (va, vb) = (a.value.scalar().unwrap(), b.value.scalar().unwrap());
-    assert!(rel(va, vb) < 1e-14, "{va} vs {vb}");
+    assert!(rel_err(va, vb) < 1e-14, "{va} vs {vb}");
     for (ga, gb) in a.grad.unwrap().iter().zip(b.grad.unwrap().iter()) {
         assert!((ga - gb).abs() < 1e-15, "{ga} vs {gb}");
     }
@@ -160,18 +155,7 @@ fn binary_focal_gradient_matches_finite_differences_through_reductions() {
             .unwrap()
             .grad
             .unwrap();
-        for idx in [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]] {
-            let h = 1e-6;
-            let (mut xp, mut xm) = (x.clone(), x.clone());
-            xp[idx.as_slice()] += h;
-            xm[idx.as_slice()] -= h;
-            let fd = (f(&xp) - f(&xm)) / (2.0 * h);
-            assert!(
-                (fd - g[idx.as_slice()]).abs() < 1e-8,
-                "{idx:?}: {fd} vs {}",
-                g[idx.as_slice()]
-            );
-        }
+        check_gradient(f, &g, &x, 1e-6, 1e-8);
     }
 }
 
@@ -240,11 +224,11 @@ fn categorical_focal_is_exact_for_confident_predictions(
         .compute(x.view(), array![label].into_dyn().view(), None, true)
         .unwrap();
     let v = out.value.into_array()[[0]];
-    assert!(rel(v, value) < 1e-13, "value {v:e} vs {value:e}");
+    assert!(rel_err(v, value) < 1e-13, "value {v:e} vs {value:e}");
     let g = out.grad.unwrap();
     for (j, &e) in grad.iter().enumerate() {
         assert!(
-            rel(g[[0, j]], e) < 1e-12,
+            rel_err(g[[0, j]], e) < 1e-12,
             "grad[{j}] {:e} vs {e:e}",
             g[[0, j]]
         );
@@ -264,7 +248,7 @@ fn categorical_gamma_zero_without_clip_is_softmax_cross_entropy() {
         let mut lp = Array1::zeros(4);
         log_softmax_into(x.row(i), lp.view_mut());
         let ce = -(&y.row(i) * &lp).sum();
-        assert!(rel(v[[i]], ce) < 1e-15, "{} vs {ce}", v[[i]]);
+        assert!(rel_err(v[[i]], ce) < 1e-15, "{} vs {ce}", v[[i]]);
     }
 }
 
@@ -295,7 +279,7 @@ fn keras_clip_bounds_are_rounded_to_the_dtype() {
         )
         .unwrap()
         .into_array();
-    assert!(rel(v[[0]], -(1.0_f64 - 1e-7).ln()) < 1e-15);
+    assert!(rel_err(v[[0]], -(1.0_f64 - 1e-7).ln()) < 1e-15);
 }
 
 #[test]
@@ -447,7 +431,7 @@ fn focal_term_curve(#[values(0.01, 0.3, 0.5, 0.9, 0.999)] p: f64) {
     for gamma in [0.0, 0.5, 1.0, 2.0, 5.0] {
         let v = focal_term(p, gamma);
         assert!(v > 0.0 && v < last, "p={p} γ={gamma}");
-        assert!(rel(v, (1.0 - p).powf(gamma) * -p.ln()) < 1e-15);
+        assert!(rel_err(v, (1.0 - p).powf(gamma) * -p.ln()) < 1e-15);
         last = v;
     }
 }

@@ -10,6 +10,9 @@ use reweigh::losses::{
 use reweigh::{Framework, Loss, LossOutput, LossValue, OnZeroWeights, Real, Reducer, Reduction};
 use rstest::rstest;
 
+mod support;
+use support::assert_close_rel;
+
 /// A small reproducible generator (splitmix64).
 struct Rng(u64);
 
@@ -70,25 +73,6 @@ fn reducers_for(shape: &[usize]) -> Vec<Reducer> {
     r
 }
 
-/// `|a − b| ≤ rel·max(|b|, floor)` element-wise, NaN meeting NaN and ∞ the same ∞.
-fn assert_close<F: Real>(what: &str, a: &ArrayD<F>, b: &ArrayD<F>, rel: f64, floor: f64) {
-    assert_eq!(a.shape(), b.shape(), "{what}: shapes");
-    for (i, (&a, &b)) in a.iter().zip(b.iter()).enumerate() {
-        let (a, b) = (a.f64(), b.f64());
-        if a.is_nan() || b.is_nan() || a.is_infinite() || b.is_infinite() {
-            assert!(
-                (a.is_nan() && b.is_nan()) || a == b,
-                "{what}[{i}]: fused {a:e}, general {b:e}"
-            );
-            continue;
-        }
-        assert!(
-            (a - b).abs() <= rel * b.abs().max(floor),
-            "{what}[{i}]: fused {a:e}, general {b:e}"
-        );
-    }
-}
-
 fn max_abs<F: Real>(a: &ArrayD<F>) -> f64 {
     a.iter()
         .map(|x| x.f64().abs())
@@ -114,11 +98,11 @@ fn assert_outputs_match<F: Real>(what: &str, fused: &LossOutput<F>, general: &Lo
         to64(&fused.value.clone().into_array()),
         general.value.clone().into_array(),
     );
-    assert_close(&format!("{what} value"), &fv, &gv, rel::<F>(), 0.0);
+    assert_close_rel(&format!("{what} value"), &fv, &gv, rel::<F>(), 0.0);
     match (&fused.grad, &general.grad) {
         (Some(f), Some(g)) => {
             let floor = max_abs(g);
-            assert_close(&format!("{what} grad"), &to64(f), g, rel::<F>(), floor);
+            assert_close_rel(&format!("{what} grad"), &to64(f), g, rel::<F>(), floor);
         }
         (None, None) => {}
         _ => panic!("{what}: gradient presence differs"),
@@ -149,7 +133,7 @@ fn check_loss<F: Real, L>(
         .compute(x.view(), target.clone(), sw.clone(), false)
         .unwrap();
     assert!(fwd.grad.is_none());
-    assert_close(
+    assert_close_rel(
         &format!("{what} forward"),
         &to64(&fwd.value.into_array()),
         &general(false).value.into_array(),

@@ -9,6 +9,9 @@ use reweigh::losses::{
 use reweigh::{Loss, Reduction, ReweighError};
 use rstest::rstest;
 
+mod support;
+use support::check_gradient;
+
 fn p() -> ArrayD<f64> {
     array![[0.7, 0.2, 0.45], [0.1, 0.95, 0.6]].into_dyn()
 }
@@ -17,22 +20,6 @@ fn z() -> ArrayD<f64> {
 }
 fn rows() -> ArrayD<f64> {
     array![[0.5, 0.3, 0.4], [0.1, 0.6, 0.2]].into_dyn()
-}
-
-/// Checks the gradient of `f` at `x` against central differences.
-fn check_grad(x: &ArrayD<f64>, grad: &ArrayD<f64>, f: impl Fn(&ArrayD<f64>) -> f64, tol: f64) {
-    let h = 1e-6;
-    for (idx, &g) in grad.indexed_iter() {
-        let mut xp = x.clone();
-        xp[&idx] += h;
-        let mut xm = x.clone();
-        xm[&idx] -= h;
-        let fd = (f(&xp) - f(&xm)) / (2.0 * h);
-        assert!(
-            (fd - g).abs() < tol,
-            "{idx:?}: finite difference {fd} vs {g}"
-        );
-    }
 }
 
 /// (2,) sample weights for the per-sample losses of Keras's mean over the last axis.
@@ -63,7 +50,7 @@ fn binary_gradient_matches_central_differences(
             .into_array()
             .sum()
     };
-    check_grad(&p(), &out.grad.unwrap(), f, 1e-7);
+    check_gradient(f, &out.grad.unwrap(), &p(), 1e-6, 1e-7);
 }
 
 #[test]
@@ -177,7 +164,7 @@ fn categorical_gradient_matches_central_differences(#[case] ls: f64, #[case] r: 
     let y = array![[0.2, 0.5, 0.3], [0.0, 0.0, 1.0]].into_dyn();
     let out = loss.forward_backward(rows().view(), y.view()).unwrap();
     let f = |x: &ArrayD<f64>| loss.forward(x.view(), y.view()).unwrap().scalar().unwrap();
-    check_grad(&rows(), &out.grad.unwrap(), f, 1e-7);
+    check_gradient(f, &out.grad.unwrap(), &rows(), 1e-6, 1e-7);
 }
 
 #[test]
@@ -196,7 +183,7 @@ fn sparse_gradient_matches_central_differences() {
     let y = array![2_i64, 1].into_dyn();
     let out = loss.forward_backward(rows().view(), y.view()).unwrap();
     let f = |x: &ArrayD<f64>| loss.forward(x.view(), y.view()).unwrap().scalar().unwrap();
-    check_grad(&rows(), &out.grad.unwrap(), f, 1e-7);
+    check_gradient(f, &out.grad.unwrap(), &rows(), 1e-6, 1e-7);
 }
 
 #[test]

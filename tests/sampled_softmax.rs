@@ -10,6 +10,9 @@ use reweigh::sampling::{LogUniformSampler, SampledCandidates};
 use reweigh::{Reduction, ReweighError};
 use rstest::rstest;
 
+mod support;
+use support::{assert_close_abs, check_gradient};
+
 /// A deterministic layer: inputs (n, d), weights (c, d), biases (c,).
 fn layer(n: usize, d: usize, c: usize) -> (Array2<f64>, Array2<f64>, Array1<f64>) {
     let f = |i: usize, j: usize, k: f64| ((i * 7 + j * 13) as f64 * k).sin();
@@ -160,33 +163,6 @@ fn sampler_rejects_impossible_num_tries_and_missing_true_classes() {
     assert!(s.expected_counts(none.view(), vec![1], 1).is_err());
 }
 
-/// Central finite differences of `f` at `a`, one element at a time.
-fn finite_differences<D: ndarray::Dimension>(
-    a: &ndarray::Array<f64, D>,
-    f: impl Fn(&ndarray::Array<f64, D>) -> f64,
-) -> ndarray::Array<f64, D> {
-    let h = 1e-6;
-    let mut g = a.clone();
-    for (i, gi) in g.iter_mut().enumerate() {
-        let (mut p, mut m) = (a.clone(), a.clone());
-        p.as_slice_memory_order_mut().unwrap()[i] += h;
-        m.as_slice_memory_order_mut().unwrap()[i] -= h;
-        *gi = (f(&p) - f(&m)) / (2.0 * h);
-    }
-    g
-}
-
-fn assert_close<D: ndarray::Dimension>(
-    what: &str,
-    got: &ndarray::Array<f64, D>,
-    want: &ndarray::Array<f64, D>,
-    tol: f64,
-) {
-    for (g, w) in got.iter().zip(want.iter()) {
-        assert!((g - w).abs() <= tol, "{what}: got {g}, want {w}");
-    }
-}
-
 #[rstest]
 #[case::none_hits_removed(Reduction::None, true, false)]
 #[case::weighted_mean_hits_kept(Reduction::WeightedMean, false, true)]
@@ -215,13 +191,29 @@ fn gradients_match_finite_differences(
     let total = |x: ArrayView2<f64>, w: ArrayView2<f64>, b: ArrayView1<f64>| {
         values(&run(x, w, b)).iter().sum::<f64>()
     };
-    let gx = finite_differences(&s.x, |x| total(x.view(), s.w.view(), s.b.view()));
-    let gw = finite_differences(&s.w, |w| total(s.x.view(), w.view(), s.b.view()));
-    let gb = finite_differences(&s.b, |b| total(s.x.view(), s.w.view(), b.view()));
     let g = out.grads.unwrap();
-    assert_close("inputs", &g.inputs, &gx, 1e-7);
-    assert_close("weights", &g.weights, &gw, 1e-7);
-    assert_close("biases", &g.biases, &gb, 1e-7);
+    let (h, tol) = (1e-6, 1e-7);
+    check_gradient(
+        |x| total(x.view(), s.w.view(), s.b.view()),
+        &g.inputs,
+        &s.x,
+        h,
+        tol,
+    );
+    check_gradient(
+        |w| total(s.x.view(), w.view(), s.b.view()),
+        &g.weights,
+        &s.w,
+        h,
+        tol,
+    );
+    check_gradient(
+        |b| total(s.x.view(), s.w.view(), b.view()),
+        &g.biases,
+        &s.b,
+        h,
+        tol,
+    );
 }
 
 #[test]
@@ -245,9 +237,9 @@ fn all_classes_with_unit_counts_is_the_full_softmax() {
     let (vs, vf) = (values(&sampled)[0], values(&full)[0]);
     assert!((vs - vf).abs() < 1e-13 * vf, "{vs} vs {vf}");
     let (gs, gf) = (sampled.grads.unwrap(), full.grads.unwrap());
-    assert_close("inputs", &gs.inputs, &gf.inputs, 1e-14);
-    assert_close("weights", &gs.weights, &gf.weights, 1e-14);
-    assert_close("biases", &gs.biases, &gf.biases, 1e-14);
+    assert_close_abs("inputs", &gs.inputs, &gf.inputs, 1e-14);
+    assert_close_abs("weights", &gs.weights, &gf.weights, 1e-14);
+    assert_close_abs("biases", &gs.biases, &gf.biases, 1e-14);
 }
 
 #[test]

@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side timing of reweigh and PyTorch (CPU) on the README's performance workloads.
-# Uses the reference virtualenv (~/.cache/reweigh/ref-venv, see scripts/reference/generate.sh)
-# and installs torch from PyPI into it if it is missing. Arguments go to compare_torch.py
-# (--rounds, --reps, --threads, --only, --markdown).
+# Runs compare_torch.py in a virtualenv of its own with torch and numpy pinned in
+# scripts/bench/requirements.txt (scripts/lib/venv.sh: ~/.cache/reweigh/bench-venv, override with
+# REWEIGH_BENCH_VENV; installed the first time and whenever that file changes). Arguments go to
+# compare_torch.py (--rounds, --reps, --threads, --only, --markdown).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-venv="${REWEIGH_REF_VENV:-$HOME/.cache/reweigh/ref-venv}"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-fi
-if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
-  "$venv/bin/pip" install -q "torch==2.15.0" "numpy==2.4.6"
-fi
-exec "$venv/bin/python" "$here/compare_torch.py" "$@"
+source "$here/../lib/venv.sh"
+python="$(reweigh_venv "${REWEIGH_BENCH_VENV:-$HOME/.cache/reweigh/bench-venv}" "$here/requirements.txt")"
+exec "$python" "$here/compare_torch.py" "$@"

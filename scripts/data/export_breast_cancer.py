@@ -6,6 +6,7 @@ this data set has 212 malignant and 357 benign tumours (1 : 1.68), the thread's 
 ledger (crates/reweigh-ledger/src/thread_003.rs) answers the question on it with cross-validation.
 
 Run: ~/.cache/reweigh/ref-venv/bin/python scripts/data/export_breast_cancer.py
+(the venv is made by `bash scripts/reference/generate.sh --venv-only`).
 """
 import csv
 import hashlib

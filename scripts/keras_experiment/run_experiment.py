@@ -16,7 +16,7 @@ float32), adds the controls the issue asks for (no weights, class weights {0: 10
   README.md       provenance and a table of the numbers
 
 Run: ~/.cache/reweigh/ref-venv/bin/python scripts/keras_experiment/run_experiment.py
-(the venv is made by scripts/reference/generate.sh).
+(the venv is made by `bash scripts/reference/generate.sh --venv-only`).
 """
 import json
 import os

@@ -6,7 +6,7 @@ frameworks on seeded inputs, and records the inputs, the numbers and, where the 
 today's versions, the exception it raises. The ledger recomputes every number with reweigh from
 the same inputs and compares; no framework number is typed by hand anywhere in the ledger.
 
-Run (the venv is made by scripts/reference/generate.sh):
+Run (the venv is made by `bash scripts/reference/generate.sh --venv-only`):
     TF_CPP_MIN_LOG_LEVEL=3 ~/.cache/reweigh/ref-venv/bin/python scripts/ledger/gen_reference.py
 """
 import json

@@ -22,7 +22,7 @@ TF1_RED = {
     tf.compat.v1.losses.Reduction.SUM_OVER_BATCH_SIZE: "sum_over_batch_size",
     tf.compat.v1.losses.Reduction.SUM_BY_NONZERO_WEIGHTS: "sum_by_nonzero_weights",
 }
-# TF1 losses reduce in float32 even for float64 inputs (framework-semantics k).
+# TF1 losses reduce in float32 even for float64 inputs (data/reference/README.md, overrides).
 TF1_F64_TOL = {"rel": 2e-6, "why": "tf.compat.v1.losses reduces in float32 even for float64 input"}
 # torch computes (1-z)x - log_sigmoid(x): it loses relative accuracy where the loss is tiny.
 TORCH_TINY_TOL = {"rel": 1e-12, "abs_value": 1e-15, "abs_grad": 1e-15,

@@ -222,7 +222,7 @@ for dtype in DTYPES:
                 {"logits": x.astype(dtype), "labels": p.astype(dtype)},
                 dense_params("weighted_mean", "nan", w, form="pytorch", dtype=dtype), expect_error=msg))
 
-# --- tf.nn with extreme logits (framework-semantics b) -------------------------------------------
+# --- tf.nn with extreme logits ---------------------------------------------------------------------
 EXTREME_ROWS = [[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [88.0, -88.0, 0.0], [-88.0, 88.0, 0.0],
                 [1e30, -1e30, 0.0], [-1e30, 1e30, 0.0], [3e38, 3e38, 0.0], [0.0, 0.0, 0.0]]
 for dtype in DTYPES:

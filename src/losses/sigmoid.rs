@@ -34,8 +34,8 @@ use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
 ///
 /// `pos_weight` and `weight` broadcast to the logits' shape (NumPy rules); a scalar `pos_weight`
 /// is a 0-d array. Non-finite logits propagate: NaN gives NaN; ±∞ gives the IEEE result of the
-/// formula above (which agrees with neither TF nor PyTorch at every infinite input, see
-/// `framework-semantics` section b).
+/// formula above (which agrees with neither TF nor PyTorch at every infinite input; the golden
+/// cases, data/reference/sigmoid.json, stop at the finite extremes ±1e30).
 ///
 /// Speed: the reduced loss and its gradient come from a fused kernel (SIMD `exp`/`ln` for f32,
 /// rows split across rayon threads for large batches; README, "Performance"), which writes the

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Like Keras `fit(class_weight=...)` and scikit-learn `compute_class_weight(dict, ...)`, a class
 /// missing from the dict weighs 1. Unlike them, reweigh rejects what they accept silently or
-/// inconsistently (framework-semantics g, i): a key that is not a class
+/// inconsistently (data/reference/README.md, "Schemes"): a key that is not a class
 /// ([`ReweighError::UnknownClass`]; Keras ignores it, scikit-learn raises only if a class is also
 /// missing), a negative weight and a NaN or infinite weight. A zero weight is allowed (it
 /// removes the class from the loss).
