@@ -402,7 +402,7 @@ fn findings(get: &dyn Fn(&str, &str) -> Number, frozen_weight_change: Number) ->
             ],
             "Keras 3: trainable set after compile and before the first fit freezes the layers \
              (0 trainable weights, bit-identical kernel); set after a fit it does not until \
-             recompile (framework-semantics h).",
+             recompile (data/keras_experiment/README.md).",
         ),
     ]
 }
@@ -502,7 +502,7 @@ fn verdicts_on_the_thread_claims() {
     });
 }
 
-/// Keras's rules that `fit` enforces (framework-semantics h, i).
+/// Keras's rules that `fit` enforces (data/keras_experiment/README.md; `keras_sample_weights` in data/ledger/reference.json).
 #[rstest]
 #[case::class_and_sample_weight("both")]
 #[case::missing_class_strict("missing")]

@@ -35,8 +35,8 @@ pub enum DenseTargets {
 /// sample_weight_i = class_weight[y_i]
 /// ```
 ///
-/// Keras 3 (`data_adapter_utils.class_weight_to_sample_weights`, measured in
-/// `framework-semantics` i) silently gives weight 1 to labels without a key, ignores keys that are
+/// Keras 3 (`data_adapter_utils.class_weight_to_sample_weights`, measured by
+/// `scripts/ledger/gen_reference.py` into `data/ledger/reference.json`) silently gives weight 1 to labels without a key, ignores keys that are
 /// not classes (`{5: 2}`, string keys, `{}`), uses negative weights as given and takes the argmax
 /// of one-hot *and multi-label* rows. [`ClassWeight::new`] turns each of these into an error;
 /// [`ClassWeight::keras`] reproduces Keras. The rules that hold in both:
@@ -257,7 +257,7 @@ mod tests {
         assert!(cw.sample_weights(y.view(), 2).is_err());
     }
 
-    /// Keras 3 (framework-semantics i): missing key → 1, `{5: 2}` and `{}` ignored, negative used.
+    /// Keras 3 (data/ledger/reference.json): missing key → 1, `{5: 2}` and `{}` ignored, negative used.
     #[rstest]
     #[case::missing_key(vec![(0, 3.0)], array![3.0, 1.0])]
     #[case::key_not_a_class(vec![(5, 2.0)], array![1.0, 1.0])]

@@ -12,7 +12,8 @@ use reweigh::error::{Result, ReweighError};
 ///
 /// The forward pass keeps the output layer's pre-activations (the logits): the loss is computed
 /// from them, which is what Keras does on the TensorFlow backend for a softmax output
-/// (`framework-semantics` c: "Softmax/sigmoid outputs of a Keras model skip clipping").
+/// (Keras 3: softmax/sigmoid outputs of a model skip clipping; reproduced against Keras on
+/// `data/keras_experiment/` by `crates/reweigh-ledger/tests/keras_experiment.rs`).
 ///
 /// ```
 /// use rand::SeedableRng;
