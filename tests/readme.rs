@@ -1,0 +1,52 @@
+//! The README's library example, as written there (keep the two in step).
+
+#[test]
+fn readme_library_example() {
+    use ndarray::array;
+    use reweigh::config::{LossConfig, SparseSoftmaxCrossEntropyConfig};
+    use reweigh::{Loss, losses::SparseSoftmaxCrossEntropy};
+
+    // torch.nn.CrossEntropyLoss(weight=torch.tensor([2.04, 0.93, 0.57, 1.49]))
+    let w = array![2.04_f32, 0.93, 0.57, 1.49];
+    let loss = SparseSoftmaxCrossEntropy::pytorch().class_weights(w);
+    let logits = array![[2.0_f32, -1.0, 0.5, 0.0], [0.1, 0.3, -2.0, 1.0]];
+    let labels = array![0_i64, 3];
+    let out = loss
+        .forward_backward(logits.view().into_dyn(), labels.view().into_dyn())
+        .unwrap();
+
+    // the same loss from a configuration (a file, a CLI flag, a notebook cell)
+    let config = SparseSoftmaxCrossEntropyConfig::pytorch()
+        .with_params(&serde_json::json!({"class_weights": [2.04, 0.93, 0.57, 1.49]}))
+        .unwrap();
+    let same = config.build::<f32>().unwrap();
+    assert_eq!(
+        same.forward_backward(logits.view().into_dyn(), labels.view().into_dyn())
+            .unwrap(),
+        out
+    );
+}
+
+/// The README's example and this test stay the same code: every non-blank line of the test's
+/// body appears in the README's first rust block.
+#[test]
+fn readme_example_is_this_test() {
+    let readme = include_str!("../README.md");
+    let block = readme
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a rust block in the README");
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let me = include_str!("readme.rs");
+    let body = me
+        .split("fn readme_library_example() {")
+        .nth(1)
+        .and_then(|b| b.split("\n}\n").next())
+        .unwrap();
+    assert_eq!(
+        squash(block),
+        squash(body),
+        "README example and tests/readme.rs differ"
+    );
+}
