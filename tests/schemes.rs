@@ -229,7 +229,7 @@ fn unknown_scheme_names_list_the_valid_ones(#[case] name: &str) {
     let err = name.parse::<Scheme>().unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, ReweighError::UnknownName { .. }), "{err}");
-    for valid in Scheme::NAMES {
+    for valid in Scheme::names() {
         assert!(text.contains(valid), "{text}");
     }
 }
@@ -536,4 +536,50 @@ fn table_display_and_html() {
             && html.contains("<td>2.040</td>")
     );
     assert_eq!(t.column("frequency").unwrap().len(), 4);
+}
+
+/// Scheme parameters bind as Python binds a call's arguments: nothing is dropped silently.
+#[rstest]
+#[case::twice_positional_then_keyword("log_smoothed(2, mu=0.1)", "\"mu\" given twice")]
+#[case::positional_after_keyword("log_smoothed(floor=3, 0.2)", "positional argument follows")]
+#[case::twice_by_keyword("effective_number(beta=0.9, beta=0.99)", "\"beta\" given twice")]
+#[case::unknown_keyword("effective_number(gamma=0.9)", "unknown keyword \"gamma\"")]
+#[case::too_many("effective_number(0.9, 0.99)", "2 arguments given")]
+#[case::none_taken("balanced(1)", "1 arguments given")]
+fn scheme_arguments_bind_as_in_python(#[case] text: &str, #[case] says: &str) {
+    let e = text.parse::<Scheme>().unwrap_err();
+    assert!(matches!(e, ReweighError::Incompatible(_)), "{e:?}");
+    assert!(e.to_string().contains(says), "{text}: {e}");
+}
+
+#[test]
+fn scheme_arguments_by_position_and_name_and_back() {
+    let s: Scheme = "log_smoothed(0.3, floor=0.5)".parse().unwrap();
+    assert_eq!(
+        s,
+        Scheme::LogSmoothed {
+            mu: 0.3,
+            floor: 0.5
+        }
+    );
+    assert_eq!(s.to_string(), "log_smoothed(0.3, 0.5)");
+    let s: Scheme = "log_smoothed(floor=2)".parse().unwrap();
+    assert_eq!(
+        s,
+        Scheme::LogSmoothed {
+            mu: 0.15,
+            floor: 2.0
+        }
+    );
+    assert_eq!(
+        "log_smoothed".parse::<Scheme>().unwrap().to_string(),
+        "log_smoothed(0.15)"
+    );
+    assert_eq!(
+        Scheme::EFFECTIVE_NUMBER.to_string(),
+        "effective_number(0.9999)"
+    );
+    for s in Scheme::all() {
+        assert_eq!(s.to_string().parse::<Scheme>().unwrap(), s);
+    }
 }

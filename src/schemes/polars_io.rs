@@ -149,7 +149,7 @@ impl WeightsTable {
 /// use reweigh::schemes::{ClassCounts, Scheme, schemes_dataframe};
 /// let counts = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
 /// let df = schemes_dataframe(&counts, &Scheme::all()).unwrap();
-/// assert_eq!(df.shape(), (4, 2 + Scheme::NAMES.len()));
+/// assert_eq!(df.shape(), (4, 2 + Scheme::names().len()));
 /// ```
 pub fn schemes_dataframe(counts: &ClassCounts, schemes: &[Scheme]) -> Result<DataFrame> {
     WeightsTable::new(counts, schemes)?.to_dataframe()

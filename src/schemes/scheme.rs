@@ -29,7 +29,8 @@ use std::str::FromStr;
 /// | — | a user dict, missing classes 1 | [`custom_weights`] |
 ///
 /// Parameters are written in parentheses, optionally named: `log_smoothed(0.15)`,
-/// `log_smoothed(mu=0.3, floor=0.5)`, `effective_number(beta=0.99)`. Any other name, such as the
+/// `log_smoothed(mu=0.3, floor=0.5)`, `effective_number(beta=0.99)`, bound as Python binds a
+/// call's arguments (positional first; a repeated or unknown name is an error). Any other name, such as the
 /// `"auto"` that old Keras silently ignored (seed 001), is [`ReweighError::UnknownName`] listing
 /// the valid names. `Display` writes the name back in the same syntax.
 ///
@@ -92,21 +93,6 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    /// The names [`FromStr`] accepts (every scheme but [`Scheme::Custom`]).
-    pub const NAMES: [&'static str; 11] = [
-        "uniform",
-        "frequency",
-        "inverse_frequency",
-        "inverse_frequency_sum1",
-        "inverse_frequency_sum_c",
-        "inverse_frequency_mean1",
-        "balanced",
-        "max_over_count",
-        "log_smoothed",
-        "effective_number",
-        "inverse_sqrt",
-    ];
-
     /// `LogSmoothed` with the seed-001 defaults μ = 0.15, floor = 1.
     pub const LOG_SMOOTHED: Scheme = Scheme::LogSmoothed {
         mu: 0.15,
@@ -116,9 +102,64 @@ impl Scheme {
     /// `EffectiveNumber` with β = 0.9999 (the default of the paper's PyTorch port).
     pub const EFFECTIVE_NUMBER: Scheme = Scheme::EffectiveNumber { beta: 0.9999 };
 
-    /// One scheme of each kind with its default parameters (no `Custom`), in [`Self::NAMES`] order.
+    /// Every named scheme with its default parameters (no `Custom`), in documentation order:
+    /// the one list that [`Self::names`], [`FromStr`] and the tables of every scheme are made of.
     pub fn all() -> Vec<Scheme> {
-        Self::NAMES.iter().map(|n| n.parse().unwrap()).collect()
+        vec![
+            Scheme::Uniform,
+            Scheme::Frequency,
+            Scheme::InverseFrequency,
+            Scheme::InverseFrequencySum1,
+            Scheme::InverseFrequencySumC,
+            Scheme::InverseFrequencyMean1,
+            Scheme::Balanced,
+            Scheme::MaxOverCount,
+            Self::LOG_SMOOTHED,
+            Self::EFFECTIVE_NUMBER,
+            Scheme::InverseSqrt,
+        ]
+    }
+
+    /// The names [`FromStr`] accepts (every scheme but [`Scheme::Custom`]), in [`Self::all`]
+    /// order.
+    pub fn names() -> Vec<&'static str> {
+        Self::all().iter().map(Scheme::name).collect()
+    }
+
+    /// The scheme's name, without its parameters.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scheme::Uniform => "uniform",
+            Scheme::Frequency => "frequency",
+            Scheme::InverseFrequency => "inverse_frequency",
+            Scheme::InverseFrequencySum1 => "inverse_frequency_sum1",
+            Scheme::InverseFrequencySumC => "inverse_frequency_sum_c",
+            Scheme::InverseFrequencyMean1 => "inverse_frequency_mean1",
+            Scheme::Balanced => "balanced",
+            Scheme::MaxOverCount => "max_over_count",
+            Scheme::LogSmoothed { .. } => "log_smoothed",
+            Scheme::EffectiveNumber { .. } => "effective_number",
+            Scheme::InverseSqrt => "inverse_sqrt",
+            Scheme::Custom(_) => "custom",
+        }
+    }
+
+    /// The scheme's numeric parameters by name, in positional order.
+    pub fn params(&self) -> Vec<(&'static str, f64)> {
+        match self {
+            Scheme::LogSmoothed { mu, floor } => vec![("mu", *mu), ("floor", *floor)],
+            Scheme::EffectiveNumber { beta } => vec![("beta", *beta)],
+            _ => vec![],
+        }
+    }
+
+    /// The same scheme with its parameters set to `values` (in [`Self::params`] order).
+    fn with_params(&self, values: &[f64]) -> Scheme {
+        match (self, values) {
+            (Scheme::LogSmoothed { .. }, &[mu, floor]) => Scheme::LogSmoothed { mu, floor },
+            (Scheme::EffectiveNumber { .. }, &[beta]) => Scheme::EffectiveNumber { beta },
+            (other, _) => other.clone(),
+        }
     }
 
     /// The weights of `counts`' classes, in their order.
@@ -160,94 +201,94 @@ impl Scheme {
 }
 
 impl fmt::Display for Scheme {
+    /// The name, then the parameters in parentheses, positionally, leaving out trailing ones at
+    /// their defaults (but always the first): `log_smoothed(0.15)`, `log_smoothed(0.15, 0.5)`,
+    /// `effective_number(0.9999)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Scheme::Uniform => f.write_str("uniform"),
-            Scheme::Frequency => f.write_str("frequency"),
-            Scheme::InverseFrequency => f.write_str("inverse_frequency"),
-            Scheme::InverseFrequencySum1 => f.write_str("inverse_frequency_sum1"),
-            Scheme::InverseFrequencySumC => f.write_str("inverse_frequency_sum_c"),
-            Scheme::InverseFrequencyMean1 => f.write_str("inverse_frequency_mean1"),
-            Scheme::Balanced => f.write_str("balanced"),
-            Scheme::MaxOverCount => f.write_str("max_over_count"),
-            Scheme::LogSmoothed { mu, floor } if *floor == 1.0 => {
-                write!(f, "log_smoothed({mu:?})")
-            }
-            Scheme::LogSmoothed { mu, floor } => write!(f, "log_smoothed({mu:?}, {floor:?})"),
-            Scheme::EffectiveNumber { beta } => write!(f, "effective_number({beta:?})"),
-            Scheme::InverseSqrt => f.write_str("inverse_sqrt"),
-            Scheme::Custom(_) => f.write_str("custom"),
+        f.write_str(self.name())?;
+        let params = self.params();
+        if params.is_empty() {
+            return Ok(());
         }
+        let defaults = Self::all()
+            .into_iter()
+            .find(|s| s.name() == self.name())
+            .map(|s| s.params())
+            .unwrap_or_default();
+        let mut shown = params.len();
+        while shown > 1 && params[shown - 1].1 == defaults[shown - 1].1 {
+            shown -= 1;
+        }
+        let values: Vec<String> = params[..shown]
+            .iter()
+            .map(|(_, v)| format!("{v:?}"))
+            .collect();
+        write!(f, "({})", values.join(", "))
     }
 }
 
 impl FromStr for Scheme {
     type Err = ReweighError;
 
-    /// Parses a scheme name with optional parameters (see [`Scheme`]); surrounding whitespace
-    /// and ASCII case are ignored.
+    /// Parses a scheme name with optional parameters (see [`Scheme`]), as Python binds a call's
+    /// arguments: positional ones first, then keywords; a parameter given twice, an unknown
+    /// keyword or too many arguments is an error. Surrounding whitespace and ASCII case are
+    /// ignored.
     fn from_str(s: &str) -> Result<Self> {
         let s = s.trim().to_ascii_lowercase();
         let unknown = || ReweighError::UnknownName {
             kind: "class-weighting scheme",
             name: s.clone(),
-            valid: Scheme::NAMES.join(", "),
+            valid: Scheme::names().join(", "),
         };
         let (name, args) = match s.find('(') {
             Some(i) if s.ends_with(')') => (s[..i].trim(), Some(&s[i + 1..s.len() - 1])),
             Some(_) => return Err(unknown()),
             None => (s.as_str(), None),
         };
-        let params = parse_params(args, &s)?;
-        let get = |name: &str, pos: usize, default: f64| -> f64 {
-            let by_name = params.iter().find(|(k, _)| k.as_deref() == Some(name));
-            let by_pos = params.get(pos).filter(|(k, _)| k.is_none());
-            by_name.or(by_pos).map_or(default, |p| p.1)
+        let scheme = Self::all()
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(unknown)?;
+        let defaults = scheme.params();
+        let bad = |why: String| {
+            let names: Vec<&str> = defaults.iter().map(|(n, _)| *n).collect();
+            ReweighError::Incompatible(format!(
+                "scheme {s:?} takes the parameters ({}): {why}",
+                names.join(", ")
+            ))
         };
-        let allowed = |names: &[&str]| -> Result<()> {
-            if params.len() > names.len()
-                || params
-                    .iter()
-                    .any(|(k, _)| k.as_deref().is_some_and(|k| !names.contains(&k)))
-            {
-                return Err(ReweighError::Incompatible(format!(
-                    "scheme {s:?} takes the parameters ({})",
-                    names.join(", ")
-                )));
-            }
-            Ok(())
-        };
-        let scheme = match name {
-            "log_smoothed" => {
-                allowed(&["mu", "floor"])?;
-                Scheme::LogSmoothed {
-                    mu: get("mu", 0, 0.15),
-                    floor: get("floor", 1, 1.0),
+        let mut values: Vec<Option<f64>> = vec![None; defaults.len()];
+        let mut keywords = false;
+        for (position, (key, value)) in parse_params(args, &s)?.into_iter().enumerate() {
+            let slot = match key {
+                None if keywords => {
+                    return Err(bad(
+                        "a positional argument follows a keyword argument".into()
+                    ));
                 }
-            }
-            "effective_number" => {
-                allowed(&["beta"])?;
-                Scheme::EffectiveNumber {
-                    beta: get("beta", 0, 0.9999),
+                None if position >= defaults.len() => {
+                    return Err(bad(format!("{} arguments given", position + 1)));
                 }
-            }
-            other => {
-                allowed(&[])?;
-                match other {
-                    "uniform" => Scheme::Uniform,
-                    "frequency" => Scheme::Frequency,
-                    "inverse_frequency" => Scheme::InverseFrequency,
-                    "inverse_frequency_sum1" => Scheme::InverseFrequencySum1,
-                    "inverse_frequency_sum_c" => Scheme::InverseFrequencySumC,
-                    "inverse_frequency_mean1" => Scheme::InverseFrequencyMean1,
-                    "balanced" => Scheme::Balanced,
-                    "max_over_count" => Scheme::MaxOverCount,
-                    "inverse_sqrt" => Scheme::InverseSqrt,
-                    _ => return Err(unknown()),
+                None => position,
+                Some(k) => {
+                    keywords = true;
+                    defaults
+                        .iter()
+                        .position(|(n, _)| *n == k)
+                        .ok_or_else(|| bad(format!("unknown keyword {k:?}")))?
                 }
+            };
+            if values[slot].replace(value).is_some() {
+                return Err(bad(format!("{:?} given twice", defaults[slot].0)));
             }
-        };
-        Ok(scheme)
+        }
+        let values: Vec<f64> = values
+            .iter()
+            .zip(&defaults)
+            .map(|(v, (_, d))| v.unwrap_or(*d))
+            .collect();
+        Ok(scheme.with_params(&values))
     }
 }
 
