@@ -20,9 +20,10 @@ pub(crate) mod softmax;
 pub(crate) mod vmath;
 
 use crate::Real;
+use crate::loss::GradOut;
 use crate::output::LossValue;
 use crate::reduction::{OnZeroWeights, Reducer, Reduction};
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
+use ndarray::{ArrayD, ArrayViewD};
 use rayon::prelude::*;
 use std::any::TypeId;
 use std::borrow::Cow;
@@ -150,16 +151,6 @@ impl<F: Real> Scale<F> {
     }
 }
 
-/// Where a fused kernel writes the gradient.
-pub(crate) enum GradOut<'g, 'a, F> {
-    /// No gradient.
-    No,
-    /// A new array.
-    Alloc,
-    /// The caller's buffer (the input's shape, checked).
-    Into(&'g mut ArrayViewMutD<'a, F>),
-}
-
 /// Runs `kernel` with a contiguous gradient slice of `shape` when one is asked for: the caller's
 /// buffer if it is in standard layout, else a new array (copied into the caller's buffer after).
 /// Returns the kernel's result and the gradient when it was allocated.
@@ -198,92 +189,6 @@ pub(crate) fn contiguous<'a, T: Clone>(a: &'a ArrayViewD<'_, T>) -> Cow<'a, [T]>
         None => Cow::Owned(a.iter().cloned().collect()),
     }
 }
-
-/// Implements the [`Loss`](crate::Loss) methods that compute through a fused kernel, for a loss
-/// with inherent `fused(input, target, sample_weight, GradOut) -> Result<Option<LossOutput>>`
-/// (`None` when the kernel does not apply) and `general(input, target, sample_weight,
-/// want_grad) -> Result<LossOutput>`.
-macro_rules! fused_loss_methods {
-    () => {
-        fn compute(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: Option<::ndarray::ArrayViewD<'_, F>>,
-            want_grad: bool,
-        ) -> $crate::Result<$crate::LossOutput<F>> {
-            use $crate::kernels::GradOut;
-            let grad = if want_grad {
-                GradOut::Alloc
-            } else {
-                GradOut::No
-            };
-            match self.fused(input.view(), target.view(), sample_weight.clone(), grad)? {
-                Some(out) => Ok(out),
-                None => self.general(input, target, sample_weight, want_grad),
-            }
-        }
-
-        fn compute_into(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: Option<::ndarray::ArrayViewD<'_, F>>,
-            mut grad: ::ndarray::ArrayViewMutD<'_, F>,
-        ) -> $crate::Result<$crate::LossValue<F>> {
-            use $crate::kernels::GradOut;
-            $crate::loss::check_same_shape("grad", input.shape(), grad.shape())?;
-            let into = GradOut::Into(&mut grad);
-            if let Some(out) =
-                self.fused(input.view(), target.view(), sample_weight.clone(), into)?
-            {
-                return Ok(out.value);
-            }
-            let out = self.general(input, target, sample_weight, true)?;
-            if let Some(g) = out.grad {
-                grad.assign(&g);
-            }
-            Ok(out.value)
-        }
-
-        fn forward(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-        ) -> $crate::Result<$crate::LossValue<F>> {
-            Ok(self.compute(input, target, None, false)?.value)
-        }
-
-        fn forward_weighted(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: ::ndarray::ArrayViewD<'_, F>,
-        ) -> $crate::Result<$crate::LossValue<F>> {
-            Ok(self
-                .compute(input, target, Some(sample_weight), false)?
-                .value)
-        }
-
-        fn forward_backward(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-        ) -> $crate::Result<$crate::LossOutput<F>> {
-            self.compute(input, target, None, true)
-        }
-
-        fn forward_backward_weighted(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: ::ndarray::ArrayViewD<'_, F>,
-        ) -> $crate::Result<$crate::LossOutput<F>> {
-            self.compute(input, target, Some(sample_weight), true)
-        }
-    };
-}
-pub(crate) use fused_loss_methods;
 
 /// Asks Linux to back a large, freshly allocated (untouched) buffer with transparent huge pages:
 /// the kernel then writes it with one page fault per 2 MiB instead of one per 4 KiB, which is

@@ -5,7 +5,7 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_nonempty, check_range, check_same_shape};
 use crate::losses::binary_probs::KerasClip;
-use crate::losses::weighting::{apply_sample_weight, apply_weight_and_mass};
+use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_into;
 use crate::reduction::{Framework, Reducer, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
@@ -341,15 +341,8 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
         }
         let valid = labels.mapv(|y| if ignored(y) { F::zero() } else { F::one() });
         let count = valid.iter().filter(|&&v| v != F::zero()).count();
-        match sample_weight {
-            None => Ok(Unreduced {
-                values,
-                mass: Some(valid),
-                count,
-                grad,
-            }),
-            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(valid), count),
-        }
+        let mask = labels.mapv(ignored);
+        with_mass(values, grad, sample_weight, valid, count, Some(mask))
     }
 }
 
@@ -489,14 +482,7 @@ impl<F: Real> Loss<F> for NllLoss<F> {
             g
         });
         let count = labels.iter().filter(|&&y| !ignored(y)).count();
-        match sample_weight {
-            None => Ok(Unreduced {
-                values,
-                mass: Some(mass),
-                count,
-                grad,
-            }),
-            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(mass), count),
-        }
+        let mask = labels.mapv(ignored);
+        with_mass(values, grad, sample_weight, mass, count, Some(mask))
     }
 }

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
 use crate::losses::binary_probs::KerasClip;
 use crate::losses::categorical_probs::{Smoothing, cce_probs_row};
-use crate::losses::weighting::{apply_sample_weight, apply_weight_and_mass};
+use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_into;
 use crate::reduction::{Framework, Reducer, Unreduced};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
@@ -264,16 +264,10 @@ impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
 
         match (&self.weights, sample_weight) {
             (CostWeights::Matrix(_), sw) => apply_sample_weight(values, grad, sw),
-            (CostWeights::Tensor(_), Some(sw)) => {
+            (CostWeights::Tensor(_), sw) => {
                 let count = values.len();
-                apply_weight_and_mass(values, grad, sw, Some(weight), count)
+                with_mass(values, grad, sw, weight, count, None)
             }
-            (CostWeights::Tensor(_), None) => Ok(Unreduced {
-                count: values.len(),
-                values,
-                mass: Some(weight),
-                grad,
-            }),
         }
     }
 }

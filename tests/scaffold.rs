@@ -1,0 +1,87 @@
+//! The shared scaffold of the losses: ignored elements get a zero gradient from the reduction
+//! (`Unreduced::ignored`, honoured by `Reducer::finish`), for every loss that ignores labels.
+
+use ndarray::{ArrayD, IxDyn, array};
+use reweigh::losses::{NllLoss, SparseCategoricalCrossEntropyProbs, SparseSoftmaxCrossEntropy};
+use reweigh::{Framework, Loss, LossOutput, OnZeroWeights, Reducer, Reduction};
+
+fn assert_nan_with_zero_grad(out: &LossOutput<f64>, shape: &[usize]) {
+    assert!(out.value.scalar().unwrap().is_nan(), "{:?}", out.value);
+    let g = out.grad.as_ref().expect("a gradient");
+    assert_eq!(g, &ArrayD::<f64>::zeros(IxDyn(shape)));
+}
+
+/// `torch.nn.NLLLoss()(logp, torch.tensor([-100, -100]))` is NaN and its backward gives a zero
+/// gradient (PyTorch writes nothing for ignored elements); reweigh used to return a NaN gradient.
+#[test]
+fn nll_loss_all_ignored_is_nan_with_zero_grad() {
+    let logp = array![[-0.5_f64, -1.5, -2.0], [-2.5, -0.25, -1.0]].into_dyn();
+    let y = array![-100_i64, -100].into_dyn();
+    for loss in [
+        NllLoss::pytorch(),
+        NllLoss::pytorch().weight(array![2.0, 1.0, 0.5]),
+    ] {
+        let out = loss.forward_backward(logp.view(), y.view()).unwrap();
+        assert_nan_with_zero_grad(&out, &[2, 3]);
+        let sw = array![1.0, 3.0].into_dyn();
+        let out = loss
+            .forward_backward_weighted(logp.view(), y.view(), sw.view())
+            .unwrap();
+        assert_nan_with_zero_grad(&out, &[2, 3]);
+    }
+}
+
+/// Some rows ignored: the others keep their gradient, the ignored ones have exactly +0.
+#[test]
+fn nll_loss_partly_ignored_keeps_the_other_rows() {
+    let logp = array![[-0.5_f64, -1.5, -2.0], [-2.5, -0.25, -1.0]].into_dyn();
+    let y = array![2_i64, -100].into_dyn();
+    let loss = NllLoss::pytorch().weight(array![2.0, 1.0, -0.5]);
+    let out = loss.forward_backward(logp.view(), y.view()).unwrap();
+    // mean = −w[2]·logp[0, 2] / w[2] = 2.0; gradient −w[2]/w[2] = −1 at (0, 2)
+    assert_eq!(out.value.scalar().unwrap(), 2.0);
+    let g = out.grad.unwrap();
+    assert_eq!(g, array![[0.0, 0.0, -1.0], [0.0, 0.0, 0.0]].into_dyn());
+    assert!(g.iter().skip(3).all(|v| v.is_sign_positive()));
+}
+
+/// Keras's `ignore_class` with a PyTorch-style NaN on a zero denominator: zero gradient too.
+#[test]
+fn sparse_categorical_probs_all_ignored_has_zero_grad() {
+    let p = array![[0.05_f64, 0.95, 0.0], [0.1, 0.8, 0.1]].into_dyn();
+    let y = array![1_i64, 1].into_dyn();
+    let loss = SparseCategoricalCrossEntropyProbs::keras()
+        .ignore_class(Some(1))
+        .reduction(Reducer {
+            reduction: Reduction::WeightedMean,
+            on_zero: OnZeroWeights::Nan,
+        });
+    let out = loss.forward_backward(p.view(), y.view()).unwrap();
+    assert_nan_with_zero_grad(&out, &[2, 3]);
+    // Keras's own reduction gives 0 and a zero gradient
+    let keras = SparseCategoricalCrossEntropyProbs::keras().ignore_class(Some(1));
+    let out = keras.forward_backward(p.view(), y.view()).unwrap();
+    assert_eq!(out.value.scalar().unwrap(), 0.0);
+    assert!(out.grad.unwrap().iter().all(|&v| v == 0.0));
+}
+
+/// `torch.nn.CrossEntropyLoss()` with every label ignored: NaN and a zero gradient, from the fast
+/// path (`compute`) and from the general one (`finish(unreduced(..))`) alike.
+#[test]
+fn sparse_softmax_all_ignored_via_both_paths() {
+    let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.3, -2.0]].into_dyn();
+    let y = array![-100_i64, -100].into_dyn();
+    let loss = SparseSoftmaxCrossEntropy::pytorch();
+    let fast = loss.forward_backward(x.view(), y.view()).unwrap();
+    assert_nan_with_zero_grad(&fast, &[2, 3]);
+    let general = Framework::PyTorch
+        .default_reducer()
+        .finish(loss.unreduced(x.view(), y.view(), None, true).unwrap());
+    assert_nan_with_zero_grad(&general, &[2, 3]);
+    // weighted by the predicted label: no fast path
+    let by_pred = loss
+        .class_weights(array![1.0, 2.0, 3.0])
+        .weight_by_predicted(true);
+    let out = by_pred.forward_backward(x.view(), y.view()).unwrap();
+    assert_nan_with_zero_grad(&out, &[2, 3]);
+}
