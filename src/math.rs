@@ -51,6 +51,28 @@ pub fn logsumexp<F: Real>(row: ArrayView1<'_, F>) -> F {
     m + l
 }
 
+/// The index of the first maximum of a row, with `torch.argmax`'s (and `np.argmax`'s) NaN rule:
+/// a NaN counts as larger than every number, so the first NaN wins; otherwise the first of tied
+/// maxima wins. An empty row gives 0.
+///
+/// ```
+/// use ndarray::array;
+/// use reweigh::math::argmax;
+/// assert_eq!(argmax(array![1.0_f64, 3.0, 3.0].view()), 1);
+/// assert_eq!(argmax(array![1.0_f64, f64::NAN, 5.0, f64::NAN].view()), 1);
+/// assert_eq!(argmax(array![f64::NEG_INFINITY, f64::NEG_INFINITY].view()), 0);
+/// ```
+#[inline]
+pub fn argmax<F: Real>(row: ArrayView1<'_, F>) -> usize {
+    let mut best = 0;
+    for (j, &v) in row.iter().enumerate() {
+        if v > row[best] || (v.is_nan() && !row[best].is_nan()) {
+            best = j;
+        }
+    }
+    best
+}
+
 /// Writes `log_softmax(row)` into `out`: `x_j − max − ln Σ_k exp(x_k − max)`.
 #[inline]
 pub fn log_softmax_into<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {

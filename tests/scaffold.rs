@@ -85,3 +85,26 @@ fn sparse_softmax_all_ignored_via_both_paths() {
     let out = by_pred.forward_backward(x.view(), y.view()).unwrap();
     assert_nan_with_zero_grad(&out, &[2, 3]);
 }
+
+/// One `argmax` (`reweigh::math::argmax`, torch's NaN rule: the first NaN wins). The categorical
+/// focal loss on probabilities takes `1 − p` of the dominant class from the other classes; for
+/// `P = [0, ∞, 0]` the normalised `p = [0, NaN, 0]` now has its NaN as the dominant class, so the
+/// true class 0 gets the exact `−ln 0 = ∞` (its `1 − p = 1`), where the focal loss's former
+/// argmax (NaN never the maximum) made class 0 dominant and the value NaN.
+#[test]
+fn focal_categorical_probs_dominant_class_follows_torch_argmax() {
+    use reweigh::losses::CategoricalFocalLoss;
+    let p = array![[0.0_f64, f64::INFINITY, 0.0]].into_dyn();
+    let y = array![[1.0_f64, 0.0, 0.0]].into_dyn();
+    let exact = CategoricalFocalLoss::new().from_logits(false);
+    let v = exact.forward(p.view(), y.view()).unwrap().into_array();
+    assert_eq!(v[[0]], f64::INFINITY);
+    // with Keras's clip the true class is clipped to 1e-7 whichever class dominates
+    let keras = CategoricalFocalLoss::keras().from_logits(false);
+    let v = keras.forward(p.view(), y.view()).unwrap().scalar().unwrap();
+    let lo = 1e-7_f64;
+    assert!(
+        (v - 0.25 * (1.0 - lo).powi(2) * -lo.ln()).abs() < 1e-12,
+        "{v}"
+    );
+}

@@ -7,6 +7,7 @@ use crate::loss::{
     Loss, broadcast_to, check_nonempty, check_range, check_same_shape, check_weights,
 };
 use crate::losses::focal_binary::check_gamma;
+use crate::math::argmax;
 use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
@@ -220,17 +221,8 @@ impl<F: Real> CategoricalFocalLoss<F> {
 /// log-probability of a dominant class keeps full relative accuracy (a plain `ln` of the sum
 /// rounds `1 + r` first).
 fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) -> usize {
-    let mut imax = 0;
-    let mut m = F::neg_infinity();
-    for (i, &x) in row.iter().enumerate() {
-        if x > m || x.is_nan() {
-            m = x;
-            imax = i;
-            if x.is_nan() {
-                break;
-            }
-        }
-    }
+    let imax = argmax(row);
+    let m = row[imax];
     let r: F = row
         .iter()
         .enumerate()
@@ -240,17 +232,6 @@ fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>
     let l = r.ln_1p();
     out.zip_mut_with(&row, |o, &x| *o = (x - m) - l);
     imax
-}
-
-/// The index of the largest element (the first one on ties).
-fn argmax<F: Real>(row: ArrayView1<'_, F>) -> usize {
-    let mut best = 0;
-    for (i, &x) in row.iter().enumerate() {
-        if x > row[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {

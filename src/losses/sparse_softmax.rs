@@ -9,9 +9,10 @@ use crate::loss::{GradOut, Loss, broadcast_to, check_finite, check_nonempty, che
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
 use crate::losses::softmax::{check_class_weights, row_cross_entropy};
 use crate::losses::weighting::with_mass;
+use crate::math::argmax;
 use crate::output::LossOutput;
 use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
-use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, Axis};
+use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 
 /// Softmax cross-entropy computed from logits, with the class axis last, against integer labels
 /// of the logits' shape without that axis.
@@ -331,15 +332,4 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
             grad,
         }))
     }
-}
-
-/// The index of the first maximum of a row (a NaN counts as the maximum, as in PyTorch).
-fn argmax<F: Real>(x: ArrayView1<'_, F>) -> usize {
-    let mut best = 0;
-    for (j, &v) in x.iter().enumerate() {
-        if v > x[best] || (v.is_nan() && !x[best].is_nan()) {
-            best = j;
-        }
-    }
-    best
 }
