@@ -3,11 +3,11 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{
-    Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
-};
+use crate::loss::{Loss, check_finite, check_nonempty, check_range, check_same_shape};
+use crate::losses::elementwise::{elementwise, flat_weight};
+use crate::losses::smoothing::BinarySmoothing;
 use crate::reduction::{Framework, Reducer, Unreduced};
-use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+use ndarray::{ArrayD, ArrayViewD};
 
 /// How a probability-space loss keeps its logarithms finite near 0 and 1.
 ///
@@ -315,42 +315,17 @@ impl<F: Real> Loss<F> for BinaryCrossEntropy<F> {
                 Elem::Tf1(F::of(epsilon))
             }
         };
-        let shape = probs.shape().to_vec();
-        let one = ArrayD::from_elem(vec![], F::one());
-        let v_owned = self.weight.as_ref().unwrap_or(&one).view();
-        check_finite("weight", v_owned.iter())?;
-        let v = broadcast_to("weight", &v_owned, &shape)?;
-
-        let keep = F::one() - ls;
-        let half = F::of(0.5) * ls;
-        let smooth = |z: F| if ls > F::zero() { z * keep + half } else { z };
-        let mut values = ArrayD::<F>::zeros(shape.clone());
-        let mut grad = want_grad.then(|| ArrayD::<F>::zeros(shape.clone()));
-        match grad.as_mut() {
-            Some(g) => Zip::from(&mut values)
-                .and(g)
-                .and(&probs)
-                .and(&labels)
-                .and(&v)
-                .for_each(|l, g, &p, &z, &v| {
-                    let (el, eg) = elem.eval(p, smooth(z));
-                    *l = el * v;
-                    *g = eg * v;
-                }),
-            None => Zip::from(&mut values)
-                .and(&probs)
-                .and(&labels)
-                .and(&v)
-                .for_each(|l, &p, &z, &v| *l = elem.eval(p, smooth(z)).0 * v),
+        if let Some(w) = &self.weight {
+            check_finite("weight", w.iter())?;
         }
-        if self.mean_last_axis {
-            let last = Axis(shape.len() - 1);
-            let c = F::of(shape[shape.len() - 1] as f64);
-            values = values.sum_axis(last).mapv(|s| s / c);
-            if let Some(g) = grad.as_mut() {
-                g.mapv_inplace(|x| x / c);
-            }
-        }
-        crate::losses::weighting::apply_sample_weight(values, grad, sample_weight)
+        let v = flat_weight("weight", self.weight.as_ref(), probs.shape())?;
+        let smoothing = BinarySmoothing::new(ls);
+        let weighted = |p: F, z: F, k: usize| {
+            let v = v.as_ref().map_or(F::one(), |v| v[k]);
+            let (el, eg) = elem.eval(p, smoothing.apply(z));
+            (el * v, eg * v)
+        };
+        let mean = self.mean_last_axis;
+        elementwise(&probs, &labels, want_grad, mean, sample_weight, weighted)
     }
 }

@@ -4,6 +4,7 @@ mod binary_probs;
 mod categorical_probs;
 pub mod class_balanced;
 mod cost_matrix;
+mod elementwise;
 mod focal_binary;
 mod focal_categorical;
 mod sampled_softmax;

@@ -7,10 +7,12 @@ use crate::kernels::{self, Scale};
 use crate::loss::{
     GradOut, Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
 };
+use crate::losses::elementwise::{elementwise, flat_weight};
+use crate::losses::smoothing::BinarySmoothing;
 use crate::math::{sigmoid, softplus};
 use crate::output::LossOutput;
 use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
-use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+use ndarray::{ArrayD, ArrayViewD, Axis};
 
 /// Sigmoid cross-entropy computed from logits, element-wise (every output is its own binary
 /// decision: binary and multi-label classification).
@@ -187,52 +189,20 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
         self.check(&logits, &labels)?;
-        let eps = self.label_smoothing;
-        let shape = logits.shape().to_vec();
-        let one = ArrayD::from_elem(vec![], F::one());
-        let q_owned = self.pos_weight.as_ref().unwrap_or(&one).view();
-        let q = broadcast_to("pos_weight", &q_owned, &shape)?;
-        let v_owned = self.weight.as_ref().unwrap_or(&one).view();
-        let v = broadcast_to("weight", &v_owned, &shape)?;
-
-        let half = F::of(0.5);
-        let keep = F::one() - eps;
-        let mut values = ArrayD::<F>::zeros(shape.clone());
-        let mut grad = if want_grad {
-            Some(ArrayD::<F>::zeros(shape.clone()))
-        } else {
-            None
-        };
-        let elem = |x: F, z: F, q: F, v: F| {
-            let z = z * keep + half * eps;
+        let shape = logits.shape();
+        let q = flat_weight("pos_weight", self.pos_weight.as_ref(), shape)?;
+        let v = flat_weight("weight", self.weight.as_ref(), shape)?;
+        let at = |w: &Option<Vec<F>>, k: usize| w.as_ref().map_or(F::one(), |w| w[k]);
+        let smoothing = BinarySmoothing::new(self.label_smoothing);
+        let elem = |x: F, z: F, k: usize| {
+            let (q, v) = (at(&q, k), at(&v, k));
+            let z = smoothing.apply(z);
             let l = v * (q * z * softplus(-x) + (F::one() - z) * softplus(x));
             let g = v * ((F::one() - z) * sigmoid(x) - q * z * sigmoid(-x));
             (l, g)
         };
-        match grad.as_mut() {
-            Some(g) => Zip::from(&mut values)
-                .and(g)
-                .and(&logits)
-                .and(&labels)
-                .and(&q)
-                .and(&v)
-                .for_each(|l, g, &x, &z, &q, &v| (*l, *g) = elem(x, z, q, v)),
-            None => Zip::from(&mut values)
-                .and(&logits)
-                .and(&labels)
-                .and(&q)
-                .and(&v)
-                .for_each(|l, &x, &z, &q, &v| *l = elem(x, z, q, v).0),
-        }
-        if self.mean_last_axis {
-            let last = Axis(shape.len() - 1);
-            let c = F::of(shape[shape.len() - 1] as f64);
-            values = values.sum_axis(last).mapv(|s| s / c);
-            if let Some(g) = grad.as_mut() {
-                g.mapv_inplace(|x| x / c);
-            }
-        }
-        crate::losses::weighting::apply_sample_weight(values, grad, sample_weight)
+        let mean = self.mean_last_axis;
+        elementwise(&logits, &labels, want_grad, mean, sample_weight, elem)
     }
 
     /// The fused path (see [`crate::kernels`]). `None` when it does not apply: a `pos_weight`,
