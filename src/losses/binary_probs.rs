@@ -4,6 +4,7 @@
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_nonempty, check_range, check_same_shape};
+use crate::losses::clip::{self, KerasClip};
 use crate::losses::elementwise::{elementwise, flat_weight};
 use crate::losses::smoothing::BinarySmoothing;
 use crate::reduction::{Framework, Reducer, Unreduced};
@@ -65,41 +66,6 @@ impl ProbClip {
         }
     }
 }
-
-/// Keras's clip to `[ε, 1 − ε]`, with both bounds rounded to the dtype as Keras does (the bounds
-/// are Python floats `ε` and `1.0 − ε`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct KerasClip<F> {
-    lo: F,
-    hi: F,
-}
-
-impl<F: Real> KerasClip<F> {
-    /// Validates `ε ∈ [0, 0.5]` and rounds the bounds to `F`.
-    pub(crate) fn new(epsilon: f64) -> Result<Self> {
-        check_range("epsilon", epsilon, 0.0, 0.5, "in [0, 0.5]")?;
-        Ok(KerasClip {
-            lo: F::of(epsilon),
-            hi: F::of(1.0 - epsilon),
-        })
-    }
-
-    /// The clipped value and whether the gradient passes (`ε ≤ p ≤ 1 − ε`; NaN stays NaN and
-    /// does not pass).
-    #[inline]
-    pub(crate) fn apply(&self, p: F) -> (F, bool) {
-        if p < self.lo {
-            (self.lo, false)
-        } else if p > self.hi {
-            (self.hi, false)
-        } else {
-            (p, !p.is_nan())
-        }
-    }
-}
-
-/// torch's `EPSILON` in `binary_cross_entropy_backward` (a float32 `1e-12`).
-const TORCH_BCE_GRAD_EPS: f32 = 1e-12;
 
 /// Binary cross-entropy computed from probabilities, element-wise.
 ///
@@ -271,14 +237,13 @@ impl<F: Real> Elem<F> {
                 (l, g)
             }
             Elem::PyTorch => {
-                let floor = F::of(-100.0);
-                let l = (z - one) * (-p).ln_1p().max(floor) - z * p.ln().max(floor);
-                let g = (p - z) / ((one - p) * p).max(F::of(TORCH_BCE_GRAD_EPS as f64));
-                (l, g)
+                let l = (z - one) * clip::torch_ln_1m(p) - z * clip::torch_ln(p);
+                (l, clip::torch_bce_grad(p, z))
             }
             Elem::Tf1(eps) => {
-                let l = -(z * (p + eps).ln()) - (one - z) * ((one - p) + eps).ln();
-                let g = (one - z) / ((one - p) + eps) - z / (p + eps);
+                let (a, b) = clip::tf1_shift(p, eps);
+                let l = -(z * a.ln()) - (one - z) * b.ln();
+                let g = (one - z) / b - z / a;
                 (l, g)
             }
         }

@@ -4,7 +4,7 @@
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_nonempty, check_range, check_same_shape};
-use crate::losses::binary_probs::KerasClip;
+use crate::losses::clip::KerasClip;
 use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_into;
 use crate::reduction::{Framework, Reducer, Unreduced};

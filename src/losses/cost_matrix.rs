@@ -4,8 +4,8 @@
 use crate::Real;
 use crate::error::Result;
 use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
-use crate::losses::binary_probs::KerasClip;
 use crate::losses::categorical_probs::{Smoothing, cce_probs_row};
+use crate::losses::clip::KerasClip;
 use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_into;
 use crate::reduction::{Framework, Reducer, Unreduced};

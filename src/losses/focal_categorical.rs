@@ -6,14 +6,12 @@ use crate::error::{Result, ReweighError};
 use crate::loss::{
     Loss, broadcast_to, check_nonempty, check_range, check_same_shape, check_weights,
 };
+use crate::losses::clip::{KERAS_EPSILON, clip_outside};
 use crate::losses::focal_binary::check_gamma;
 use crate::math::argmax;
 use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
-
-/// Keras's clipping epsilon, `keras.backend.epsilon()`.
-pub const KERAS_EPSILON: f64 = 1e-7;
 
 /// Categorical focal loss over the last (class) axis, with dense labels (one-hot or soft), a
 /// scalar or per-class `α`, label smoothing and, optionally, Keras's clipping of probabilities.
@@ -321,9 +319,9 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
                 };
                 let (mut ph, mut lph, mut tk, mut inside) = (p[k], lp[k], t[k], true);
                 if let Some((lo, hi)) = clip
-                    && (ph < lo || ph > hi)
+                    && let Some(bound) = clip_outside(ph, lo, hi)
                 {
-                    ph = if ph < lo { lo } else { hi };
+                    ph = bound;
                     lph = ph.ln();
                     tk = F::one() - ph;
                     inside = false;

@@ -3,6 +3,7 @@
 mod binary_probs;
 mod categorical_probs;
 pub mod class_balanced;
+mod clip;
 mod cost_matrix;
 mod elementwise;
 mod focal_binary;
@@ -19,9 +20,10 @@ pub use categorical_probs::{
     CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
 };
 pub use class_balanced::{ClassBalanced, effective_number_weights};
+pub use clip::KERAS_EPSILON;
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
 pub use focal_binary::{BinaryFocalLoss, focal_term};
-pub use focal_categorical::{CategoricalFocalLoss, KERAS_EPSILON};
+pub use focal_categorical::CategoricalFocalLoss;
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;
