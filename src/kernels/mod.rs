@@ -20,9 +20,10 @@ pub(crate) mod softmax;
 pub(crate) mod vmath;
 
 use crate::Real;
-use crate::loss::GradOut;
-use crate::output::LossValue;
-use crate::reduction::{OnZeroWeights, Reducer, Reduction};
+use crate::error::Result;
+use crate::loss::{GradOut, broadcast_to, check_finite};
+use crate::output::{LossOutput, LossValue};
+use crate::reduction::{OnZeroWeights, Reducer, Reduction, Totals};
 use ndarray::{ArrayD, ArrayViewD};
 use rayon::prelude::*;
 use std::any::TypeId;
@@ -180,6 +181,46 @@ pub(crate) fn with_grad<F: Real, R>(
             }
         }
     }
+}
+
+/// The output of a fused kernel run for `reducer`: the scale of the denominator of `totals`,
+/// the per-element values (of `value_shape`) for `none`, the gradient (of `shape`) where `out`
+/// says, and the reduced value of the total `Σ ℓ` that `kernel(scale, grad, values)` returns.
+pub(crate) fn fused_output<F: Real>(
+    reducer: Reducer,
+    totals: &Totals,
+    shape: &[usize],
+    value_shape: &[usize],
+    out: GradOut<'_, '_, F>,
+    kernel: impl FnOnce(&Scale<F>, Option<&mut [F]>, Option<&mut [F]>) -> f64,
+) -> LossOutput<F> {
+    let scale = Scale::new(reducer, reducer.denominator_of(totals));
+    let mut values =
+        (reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
+    let (total, grad) = with_grad(shape, out, |g| {
+        let v = values
+            .as_mut()
+            .map(|v| v.as_slice_mut().expect("standard layout"));
+        kernel(&scale, g, v)
+    });
+    LossOutput {
+        value: scale.loss_value(reducer, total, values),
+        grad,
+    }
+}
+
+/// Sample weights (checked finite) broadcast to `row_shape`, as a contiguous copy.
+pub(crate) fn row_weights<F: Real>(
+    sample_weight: Option<&ArrayViewD<'_, F>>,
+    row_shape: &[usize],
+) -> Result<Option<Vec<F>>> {
+    sample_weight
+        .map(|sw| {
+            check_finite("sample_weight", sw.iter())?;
+            let b = broadcast_to("sample_weight", sw, row_shape)?;
+            Ok(contiguous(&b).into_owned())
+        })
+        .transpose()
 }
 
 /// `a` as a standard-layout slice, borrowed when it is one, else copied in logical order.

@@ -3,7 +3,7 @@
 
 use crate::Real;
 use crate::error::Result;
-use crate::kernels::{self, Scale};
+use crate::kernels;
 use crate::loss::{
     GradOut, Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
 };
@@ -11,7 +11,7 @@ use crate::losses::elementwise::{elementwise, flat_weight};
 use crate::losses::smoothing::BinarySmoothing;
 use crate::math::{sigmoid, softplus};
 use crate::output::LossOutput;
-use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
+use crate::reduction::{Framework, MassTotals, Reducer, Totals, Unreduced};
 use ndarray::{ArrayD, ArrayViewD, Axis};
 
 /// Sigmoid cross-entropy computed from logits, element-wise (every output is its own binary
@@ -254,7 +254,6 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         }
         let count = if self.mean_last_axis { rows } else { rows * c };
         let totals = Totals { count, mass };
-        let scale = Scale::new(self.reducer, self.reducer.denominator_of(&totals));
         let batch = kernels::sigmoid::Batch {
             logits: &x,
             labels: &z,
@@ -269,17 +268,14 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         } else {
             shape
         };
-        let mut values =
-            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
-        let (total, grad) = kernels::with_grad(shape, grad, |g| {
-            let vals = values
-                .as_mut()
-                .map(|v| v.as_slice_mut().expect("standard layout"));
-            kernels::sigmoid::run(&batch, scale.grad_factor(), g, vals)
-        });
-        Ok(Some(LossOutput {
-            value: scale.loss_value(self.reducer, total, values),
+        let out = kernels::fused_output(
+            self.reducer,
+            &totals,
+            shape,
+            value_shape,
             grad,
-        }))
+            |s, g, v| kernels::sigmoid::run(&batch, s.grad_factor(), g, v),
+        );
+        Ok(Some(out))
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
+use crate::kernels;
 use crate::kernels::softmax::Targets;
-use crate::kernels::{self, Scale};
-use crate::loss::{GradOut, Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
+use crate::loss::{GradOut, Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, dense_coefficients};
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::log_softmax_into;
@@ -199,20 +199,12 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
         let row_shape = &logits.shape()[..logits.ndim() - 1];
         let rows: usize = row_shape.iter().product();
-        let sw = match &sample_weight {
-            Some(sw) => {
-                check_finite("sample_weight", sw.iter())?;
-                let b = broadcast_to("sample_weight", sw, row_shape)?;
-                Some(kernels::contiguous(&b).into_owned())
-            }
-            None => None,
-        };
+        let sw = kernels::row_weights(sample_weight.as_ref(), row_shape)?;
         // denominators: the mass is the sample weight (1 without), the count the rows
         let totals = Totals {
             count: rows,
             mass: sw.as_ref().map(|sw| MassTotals::of(sw)),
         };
-        let scale = Scale::new(self.reducer, self.reducer.denominator_of(&totals));
         let batch = kernels::softmax::Batch {
             logits: &x,
             classes: logits.len_of(Axis(logits.ndim() - 1)),
@@ -226,18 +218,12 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
         };
-        let mut values =
-            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
-        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
-            let v = values
-                .as_mut()
-                .map(|v| v.as_slice_mut().expect("standard layout"));
-            kernels::softmax::run(&batch, &scale, g, v)
-        });
-        Ok(Some(LossOutput {
-            value: scale.loss_value(self.reducer, total, values),
-            grad,
-        }))
+        let shape = logits.shape();
+        let out =
+            kernels::fused_output(self.reducer, &totals, shape, row_shape, grad, |s, g, v| {
+                kernels::softmax::run(&batch, s, g, v)
+            });
+        Ok(Some(out))
     }
 }
 

@@ -3,9 +3,9 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
+use crate::kernels;
 use crate::kernels::softmax::{Targets, is_ignored};
-use crate::kernels::{self, Scale};
-use crate::loss::{GradOut, Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
+use crate::loss::{GradOut, Loss, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
 use crate::losses::softmax::{check_class_weights, row_cross_entropy};
 use crate::losses::weighting::with_mass;
@@ -271,14 +271,8 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         // a non-contiguous input is copied, so that every layout gives the same numbers
         let x = kernels::contiguous(&logits);
         let labels = kernels::contiguous(&labels);
-        let sw = match &sample_weight {
-            Some(sw) => {
-                check_finite("sample_weight", sw.iter())?;
-                let b = broadcast_to("sample_weight", sw, &logits.shape()[..logits.ndim() - 1])?;
-                Some(kernels::contiguous(&b).into_owned())
-            }
-            None => None,
-        };
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let sw = kernels::row_weights(sample_weight.as_ref(), row_shape)?;
         let w = self
             .class_weights
             .as_ref()
@@ -305,7 +299,6 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
                 nonzero,
             }),
         };
-        let scale = Scale::new(self.reducer, self.reducer.denominator_of(&totals));
         let batch = kernels::softmax::Batch {
             logits: &x,
             classes: logits.len_of(Axis(logits.ndim() - 1)),
@@ -318,18 +311,11 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
         };
-        let row_shape = &logits.shape()[..logits.ndim() - 1];
-        let mut values =
-            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
-        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
-            let v = values
-                .as_mut()
-                .map(|v| v.as_slice_mut().expect("standard layout"));
-            kernels::softmax::run(&batch, &scale, g, v)
-        });
-        Ok(Some(LossOutput {
-            value: scale.loss_value(self.reducer, total, values),
-            grad,
-        }))
+        let shape = logits.shape();
+        let out =
+            kernels::fused_output(self.reducer, &totals, shape, row_shape, grad, |s, g, v| {
+                kernels::softmax::run(&batch, s, g, v)
+            });
+        Ok(Some(out))
     }
 }
