@@ -380,35 +380,79 @@ impl Reducer {
         grad: Option<ArrayD<F>>,
         denom: Option<F>,
     ) -> LossOutput<F> {
-        if self.reduction == Reduction::None {
-            return LossOutput {
-                value: LossValue::PerElement(values),
-                grad,
-            };
-        }
-        let total = sum64(values.iter());
-        match denom {
-            None => LossOutput {
-                value: LossValue::Scalar(total),
-                grad,
-            },
-            Some(d) if d == F::zero() && self.on_zero == OnZeroWeights::Zero => LossOutput {
-                value: LossValue::Scalar(F::zero()),
-                grad: grad.map(|mut g| {
-                    g.fill(F::zero());
-                    g
-                }),
-            },
-            Some(d) => {
-                let inv = F::one() / d;
-                LossOutput {
-                    value: LossValue::Scalar(total / d),
-                    grad: grad.map(|mut g| {
-                        g.mapv_inplace(|x| x * inv);
-                        g
-                    }),
+        let scale = Scale::new(*self, denom);
+        let value = match self.reduction {
+            Reduction::None => LossValue::PerElement(values),
+            _ => LossValue::Scalar(scale.value(sum64(values.iter()))),
+        };
+        let grad = grad.map(|mut g| {
+            match scale {
+                Scale::One => {}
+                // divide_no_nan: 0 even where the gradient of the sum is not finite
+                Scale::Zero => g.fill(F::zero()),
+                Scale::Divide(_) => {
+                    let factor = scale.grad_factor();
+                    g.mapv_inplace(|x| x * factor);
                 }
             }
+            g
+        });
+        LossOutput { value, grad }
+    }
+}
+
+/// The reduced value and the factor the gradient of `Σ ℓ` is multiplied by, for a total `Σ ℓ`
+/// and a denominator as [`Reducer::denominator_of`] computes it: the arithmetic of
+/// [`Reducer::finish`] and of the fused kernels.
+pub(crate) enum Scale<F> {
+    /// `none` or `sum`: the gradient of the sum.
+    One,
+    /// Divide by a denominator: value `Σ ℓ / d`, gradient times `1/d`.
+    Divide(F),
+    /// A zero denominator with `divide_no_nan`: value 0, gradient 0.
+    Zero,
+}
+
+impl<F: Real> Scale<F> {
+    /// The factor applied to the gradient of `Σ ℓ`.
+    pub(crate) fn grad_factor(&self) -> F {
+        match self {
+            Scale::One => F::one(),
+            Scale::Divide(d) => F::one() / *d,
+            Scale::Zero => F::zero(),
+        }
+    }
+
+    /// The reduced value of a total.
+    pub(crate) fn value(&self, total: F) -> F {
+        match self {
+            Scale::One => total,
+            Scale::Divide(d) => total / *d,
+            Scale::Zero => F::zero(),
+        }
+    }
+}
+
+impl<F: Real> Scale<F> {
+    /// The scale of `reducer` for a denominator (`None` for `none` and `sum`).
+    pub(crate) fn new(reducer: Reducer, denominator: Option<F>) -> Self {
+        match denominator {
+            None => Scale::One,
+            Some(d) if d == F::zero() && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
+            Some(d) => Scale::Divide(d),
+        }
+    }
+
+    /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
+    pub(crate) fn loss_value(
+        &self,
+        reducer: Reducer,
+        total: f64,
+        values: Option<ArrayD<F>>,
+    ) -> LossValue<F> {
+        match (reducer.reduction, values) {
+            (Reduction::None, Some(v)) => LossValue::PerElement(v),
+            _ => LossValue::Scalar(self.value(F::of(total))),
         }
     }
 }

@@ -22,8 +22,9 @@ pub(crate) mod vmath;
 use crate::Real;
 use crate::error::Result;
 use crate::loss::{GradOut, broadcast_to, check_finite};
-use crate::output::{LossOutput, LossValue};
-use crate::reduction::{OnZeroWeights, Reducer, Reduction, Totals};
+use crate::output::LossOutput;
+pub(crate) use crate::reduction::Scale;
+use crate::reduction::{Reducer, Reduction, Totals};
 use ndarray::{ArrayD, ArrayViewD};
 use rayon::prelude::*;
 use std::any::TypeId;
@@ -92,63 +93,6 @@ where
         tasks.into_iter().map(|(r, g, v)| f(r, g, v)).collect()
     } else {
         tasks.into_par_iter().map(|(r, g, v)| f(r, g, v)).collect()
-    }
-}
-
-/// The reduced value and the factor the gradient of `Σ ℓ` is multiplied by, for a total `Σ ℓ`
-/// and a denominator as [`Reducer::denominator`](crate::Reducer::denominator) computes it:
-/// exactly the arithmetic of [`Reducer::finish`](crate::Reducer::finish).
-pub(crate) enum Scale<F> {
-    /// `none` or `sum`: the gradient of the sum.
-    One,
-    /// Divide by a denominator: value `Σ ℓ / d`, gradient times `1/d`.
-    Divide(F),
-    /// A zero denominator with `divide_no_nan`: value 0, gradient 0.
-    Zero,
-}
-
-impl<F: Real> Scale<F> {
-    /// The factor applied to the gradient of `Σ ℓ`.
-    pub(crate) fn grad_factor(&self) -> F {
-        match self {
-            Scale::One => F::one(),
-            Scale::Divide(d) => F::one() / *d,
-            Scale::Zero => F::zero(),
-        }
-    }
-
-    /// The reduced value of a total.
-    pub(crate) fn value(&self, total: F) -> F {
-        match self {
-            Scale::One => total,
-            Scale::Divide(d) => total / *d,
-            Scale::Zero => F::zero(),
-        }
-    }
-}
-
-impl<F: Real> Scale<F> {
-    /// The scale of `reducer` for a denominator (`None` for `none` and `sum`), as
-    /// [`Reducer::finish`](crate::Reducer::finish) applies it.
-    pub(crate) fn new(reducer: Reducer, denominator: Option<F>) -> Self {
-        match denominator {
-            None => Scale::One,
-            Some(d) if d == F::zero() && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
-            Some(d) => Scale::Divide(d),
-        }
-    }
-
-    /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
-    pub(crate) fn loss_value(
-        &self,
-        reducer: Reducer,
-        total: f64,
-        values: Option<ArrayD<F>>,
-    ) -> LossValue<F> {
-        match (reducer.reduction, values) {
-            (Reduction::None, Some(v)) => LossValue::PerElement(v),
-            _ => LossValue::Scalar(self.value(F::of(total))),
-        }
     }
 }
 
