@@ -108,3 +108,91 @@ fn focal_categorical_probs_dominant_class_follows_torch_argmax() {
         "{v}"
     );
 }
+
+/// A loss whose fast path (when `fast`) returns 42 with a gradient of 7s, and whose general path
+/// is the sum of its input: every provided method goes through `Loss::fused` first.
+struct Marker {
+    fast: bool,
+}
+
+impl Loss<f64> for Marker {
+    type Target<'t> = ndarray::ArrayViewD<'t, f64>;
+
+    fn reducer(&self) -> Reducer {
+        Reduction::Sum.into()
+    }
+
+    fn unreduced(
+        &self,
+        input: ndarray::ArrayViewD<'_, f64>,
+        _target: ndarray::ArrayViewD<'_, f64>,
+        _sample_weight: Option<ndarray::ArrayViewD<'_, f64>>,
+        want_grad: bool,
+    ) -> reweigh::Result<reweigh::Unreduced<f64>> {
+        Ok(reweigh::Unreduced {
+            values: input.to_owned(),
+            mass: None,
+            count: input.len(),
+            grad: want_grad.then(|| ArrayD::ones(input.shape())),
+            ignored: None,
+        })
+    }
+
+    fn fused(
+        &self,
+        input: ndarray::ArrayViewD<'_, f64>,
+        _target: ndarray::ArrayViewD<'_, f64>,
+        _sample_weight: Option<ndarray::ArrayViewD<'_, f64>>,
+        grad: reweigh::loss::GradOut<'_, '_, f64>,
+    ) -> reweigh::Result<Option<LossOutput<f64>>> {
+        use reweigh::loss::GradOut;
+        if !self.fast {
+            return Ok(None);
+        }
+        let grad = match grad {
+            GradOut::No => None,
+            GradOut::Alloc => Some(ArrayD::from_elem(input.shape(), 7.0)),
+            GradOut::Into(g) => {
+                g.fill(7.0);
+                None
+            }
+        };
+        Ok(Some(LossOutput {
+            value: reweigh::LossValue::Scalar(42.0),
+            grad,
+        }))
+    }
+}
+
+#[test]
+fn every_provided_method_tries_the_fast_path_first() {
+    let x = array![[1.0_f64, 2.0], [3.0, 4.0]].into_dyn();
+    let sw = array![1.0, 1.0].into_dyn();
+    for (fast, value, g) in [(true, 42.0, 7.0), (false, 10.0, 1.0)] {
+        let loss = Marker { fast };
+        let scalar = |v: reweigh::LossValue<f64>| v.scalar().unwrap();
+        assert_eq!(scalar(loss.forward(x.view(), x.view()).unwrap()), value);
+        assert_eq!(
+            scalar(
+                loss.forward_weighted(x.view(), x.view(), sw.view())
+                    .unwrap()
+            ),
+            value
+        );
+        for out in [
+            loss.forward_backward(x.view(), x.view()).unwrap(),
+            loss.forward_backward_weighted(x.view(), x.view(), sw.view())
+                .unwrap(),
+            loss.compute(x.view(), x.view(), None, true).unwrap(),
+        ] {
+            assert_eq!(scalar(out.value), value);
+            assert!(out.grad.unwrap().iter().all(|&d| d == g));
+        }
+        let mut buf = ArrayD::<f64>::zeros(IxDyn(&[2, 2]));
+        let v = loss
+            .compute_into(x.view(), x.view(), None, buf.view_mut())
+            .unwrap();
+        assert_eq!(scalar(v), value);
+        assert!(buf.iter().all(|&d| d == g));
+    }
+}

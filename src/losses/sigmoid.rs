@@ -205,8 +205,9 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         elementwise(&logits, &labels, want_grad, mean, sample_weight, elem)
     }
 
-    /// The fused path (see [`crate::kernels`]). `None` when it does not apply: a `pos_weight`,
-    /// `weight` or sample weight that varies along both the rows and the class axis.
+    /// The fused kernel (one pass over the rows; README, "Performance"). `None` when it does not
+    /// apply: a `pos_weight`, `weight` or sample weight that varies along both the rows and the
+    /// class axis.
     fn fused(
         &self,
         logits: ArrayViewD<'_, F>,

@@ -186,7 +186,8 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         apply_sample_weight(values, grad, sample_weight)
     }
 
-    /// The fused path (see [`crate::kernels`]); it always applies (`Some`).
+    /// The fused kernel (one pass over the rows; README, "Performance"); it always applies
+    /// (`Some`).
     fn fused(
         &self,
         logits: ArrayViewD<'_, F>,

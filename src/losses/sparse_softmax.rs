@@ -254,7 +254,7 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         with_mass(values, grad, sample_weight, mass, count, ignored)
     }
 
-    /// The fused path (see [`crate::kernels`]): denominators from the labels and weights, then
+    /// The fused kernel (README, "Performance"): denominators from the labels and weights, then
     /// one pass over the rows. `None` when it does not apply (weights gathered by the predicted
     /// label).
     fn fused(
