@@ -86,20 +86,24 @@ fn sparse_softmax_all_ignored_via_both_paths() {
     assert_nan_with_zero_grad(&out, &[2, 3]);
 }
 
-/// One `argmax` (`reweigh::math::argmax`, torch's NaN rule: the first NaN wins). The categorical
-/// focal loss on probabilities takes `1 − p` of the dominant class from the other classes; for
-/// `P = [0, ∞, 0]` the normalised `p = [0, NaN, 0]` now has its NaN as the dominant class, so the
-/// true class 0 gets the exact `−ln 0 = ∞` (its `1 − p = 1`), where the focal loss's former
-/// argmax (NaN never the maximum) made class 0 dominant and the value NaN.
+/// The categorical focal loss on probabilities takes `1 − p` of the dominant class from the
+/// other classes: a NaN probability (`P = [0, ∞, 0]` normalised) is never that class
+/// (`NanRule::NeverGreater`, its former argmax), so a true class whose probability is NaN gives
+/// NaN, as in Keras; with `torch.argmax`'s rule its term would have been 0.
 #[test]
-fn focal_categorical_probs_dominant_class_follows_torch_argmax() {
+fn focal_categorical_probs_nan_class_propagates() {
     use reweigh::losses::CategoricalFocalLoss;
     let p = array![[0.0_f64, f64::INFINITY, 0.0]].into_dyn();
+    for loss in [
+        CategoricalFocalLoss::keras().from_logits(false),
+        CategoricalFocalLoss::new().from_logits(false),
+    ] {
+        let on_nan = array![[0.0_f64, 1.0, 0.0]].into_dyn();
+        let v = loss.forward(p.view(), on_nan.view()).unwrap();
+        assert!(v.into_array().iter().all(|v| v.is_nan()));
+    }
+    // a true class with probability 0: clipped to 1e-7 by Keras's clip
     let y = array![[1.0_f64, 0.0, 0.0]].into_dyn();
-    let exact = CategoricalFocalLoss::new().from_logits(false);
-    let v = exact.forward(p.view(), y.view()).unwrap().into_array();
-    assert_eq!(v[[0]], f64::INFINITY);
-    // with Keras's clip the true class is clipped to 1e-7 whichever class dominates
     let keras = CategoricalFocalLoss::keras().from_logits(false);
     let v = keras.forward(p.view(), y.view()).unwrap().scalar().unwrap();
     let lo = 1e-7_f64;

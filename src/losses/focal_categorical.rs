@@ -8,7 +8,7 @@ use crate::loss::{
 };
 use crate::losses::clip::{KERAS_EPSILON, clip_outside};
 use crate::losses::focal_binary::check_gamma;
-use crate::math::argmax;
+use crate::math::{NanRule, argmax, argmax_by};
 use crate::output::LossOutput;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
@@ -297,7 +297,8 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
             } else {
                 let s: F = xrow.sum();
                 Zip::from(&mut p).and(&xrow).for_each(|p, &x| *p = x / s);
-                let imax = argmax(p.view());
+                // a NaN probability is never the dominant class, so that it propagates
+                let imax = argmax_by(p.view(), NanRule::NeverGreater);
                 for k in 0..c {
                     if k == imax {
                         let rest: F = (0..c).filter(|&j| j != k).map(|j| xrow[j]).sum();
