@@ -219,11 +219,7 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
         };
-        let shape = logits.shape();
-        let out =
-            kernels::fused_output(self.reducer, &totals, shape, row_shape, grad, |s, g, v| {
-                kernels::softmax::run(&batch, s, g, v)
-            });
+        let out = kernels::softmax::output(&batch, self.reducer, &totals, logits.shape(), grad);
         Ok(Some(out))
     }
 }
