@@ -357,7 +357,8 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
 ///
 /// Equivalent framework call: `torch.nn.NLLLoss(weight=w, ignore_index=k, reduction=...)`
 /// ([`Self::pytorch`]): `mean` divides by `Σ_i w[y_i]` over the elements not ignored, and is NaN
-/// when every element is ignored. `torch.nn.CrossEntropyLoss` is this loss on `log_softmax`.
+/// (with a zero gradient) when every element is ignored; ignored elements always have a zero
+/// gradient. `torch.nn.CrossEntropyLoss` is this loss on `log_softmax`.
 /// The class axis is the last one here (torch puts it at dimension 1 for inputs of rank > 2);
 /// labels have the leading shape. The log-probabilities are not checked (torch accepts any
 /// value); a label outside `[0, C)` other than `ignore_index` is an error, as torch raises.
