@@ -9,15 +9,36 @@ use crate::output::{LossOutput, LossValue};
 use crate::reduction::{Reducer, Unreduced};
 use ndarray::{ArrayViewD, ArrayViewMutD};
 
+/// Where a loss's fast path writes the gradient with respect to the input: the argument of
+/// [`Loss::fused`].
+///
+/// [`Loss::compute`] passes [`GradOut::No`] or [`GradOut::Alloc`], [`Loss::compute_into`] passes
+/// the caller's buffer as [`GradOut::Into`] (its shape already checked against the input's).
+#[derive(Debug)]
+pub enum GradOut<'g, 'a, F> {
+    /// No gradient is wanted.
+    No,
+    /// The gradient is wanted in a new array, returned in [`LossOutput::grad`].
+    Alloc,
+    /// The gradient is written into the caller's buffer, which has the input's shape (it may be
+    /// a non-contiguous view); [`LossOutput::grad`] is then `None`.
+    Into(&'g mut ArrayViewMutD<'a, F>),
+}
+
 /// A weighted classification loss.
 ///
 /// A loss maps an input (logits, or probabilities for the probability-space losses) and a target
 /// (float labels or integer class indices) to per-element losses, which its [`Reducer`] combines.
 /// Optional sample weights multiply the per-element losses and enter the denominators of the
 /// weighted reductions; they must broadcast to the shape of the per-element losses.
+///
+/// A loss implements [`Loss::reducer`] and [`Loss::unreduced`]; every other method is provided
+/// and computes through [`Loss::compute`] (or [`Loss::compute_into`]), which first asks the
+/// optional fast path [`Loss::fused`] and otherwise reduces [`Loss::unreduced`] with
+/// [`Reducer::finish`].
 pub trait Loss<F: Real> {
-    /// What the loss compares its input with.
-    type Target<'t>;
+    /// What the loss compares its input with (a view: it is cloned to try the fast path first).
+    type Target<'t>: Clone;
 
     /// The reduction this loss applies.
     fn reducer(&self) -> Reducer;
@@ -31,8 +52,24 @@ pub trait Loss<F: Real> {
         want_grad: bool,
     ) -> Result<Unreduced<F>>;
 
+    /// An optional fast path: the reduced loss, with the gradient written where `grad` says, or
+    /// `Ok(None)` when it does not apply, and [`Loss::compute`] then takes the general path
+    /// `reducer().finish(unreduced(..))`. It must give the general path's results (and errors).
+    /// The default has no fast path.
+    fn fused(
+        &self,
+        input: ArrayViewD<'_, F>,
+        target: Self::Target<'_>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        let _ = (input, target, sample_weight, grad);
+        Ok(None)
+    }
+
     /// The reduced loss and, if `want_grad`, its gradient, with optional sample weights: the one
-    /// call the convenience methods below are made of.
+    /// call the convenience methods below are made of (the fast path [`Loss::fused`] if it
+    /// applies, else [`Reducer::finish`] of [`Loss::unreduced`]).
     fn compute(
         &self,
         input: ArrayViewD<'_, F>,
@@ -40,6 +77,14 @@ pub trait Loss<F: Real> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<LossOutput<F>> {
+        let grad = if want_grad {
+            GradOut::Alloc
+        } else {
+            GradOut::No
+        };
+        if let Some(out) = self.fused(input.view(), target.clone(), sample_weight.clone(), grad)? {
+            return Ok(out);
+        }
         Ok(self
             .reducer()
             .finish(self.unreduced(input, target, sample_weight, want_grad)?))
@@ -47,10 +92,7 @@ pub trait Loss<F: Real> {
 
     /// The reduced loss.
     fn forward(&self, input: ArrayViewD<'_, F>, target: Self::Target<'_>) -> Result<LossValue<F>> {
-        Ok(self
-            .reducer()
-            .finish(self.unreduced(input, target, None, false)?)
-            .value)
+        Ok(self.compute(input, target, None, false)?.value)
     }
 
     /// The reduced loss with per-sample weights.
@@ -61,8 +103,7 @@ pub trait Loss<F: Real> {
         sample_weight: ArrayViewD<'_, F>,
     ) -> Result<LossValue<F>> {
         Ok(self
-            .reducer()
-            .finish(self.unreduced(input, target, Some(sample_weight), false)?)
+            .compute(input, target, Some(sample_weight), false)?
             .value)
     }
 
@@ -72,15 +113,13 @@ pub trait Loss<F: Real> {
         input: ArrayViewD<'_, F>,
         target: Self::Target<'_>,
     ) -> Result<LossOutput<F>> {
-        Ok(self
-            .reducer()
-            .finish(self.unreduced(input, target, None, true)?))
+        self.compute(input, target, None, true)
     }
 
     /// The reduced loss (optionally sample-weighted), writing its gradient with respect to the
     /// input into `grad`, which has the input's shape: a training loop reuses one buffer and
-    /// nothing of the input's size is allocated (for the losses with a fused kernel:
-    /// [`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
+    /// nothing of the input's size is allocated (for the losses whose fast path [`Loss::fused`]
+    /// applies: [`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
     /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy) and
     /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy); any other loss
     /// computes the gradient and copies it). `grad` may be a non-contiguous view.
@@ -107,7 +146,13 @@ pub trait Loss<F: Real> {
         mut grad: ArrayViewMutD<'_, F>,
     ) -> Result<LossValue<F>> {
         check_same_shape("grad", input.shape(), grad.shape())?;
-        let out = self.compute(input, target, sample_weight, true)?;
+        let into = GradOut::Into(&mut grad);
+        if let Some(out) = self.fused(input.view(), target.clone(), sample_weight.clone(), into)? {
+            return Ok(out.value);
+        }
+        let out = self
+            .reducer()
+            .finish(self.unreduced(input, target, sample_weight, true)?);
         if let Some(g) = out.grad {
             grad.assign(&g);
         }
@@ -121,8 +166,6 @@ pub trait Loss<F: Real> {
         target: Self::Target<'_>,
         sample_weight: ArrayViewD<'_, F>,
     ) -> Result<LossOutput<F>> {
-        Ok(self
-            .reducer()
-            .finish(self.unreduced(input, target, Some(sample_weight), true)?))
+        self.compute(input, target, Some(sample_weight), true)
     }
 }

@@ -51,6 +51,49 @@ pub fn logsumexp<F: Real>(row: ArrayView1<'_, F>) -> F {
     m + l
 }
 
+/// How [`argmax_by`] treats NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NanRule {
+    /// A NaN counts as larger than every number, so the first NaN wins (`torch.argmax`,
+    /// `np.argmax`).
+    Largest,
+    /// Plain `>` comparisons: an element replaces the maximum so far only if it compares
+    /// greater, which a NaN never does; a NaN is chosen only as the first element, which then
+    /// stays.
+    NeverGreater,
+}
+
+/// The index of the first maximum of a row, with `torch.argmax`'s (and `np.argmax`'s) NaN rule,
+/// [`NanRule::Largest`]: a NaN counts as larger than every number, so the first NaN wins;
+/// otherwise the first of tied maxima wins. An empty row gives 0.
+///
+/// ```
+/// use ndarray::array;
+/// use reweigh::math::{NanRule, argmax, argmax_by};
+/// assert_eq!(argmax(array![1.0_f64, 3.0, 3.0].view()), 1);
+/// assert_eq!(argmax(array![1.0_f64, f64::NAN, 5.0, f64::NAN].view()), 1);
+/// assert_eq!(argmax(array![f64::NEG_INFINITY, f64::NEG_INFINITY].view()), 0);
+/// assert_eq!(argmax_by(array![1.0_f64, f64::NAN, 5.0].view(), NanRule::NeverGreater), 2);
+/// assert_eq!(argmax_by(array![f64::NAN, 1.0, 5.0].view(), NanRule::NeverGreater), 0);
+/// ```
+#[inline]
+pub fn argmax<F: Real>(row: ArrayView1<'_, F>) -> usize {
+    argmax_by(row, NanRule::Largest)
+}
+
+/// The index of the first maximum of a row, NaN treated by `rule`. An empty row gives 0.
+#[inline]
+pub fn argmax_by<F: Real>(row: ArrayView1<'_, F>, rule: NanRule) -> usize {
+    let mut best = 0;
+    for (j, &v) in row.iter().enumerate() {
+        let nan_wins = rule == NanRule::Largest && v.is_nan() && !row[best].is_nan();
+        if v > row[best] || nan_wins {
+            best = j;
+        }
+    }
+    best
+}
+
 /// Writes `log_softmax(row)` into `out`: `x_j − max − ln Σ_k exp(x_k − max)`.
 #[inline]
 pub fn log_softmax_into<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {

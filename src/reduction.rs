@@ -23,7 +23,7 @@
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::output::{LossOutput, LossValue};
-use ndarray::ArrayD;
+use ndarray::{ArrayD, Axis, Zip};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -286,6 +286,61 @@ pub struct Unreduced<F> {
     pub count: usize,
     /// Gradient of `Σ_i ℓ_i` with respect to the loss input, when requested.
     pub grad: Option<ArrayD<F>>,
+    /// Which elements are ignored (`ignore_index`, `ignore_class`), with the shape of `values`
+    /// (`None`: none is). [`Reducer::finish`] gives their gradient (the gradient's entries whose
+    /// leading index is an ignored element) the value 0 after the reduction, whatever the
+    /// denominator: PyTorch's `mean` over a batch whose elements are all ignored is NaN (0/0)
+    /// while its gradient is zero (its backward writes nothing for ignored elements), where the
+    /// reduction's `0·(1/0)` would be NaN.
+    pub ignored: Option<ArrayD<bool>>,
+}
+
+/// What a reduction's denominator is made of: the number of valid elements and, when the
+/// elements carry a mass, the mass's totals. [`Reducer::denominator_of`] maps them to the
+/// denominator, for the general path ([`Reducer::denominator`]) and the fused kernels alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Totals {
+    /// Number of valid (not ignored) elements.
+    pub(crate) count: usize,
+    /// The mass's totals (`None`: every valid element weighs 1).
+    pub(crate) mass: Option<MassTotals>,
+}
+
+/// `Σ mass` (accumulated in f64) and `#{mass ≠ 0}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct MassTotals {
+    /// `Σ_i mass_i`, in f64 (f32 batches of millions of elements would lose digits in f32).
+    pub(crate) sum: f64,
+    /// `#{i : mass_i ≠ 0}`.
+    pub(crate) nonzero: usize,
+}
+
+impl MassTotals {
+    /// The totals of a mass.
+    pub(crate) fn of<'a, F: Real>(mass: impl IntoIterator<Item = &'a F> + Clone) -> Self {
+        MassTotals {
+            sum: mass.clone().into_iter().map(|w| w.f64()).sum(),
+            nonzero: mass.into_iter().filter(|&&w| w != F::zero()).count(),
+        }
+    }
+
+    /// The totals of this mass repeated `times` times (a weight broadcast along an axis).
+    pub(crate) fn repeated(self, times: usize) -> Self {
+        MassTotals {
+            sum: self.sum * times as f64,
+            nonzero: self.nonzero * times,
+        }
+    }
+}
+
+impl Totals {
+    /// The totals of per-element losses.
+    pub(crate) fn of<F: Real>(u: &Unreduced<F>) -> Self {
+        Totals {
+            count: u.count,
+            mass: u.mass.as_ref().map(|m| MassTotals::of(m.iter())),
+        }
+    }
 }
 
 /// `Σ x` accumulated in f64 (f32 batches of millions of elements would lose digits in f32),
@@ -297,54 +352,143 @@ fn sum64<'a, F: Real>(x: impl Iterator<Item = &'a F>) -> F {
 impl Reducer {
     /// The denominator this reducer divides by, or `None` for `none` and `sum`.
     pub fn denominator<F: Real>(&self, u: &Unreduced<F>) -> Option<F> {
-        let count = || F::of(u.count as f64);
+        if matches!(self.reduction, Reduction::None | Reduction::Sum) {
+            return None;
+        }
+        self.denominator_of(&Totals::of(u))
+    }
+
+    /// The denominator of given totals, or `None` for `none` and `sum`: the one place the
+    /// reductions' denominators are defined.
+    pub(crate) fn denominator_of<F: Real>(&self, t: &Totals) -> Option<F> {
+        let count = || F::of(t.count as f64);
         match self.reduction {
             Reduction::None | Reduction::Sum => None,
             Reduction::SumOverBatchSize => Some(count()),
-            Reduction::WeightedMean => Some(match &u.mass {
-                Some(m) => sum64(m.iter()),
-                None => count(),
-            }),
-            Reduction::SumByNonzeroWeights => Some(match &u.mass {
-                Some(m) => F::of(m.iter().filter(|&&w| w != F::zero()).count() as f64),
-                None => count(),
-            }),
-        }
-    }
-
-    /// Reduces per-element losses (and scales their gradient) by this reducer.
-    pub fn finish<F: Real>(&self, u: Unreduced<F>) -> LossOutput<F> {
-        let denom = self.denominator(&u);
-        let Unreduced { values, grad, .. } = u;
-        if self.reduction == Reduction::None {
-            return LossOutput {
-                value: LossValue::PerElement(values),
-                grad,
-            };
-        }
-        let total = sum64(values.iter());
-        match denom {
-            None => LossOutput {
-                value: LossValue::Scalar(total),
-                grad,
-            },
-            Some(d) if d == F::zero() && self.on_zero == OnZeroWeights::Zero => LossOutput {
-                value: LossValue::Scalar(F::zero()),
-                grad: grad.map(|mut g| {
-                    g.fill(F::zero());
-                    g
-                }),
-            },
-            Some(d) => {
-                let inv = F::one() / d;
-                LossOutput {
-                    value: LossValue::Scalar(total / d),
-                    grad: grad.map(|mut g| {
-                        g.mapv_inplace(|x| x * inv);
-                        g
-                    }),
-                }
+            Reduction::WeightedMean => Some(t.mass.map_or_else(count, |m| F::of(m.sum))),
+            Reduction::SumByNonzeroWeights => {
+                Some(t.mass.map_or_else(count, |m| F::of(m.nonzero as f64)))
             }
         }
     }
+
+    /// Reduces per-element losses (and scales their gradient) by this reducer; the gradient of
+    /// the [ignored](Unreduced::ignored) elements is 0.
+    pub fn finish<F: Real>(&self, u: Unreduced<F>) -> LossOutput<F> {
+        let denom = self.denominator(&u);
+        let Unreduced {
+            values,
+            grad,
+            ignored,
+            ..
+        } = u;
+        let mut out = self.reduce(values, grad, denom);
+        if let (Some(g), Some(ignored)) = (out.grad.as_mut(), ignored) {
+            zero_ignored(g, &ignored);
+        }
+        out
+    }
+
+    /// Reduces `values` by a denominator, scaling the gradient of their sum.
+    fn reduce<F: Real>(
+        &self,
+        values: ArrayD<F>,
+        grad: Option<ArrayD<F>>,
+        denom: Option<F>,
+    ) -> LossOutput<F> {
+        let scale = Scale::new(*self, denom);
+        let value = match self.reduction {
+            Reduction::None => LossValue::PerElement(values),
+            _ => LossValue::Scalar(scale.value(sum64(values.iter()))),
+        };
+        let grad = grad.map(|mut g| {
+            match scale {
+                Scale::One => {}
+                // divide_no_nan: 0 even where the gradient of the sum is not finite
+                Scale::Zero => g.fill(F::zero()),
+                Scale::Divide(_) => {
+                    let factor = scale.grad_factor();
+                    g.mapv_inplace(|x| x * factor);
+                }
+            }
+            g
+        });
+        LossOutput { value, grad }
+    }
+}
+
+/// The reduced value and the factor the gradient of `Σ ℓ` is multiplied by, for a total `Σ ℓ`
+/// and a denominator as [`Reducer::denominator_of`] computes it: the arithmetic of
+/// [`Reducer::finish`] and of the fused kernels.
+pub(crate) enum Scale<F> {
+    /// `none` or `sum`: the gradient of the sum.
+    One,
+    /// Divide by a denominator: value `Σ ℓ / d`, gradient times `1/d`.
+    Divide(F),
+    /// A zero denominator with `divide_no_nan`: value 0, gradient 0.
+    Zero,
+}
+
+impl<F: Real> Scale<F> {
+    /// The factor applied to the gradient of `Σ ℓ`.
+    pub(crate) fn grad_factor(&self) -> F {
+        match self {
+            Scale::One => F::one(),
+            Scale::Divide(d) => F::one() / *d,
+            Scale::Zero => F::zero(),
+        }
+    }
+
+    /// The reduced value of a total.
+    pub(crate) fn value(&self, total: F) -> F {
+        match self {
+            Scale::One => total,
+            Scale::Divide(d) => total / *d,
+            Scale::Zero => F::zero(),
+        }
+    }
+}
+
+impl<F: Real> Scale<F> {
+    /// The scale of `reducer` for a denominator (`None` for `none` and `sum`).
+    pub(crate) fn new(reducer: Reducer, denominator: Option<F>) -> Self {
+        match denominator {
+            None => Scale::One,
+            Some(d) if d == F::zero() && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
+            Some(d) => Scale::Divide(d),
+        }
+    }
+
+    /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
+    pub(crate) fn loss_value(
+        &self,
+        reducer: Reducer,
+        total: f64,
+        values: Option<ArrayD<F>>,
+    ) -> LossValue<F> {
+        match (reducer.reduction, values) {
+            (Reduction::None, Some(v)) => LossValue::PerElement(v),
+            _ => LossValue::Scalar(self.value(F::of(total))),
+        }
+    }
+}
+
+/// Sets to 0 the entries of a gradient whose leading index (the shape of `ignored`) is ignored.
+///
+/// # Panics
+/// If `ignored`'s shape is not a leading part of the gradient's.
+fn zero_ignored<F: Real>(grad: &mut ArrayD<F>, ignored: &ArrayD<bool>) {
+    let mut mask = ignored.view();
+    while mask.ndim() < grad.ndim() {
+        let n = mask.ndim();
+        mask = mask.insert_axis(Axis(n));
+    }
+    let mask = mask
+        .broadcast(grad.shape())
+        .expect("Unreduced::ignored has the leading shape of the gradient");
+    Zip::from(grad).and(&mask).for_each(|g, &i| {
+        if i {
+            *g = F::zero();
+        }
+    });
 }

@@ -10,6 +10,7 @@ fn unreduced(values: &[f64], mass: Option<&[f64]>) -> Unreduced<f64> {
         mass: mass.map(|m| ArrayD::from_shape_vec(IxDyn(&[m.len()]), m.to_vec()).unwrap()),
         count: values.len(),
         grad: Some(ArrayD::from_elem(IxDyn(&[values.len(), 2]), 1.0)),
+        ignored: None,
     }
 }
 

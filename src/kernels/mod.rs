@@ -20,9 +20,12 @@ pub(crate) mod softmax;
 pub(crate) mod vmath;
 
 use crate::Real;
-use crate::output::LossValue;
-use crate::reduction::{OnZeroWeights, Reducer, Reduction};
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
+use crate::error::Result;
+use crate::loss::{GradOut, broadcast_to, check_finite};
+use crate::output::LossOutput;
+pub(crate) use crate::reduction::Scale;
+use crate::reduction::{Reducer, Reduction, Totals};
+use ndarray::{ArrayD, ArrayViewD};
 use rayon::prelude::*;
 use std::any::TypeId;
 use std::borrow::Cow;
@@ -93,73 +96,6 @@ where
     }
 }
 
-/// The reduced value and the factor the gradient of `Σ ℓ` is multiplied by, for a total `Σ ℓ`
-/// and a denominator as [`Reducer::denominator`](crate::Reducer::denominator) computes it:
-/// exactly the arithmetic of [`Reducer::finish`](crate::Reducer::finish).
-pub(crate) enum Scale<F> {
-    /// `none` or `sum`: the gradient of the sum.
-    One,
-    /// Divide by a denominator: value `Σ ℓ / d`, gradient times `1/d`.
-    Divide(F),
-    /// A zero denominator with `divide_no_nan`: value 0, gradient 0.
-    Zero,
-}
-
-impl<F: Real> Scale<F> {
-    /// The factor applied to the gradient of `Σ ℓ`.
-    pub(crate) fn grad_factor(&self) -> F {
-        match self {
-            Scale::One => F::one(),
-            Scale::Divide(d) => F::one() / *d,
-            Scale::Zero => F::zero(),
-        }
-    }
-
-    /// The reduced value of a total.
-    pub(crate) fn value(&self, total: F) -> F {
-        match self {
-            Scale::One => total,
-            Scale::Divide(d) => total / *d,
-            Scale::Zero => F::zero(),
-        }
-    }
-}
-
-impl<F: Real> Scale<F> {
-    /// The scale of `reducer` for a denominator (`None` for `none` and `sum`), as
-    /// [`Reducer::finish`](crate::Reducer::finish) applies it.
-    pub(crate) fn new(reducer: Reducer, denominator: Option<F>) -> Self {
-        match denominator {
-            None => Scale::One,
-            Some(d) if d == F::zero() && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
-            Some(d) => Scale::Divide(d),
-        }
-    }
-
-    /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
-    pub(crate) fn loss_value(
-        &self,
-        reducer: Reducer,
-        total: f64,
-        values: Option<ArrayD<F>>,
-    ) -> LossValue<F> {
-        match (reducer.reduction, values) {
-            (Reduction::None, Some(v)) => LossValue::PerElement(v),
-            _ => LossValue::Scalar(self.value(F::of(total))),
-        }
-    }
-}
-
-/// Where a fused kernel writes the gradient.
-pub(crate) enum GradOut<'g, 'a, F> {
-    /// No gradient.
-    No,
-    /// A new array.
-    Alloc,
-    /// The caller's buffer (the input's shape, checked).
-    Into(&'g mut ArrayViewMutD<'a, F>),
-}
-
 /// Runs `kernel` with a contiguous gradient slice of `shape` when one is asked for: the caller's
 /// buffer if it is in standard layout, else a new array (copied into the caller's buffer after).
 /// Returns the kernel's result and the gradient when it was allocated.
@@ -191,6 +127,46 @@ pub(crate) fn with_grad<F: Real, R>(
     }
 }
 
+/// The output of a fused kernel run for `reducer`: the scale of the denominator of `totals`,
+/// the per-element values (of `value_shape`) for `none`, the gradient (of `shape`) where `out`
+/// says, and the reduced value of the total `Σ ℓ` that `kernel(scale, grad, values)` returns.
+pub(crate) fn fused_output<F: Real>(
+    reducer: Reducer,
+    totals: &Totals,
+    shape: &[usize],
+    value_shape: &[usize],
+    out: GradOut<'_, '_, F>,
+    kernel: impl FnOnce(&Scale<F>, Option<&mut [F]>, Option<&mut [F]>) -> f64,
+) -> LossOutput<F> {
+    let scale = Scale::new(reducer, reducer.denominator_of(totals));
+    let mut values =
+        (reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
+    let (total, grad) = with_grad(shape, out, |g| {
+        let v = values
+            .as_mut()
+            .map(|v| v.as_slice_mut().expect("standard layout"));
+        kernel(&scale, g, v)
+    });
+    LossOutput {
+        value: scale.loss_value(reducer, total, values),
+        grad,
+    }
+}
+
+/// Sample weights (checked finite) broadcast to `row_shape`, as a contiguous copy.
+pub(crate) fn row_weights<F: Real>(
+    sample_weight: Option<&ArrayViewD<'_, F>>,
+    row_shape: &[usize],
+) -> Result<Option<Vec<F>>> {
+    sample_weight
+        .map(|sw| {
+            check_finite("sample_weight", sw.iter())?;
+            let b = broadcast_to("sample_weight", sw, row_shape)?;
+            Ok(contiguous(&b).into_owned())
+        })
+        .transpose()
+}
+
 /// `a` as a standard-layout slice, borrowed when it is one, else copied in logical order.
 pub(crate) fn contiguous<'a, T: Clone>(a: &'a ArrayViewD<'_, T>) -> Cow<'a, [T]> {
     match a.as_slice() {
@@ -198,92 +174,6 @@ pub(crate) fn contiguous<'a, T: Clone>(a: &'a ArrayViewD<'_, T>) -> Cow<'a, [T]>
         None => Cow::Owned(a.iter().cloned().collect()),
     }
 }
-
-/// Implements the [`Loss`](crate::Loss) methods that compute through a fused kernel, for a loss
-/// with inherent `fused(input, target, sample_weight, GradOut) -> Result<Option<LossOutput>>`
-/// (`None` when the kernel does not apply) and `general(input, target, sample_weight,
-/// want_grad) -> Result<LossOutput>`.
-macro_rules! fused_loss_methods {
-    () => {
-        fn compute(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: Option<::ndarray::ArrayViewD<'_, F>>,
-            want_grad: bool,
-        ) -> $crate::Result<$crate::LossOutput<F>> {
-            use $crate::kernels::GradOut;
-            let grad = if want_grad {
-                GradOut::Alloc
-            } else {
-                GradOut::No
-            };
-            match self.fused(input.view(), target.view(), sample_weight.clone(), grad)? {
-                Some(out) => Ok(out),
-                None => self.general(input, target, sample_weight, want_grad),
-            }
-        }
-
-        fn compute_into(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: Option<::ndarray::ArrayViewD<'_, F>>,
-            mut grad: ::ndarray::ArrayViewMutD<'_, F>,
-        ) -> $crate::Result<$crate::LossValue<F>> {
-            use $crate::kernels::GradOut;
-            $crate::loss::check_same_shape("grad", input.shape(), grad.shape())?;
-            let into = GradOut::Into(&mut grad);
-            if let Some(out) =
-                self.fused(input.view(), target.view(), sample_weight.clone(), into)?
-            {
-                return Ok(out.value);
-            }
-            let out = self.general(input, target, sample_weight, true)?;
-            if let Some(g) = out.grad {
-                grad.assign(&g);
-            }
-            Ok(out.value)
-        }
-
-        fn forward(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-        ) -> $crate::Result<$crate::LossValue<F>> {
-            Ok(self.compute(input, target, None, false)?.value)
-        }
-
-        fn forward_weighted(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: ::ndarray::ArrayViewD<'_, F>,
-        ) -> $crate::Result<$crate::LossValue<F>> {
-            Ok(self
-                .compute(input, target, Some(sample_weight), false)?
-                .value)
-        }
-
-        fn forward_backward(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-        ) -> $crate::Result<$crate::LossOutput<F>> {
-            self.compute(input, target, None, true)
-        }
-
-        fn forward_backward_weighted(
-            &self,
-            input: ::ndarray::ArrayViewD<'_, F>,
-            target: Self::Target<'_>,
-            sample_weight: ::ndarray::ArrayViewD<'_, F>,
-        ) -> $crate::Result<$crate::LossOutput<F>> {
-            self.compute(input, target, Some(sample_weight), true)
-        }
-    };
-}
-pub(crate) use fused_loss_methods;
 
 /// Asks Linux to back a large, freshly allocated (untouched) buffer with transparent huge pages:
 /// the kernel then writes it with one page fault per 2 MiB instead of one per 4 KiB, which is

@@ -13,7 +13,10 @@
 use super::vmath::{exp_nonpos_inplace, exp_shift_sum, ln_inplace, max};
 use super::{Scale, for_row_chunks};
 use crate::Real;
+use crate::loss::GradOut;
 use crate::losses::SmoothingForm;
+use crate::output::LossOutput;
+use crate::reduction::{Reducer, Totals};
 
 /// Rows narrower than this are processed in blocks.
 const NARROW: usize = 16;
@@ -66,6 +69,21 @@ struct Consts<F> {
     keep: F,
     /// `Σ_c u_c` for the sparse PyTorch form (else `C`).
     u_sum: F,
+}
+
+/// The loss output of a batch of logits of `shape` for `reducer`, the denominator from `totals`
+/// and the gradient where `grad` says ([`super::fused_output`]).
+pub(crate) fn output<F: Real>(
+    b: &Batch<'_, F>,
+    reducer: Reducer,
+    totals: &Totals,
+    shape: &[usize],
+    grad: GradOut<'_, '_, F>,
+) -> LossOutput<F> {
+    let row_shape = &shape[..shape.len() - 1];
+    super::fused_output(reducer, totals, shape, row_shape, grad, |s, g, v| {
+        run(b, s, g, v)
+    })
 }
 
 /// Runs the batch: returns `Σ_i ℓ_i` (with `ℓ_i` the sample-weighted row losses), writes `ℓ_i`

@@ -3,11 +3,12 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{
-    Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
-};
+use crate::loss::{Loss, check_finite, check_nonempty, check_same_shape};
+use crate::losses::clip::{self, KerasClip};
+use crate::losses::elementwise::{elementwise, flat_weight};
+use crate::losses::smoothing::BinarySmoothing;
 use crate::reduction::{Framework, Reducer, Unreduced};
-use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+use ndarray::{ArrayD, ArrayViewD};
 
 /// How a probability-space loss keeps its logarithms finite near 0 and 1.
 ///
@@ -65,41 +66,6 @@ impl ProbClip {
         }
     }
 }
-
-/// Keras's clip to `[ε, 1 − ε]`, with both bounds rounded to the dtype as Keras does (the bounds
-/// are Python floats `ε` and `1.0 − ε`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct KerasClip<F> {
-    lo: F,
-    hi: F,
-}
-
-impl<F: Real> KerasClip<F> {
-    /// Validates `ε ∈ [0, 0.5]` and rounds the bounds to `F`.
-    pub(crate) fn new(epsilon: f64) -> Result<Self> {
-        check_range("epsilon", epsilon, 0.0, 0.5, "in [0, 0.5]")?;
-        Ok(KerasClip {
-            lo: F::of(epsilon),
-            hi: F::of(1.0 - epsilon),
-        })
-    }
-
-    /// The clipped value and whether the gradient passes (`ε ≤ p ≤ 1 − ε`; NaN stays NaN and
-    /// does not pass).
-    #[inline]
-    pub(crate) fn apply(&self, p: F) -> (F, bool) {
-        if p < self.lo {
-            (self.lo, false)
-        } else if p > self.hi {
-            (self.hi, false)
-        } else {
-            (p, !p.is_nan())
-        }
-    }
-}
-
-/// torch's `EPSILON` in `binary_cross_entropy_backward` (a float32 `1e-12`).
-const TORCH_BCE_GRAD_EPS: f32 = 1e-12;
 
 /// Binary cross-entropy computed from probabilities, element-wise.
 ///
@@ -287,14 +253,13 @@ impl<F: Real> Elem<F> {
                 (l, g)
             }
             Elem::PyTorch => {
-                let floor = F::of(-100.0);
-                let l = (z - one) * (-p).ln_1p().max(floor) - z * p.ln().max(floor);
-                let g = (p - z) / ((one - p) * p).max(F::of(TORCH_BCE_GRAD_EPS as f64));
-                (l, g)
+                let l = (z - one) * clip::torch_ln_1m(p) - z * clip::torch_ln(p);
+                (l, clip::torch_bce_grad(p, z))
             }
             Elem::Tf1(eps) => {
-                let l = -(z * (p + eps).ln()) - (one - z) * ((one - p) + eps).ln();
-                let g = (one - z) / ((one - p) + eps) - z / (p + eps);
+                let (a, b) = clip::tf1_shift(p, eps);
+                let l = -(z * a.ln()) - (one - z) * b.ln();
+                let g = (one - z) / b - z / a;
                 (l, g)
             }
         }
@@ -315,10 +280,10 @@ impl<F: Real> Loss<F> for BinaryCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         check_nonempty("probs", &probs)?;
         check_same_shape("labels", probs.shape(), labels.shape())?;
         let ls = self.label_smoothing;
-        check_range("label_smoothing", ls.f64(), 0.0, 1.0, "in [0, 1]")?;
         let elem = match self.clip {
             ProbClip::Keras { epsilon } => Elem::Keras(KerasClip::new(epsilon)?),
             ProbClip::PyTorch => {
@@ -326,47 +291,20 @@ impl<F: Real> Loss<F> for BinaryCrossEntropy<F> {
                 check_unit_interval("labels", labels.iter())?;
                 Elem::PyTorch
             }
-            ProbClip::Tf1LogLoss { epsilon } => {
-                check_range("epsilon", epsilon, 0.0, 0.5, "in [0, 0.5]")?;
-                Elem::Tf1(F::of(epsilon))
-            }
+            ProbClip::Tf1LogLoss { epsilon } => Elem::Tf1(F::of(epsilon)),
         };
-        let shape = probs.shape().to_vec();
-        let one = ArrayD::from_elem(vec![], F::one());
-        let v_owned = self.element_weights.as_ref().unwrap_or(&one).view();
-        check_finite("element_weights", v_owned.iter())?;
-        let v = broadcast_to("element_weights", &v_owned, &shape)?;
-
-        let keep = F::one() - ls;
-        let half = F::of(0.5) * ls;
-        let smooth = |z: F| if ls > F::zero() { z * keep + half } else { z };
-        let mut values = ArrayD::<F>::zeros(shape.clone());
-        let mut grad = want_grad.then(|| ArrayD::<F>::zeros(shape.clone()));
-        match grad.as_mut() {
-            Some(g) => Zip::from(&mut values)
-                .and(g)
-                .and(&probs)
-                .and(&labels)
-                .and(&v)
-                .for_each(|l, g, &p, &z, &v| {
-                    let (el, eg) = elem.eval(p, smooth(z));
-                    *l = el * v;
-                    *g = eg * v;
-                }),
-            None => Zip::from(&mut values)
-                .and(&probs)
-                .and(&labels)
-                .and(&v)
-                .for_each(|l, &p, &z, &v| *l = elem.eval(p, smooth(z)).0 * v),
-        }
-        if self.mean_last_axis {
-            let last = Axis(shape.len() - 1);
-            let c = F::of(shape[shape.len() - 1] as f64);
-            values = values.sum_axis(last).mapv(|s| s / c);
-            if let Some(g) = grad.as_mut() {
-                g.mapv_inplace(|x| x / c);
-            }
-        }
-        crate::losses::weighting::apply_sample_weight(values, grad, sample_weight)
+        let v = flat_weight(
+            "element_weights",
+            self.element_weights.as_ref(),
+            probs.shape(),
+        )?;
+        let smoothing = BinarySmoothing::new(ls);
+        let weighted = |p: F, z: F, k: usize| {
+            let v = v.as_ref().map_or(F::one(), |v| v[k]);
+            let (el, eg) = elem.eval(p, smoothing.apply(z));
+            (el * v, eg * v)
+        };
+        let mean = self.mean_last_axis;
+        elementwise(&probs, &labels, want_grad, mean, sample_weight, weighted)
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_nonempty, check_range, check_same_shape};
-use crate::losses::binary_probs::KerasClip;
-use crate::losses::weighting::{apply_sample_weight, apply_weight_and_mass};
+use crate::loss::{Loss, check_nonempty, check_same_shape};
+use crate::losses::clip::KerasClip;
+use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_into;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
@@ -20,7 +20,7 @@ pub(crate) struct Smoothing<F> {
 impl<F: Real> Smoothing<F> {
     /// Validates `ls ∈ [0, 1]`; `C` is the number of classes.
     pub(crate) fn new(ls: F, num_classes: usize) -> Result<Self> {
-        check_range("label_smoothing", ls.f64(), 0.0, 1.0, "in [0, 1]")?;
+        crate::losses::smoothing::check_smoothing(ls.f64())?;
         Ok(Smoothing {
             keep: F::one() - ls,
             add: ls / F::of(num_classes as f64),
@@ -173,6 +173,7 @@ impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         check_nonempty("probs", &probs)?;
         check_same_shape("labels", probs.shape(), labels.shape())?;
         let last = Axis(probs.ndim() - 1);
@@ -321,6 +322,7 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         check_nonempty("probs", &probs)?;
         let nd = probs.ndim();
         let labels = if labels.ndim() == nd && labels.shape()[nd - 1] == 1 {
@@ -364,15 +366,8 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
         }
         let valid = labels.mapv(|y| if ignored(y) { F::zero() } else { F::one() });
         let count = valid.iter().filter(|&&v| v != F::zero()).count();
-        match sample_weight {
-            None => Ok(Unreduced {
-                values,
-                mass: Some(valid),
-                count,
-                grad,
-            }),
-            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(valid), count),
-        }
+        let mask = labels.mapv(ignored);
+        with_mass(values, grad, sample_weight, valid, count, Some(mask))
     }
 }
 
@@ -387,7 +382,8 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
 ///
 /// Equivalent framework call: `torch.nn.NLLLoss(weight=w, ignore_index=k, reduction=...)`
 /// ([`Self::pytorch`]): `mean` divides by `Σ_i w[y_i]` over the elements not ignored, and is NaN
-/// when every element is ignored. `torch.nn.CrossEntropyLoss` is this loss on `log_softmax`.
+/// (with a zero gradient) when every element is ignored; ignored elements always have a zero
+/// gradient. `torch.nn.CrossEntropyLoss` is this loss on `log_softmax`.
 /// The class axis is the last one here (torch puts it at dimension 1 for inputs of rank > 2);
 /// labels have the leading shape. The log-probabilities are not checked (torch accepts any
 /// value); a label outside `[0, C)` other than `ignore_index` is an error, as torch raises.
@@ -479,6 +475,7 @@ impl<F: Real> Loss<F> for NllLoss<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         check_nonempty("log_probs", &logp)?;
         let nd = logp.ndim();
         let last = Axis(nd - 1);
@@ -487,7 +484,6 @@ impl<F: Real> Loss<F> for NllLoss<F> {
         check_same_shape("labels", lead, labels.shape())?;
         if let Some(w) = &self.class_weights {
             check_same_shape("class_weights", &[num_classes], w.shape())?;
-            crate::loss::check_finite("class_weights", w.iter())?;
         }
         let ignored = |y: i64| Some(y) == self.ignore_index;
         for (index, &label) in labels.iter().enumerate() {
@@ -528,14 +524,7 @@ impl<F: Real> Loss<F> for NllLoss<F> {
             g
         });
         let count = labels.iter().filter(|&&y| !ignored(y)).count();
-        match sample_weight {
-            None => Ok(Unreduced {
-                values,
-                mass: Some(mass),
-                count,
-                grad,
-            }),
-            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(mass), count),
-        }
+        let mask = labels.mapv(ignored);
+        with_mass(values, grad, sample_weight, mass, count, Some(mask))
     }
 }

@@ -263,16 +263,6 @@ where
         }
         let mass: ArrayD<F> = labels.to_owned();
         let count = values.len();
-        match sample_weight {
-            Some(sw) => {
-                crate::losses::weighting::apply_weight_and_mass(values, grad, sw, Some(mass), count)
-            }
-            None => Ok(Unreduced {
-                values,
-                mass: Some(mass),
-                count,
-                grad,
-            }),
-        }
+        crate::losses::weighting::with_mass(values, grad, sample_weight, mass, count, None)
     }
 }

@@ -4,9 +4,9 @@
 use crate::Real;
 use crate::error::Result;
 use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
-use crate::losses::binary_probs::KerasClip;
 use crate::losses::categorical_probs::{Smoothing, cce_probs_row};
-use crate::losses::weighting::{apply_sample_weight, apply_weight_and_mass};
+use crate::losses::clip::KerasClip;
+use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_into;
 use crate::reduction::{Framework, Reducer, Unreduced};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
@@ -218,6 +218,7 @@ impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         let what = if self.from_logits { "logits" } else { "probs" };
         check_nonempty(what, &input)?;
         check_same_shape("labels", input.shape(), labels.shape())?;
@@ -232,14 +233,12 @@ impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
         match &self.weights {
             CostWeights::Matrix(m) => {
                 check_same_shape("cost_matrix", &[num_classes, num_classes], m.shape())?;
-                check_finite("cost_matrix", m.iter())?;
                 Zip::from(&mut weight)
                     .and(input.lanes(last))
                     .and(labels.lanes(last))
                     .for_each(|w, x, y| *w = cost_of_prediction(x, y, m));
             }
             CostWeights::Tensor(t) => {
-                check_finite("weight_tensor", t.iter())?;
                 let tv = t.view();
                 let t = broadcast_to("weight_tensor", &tv, labels.shape())?;
                 Zip::from(&mut weight)
@@ -275,16 +274,10 @@ impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
 
         match (&self.weights, sample_weight) {
             (CostWeights::Matrix(_), sw) => apply_sample_weight(values, grad, sw),
-            (CostWeights::Tensor(_), Some(sw)) => {
+            (CostWeights::Tensor(_), sw) => {
                 let count = values.len();
-                apply_weight_and_mass(values, grad, sw, Some(weight), count)
+                with_mass(values, grad, sw, weight, count, None)
             }
-            (CostWeights::Tensor(_), None) => Ok(Unreduced {
-                count: values.len(),
-                values,
-                mass: Some(weight),
-                grad,
-            }),
         }
     }
 }

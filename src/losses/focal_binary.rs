@@ -3,9 +3,11 @@
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_nonempty, check_range, check_same_shape};
+use crate::losses::elementwise::elementwise;
+use crate::losses::smoothing::BinarySmoothing;
 use crate::math::{sigmoid, softplus};
 use crate::reduction::{Framework, OnZeroWeights, Reducer, Reduction, Unreduced};
-use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+use ndarray::ArrayViewD;
 
 /// The focal term `−(1 − p)^γ · ln p` of a probability `p` given to the true class (Lin et al.,
 /// "Focal Loss for Dense Object Detection", 2017): cross-entropy scaled by the modulating factor
@@ -230,50 +232,18 @@ impl<F: Real> Loss<F> for BinaryFocalLoss<F> {
                 expected: "in [0, 1] (the focal factor needs 1 - p_t >= 0)",
             });
         }
-        let shape = logits.shape().to_vec();
-        let eps = self.label_smoothing;
-        let keep = F::one() - eps;
-        let half_eps = F::of(0.5) * eps;
-        let gamma = self.gamma;
-        let alpha = self.alpha;
-        let elem = |x: F, z: F| {
-            let z = if eps == F::zero() {
-                z
-            } else {
-                z * keep + half_eps
-            };
+        let smoothing = BinarySmoothing::new(self.label_smoothing);
+        let (gamma, alpha) = (self.gamma, self.alpha);
+        let elem = |x: F, z: F, _: usize| {
+            let z = smoothing.apply(z);
             let a = match alpha {
                 Some(a) => a * z + (F::one() - a) * (F::one() - z),
                 None => F::one(),
             };
             focal_elem(x, z, gamma, a)
         };
-        let mut values = ArrayD::<F>::zeros(shape.clone());
-        let mut grad = if want_grad {
-            Some(ArrayD::<F>::zeros(shape.clone()))
-        } else {
-            None
-        };
-        match grad.as_mut() {
-            Some(g) => Zip::from(&mut values)
-                .and(g)
-                .and(&logits)
-                .and(&labels)
-                .for_each(|l, g, &x, &z| (*l, *g) = elem(x, z)),
-            None => Zip::from(&mut values)
-                .and(&logits)
-                .and(&labels)
-                .for_each(|l, &x, &z| *l = elem(x, z).0),
-        }
-        if self.mean_last_axis {
-            let last = Axis(shape.len() - 1);
-            let c = F::of(shape[shape.len() - 1] as f64);
-            values = values.sum_axis(last).mapv(|s| s / c);
-            if let Some(g) = grad.as_mut() {
-                g.mapv_inplace(|x| x / c);
-            }
-        }
-        crate::losses::weighting::apply_sample_weight(values, grad, sample_weight)
+        let mean = self.mean_last_axis;
+        elementwise(&logits, &labels, want_grad, mean, sample_weight, elem)
     }
 }
 

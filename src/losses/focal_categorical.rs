@@ -2,16 +2,13 @@
 //! Keras's probability clipping.
 
 use crate::Real;
-use crate::error::{Result, ReweighError};
-use crate::loss::{
-    Loss, broadcast_to, check_nonempty, check_range, check_same_shape, check_weights,
-};
+use crate::error::Result;
+use crate::loss::{Loss, broadcast_to, check_nonempty, check_same_shape, check_weights};
+use crate::losses::clip::{KERAS_EPSILON, clip_outside};
 use crate::losses::focal_binary::check_gamma;
+use crate::math::{NanRule, argmax, argmax_by};
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
-
-/// Keras's clipping epsilon, `keras.backend.epsilon()`.
-pub const KERAS_EPSILON: f64 = 1e-7;
 
 /// Categorical focal loss over the last (class) axis, with dense labels (one-hot or soft), a
 /// scalar or per-class `α`, label smoothing and, optionally, Keras's clipping of probabilities.
@@ -167,12 +164,11 @@ impl<F: Real> CategoricalFocalLoss<F> {
         Ok(())
     }
 
-    /// `α` broadcast to `(C,)`, checked.
+    /// `α` broadcast to `(C,)` (its values are checked by [`Self::check_options`]).
     fn alpha_for(&self, c: usize) -> Result<Array1<F>> {
         match &self.alpha {
             None => Ok(Array1::from_elem(c, F::one())),
             Some(a) => {
-                check_weights("alpha", a.iter())?;
                 let v = a.view();
                 let b = broadcast_to("alpha", &v, &[c])?;
                 Ok(b.to_owned().into_dimensionality().expect("1-d"))
@@ -185,17 +181,8 @@ impl<F: Real> CategoricalFocalLoss<F> {
 /// log-probability of a dominant class keeps full relative accuracy (a plain `ln` of the sum
 /// rounds `1 + r` first).
 fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) -> usize {
-    let mut imax = 0;
-    let mut m = F::neg_infinity();
-    for (i, &x) in row.iter().enumerate() {
-        if x > m || x.is_nan() {
-            m = x;
-            imax = i;
-            if x.is_nan() {
-                break;
-            }
-        }
-    }
+    let imax = argmax(row);
+    let m = row[imax];
     let r: F = row
         .iter()
         .enumerate()
@@ -205,17 +192,6 @@ fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>
     let l = r.ln_1p();
     out.zip_mut_with(&row, |o, &x| *o = (x - m) - l);
     imax
-}
-
-/// The index of the largest element (the first one on ties).
-fn argmax<F: Real>(row: ArrayView1<'_, F>) -> usize {
-    let mut best = 0;
-    for (i, &x) in row.iter().enumerate() {
-        if x > row[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
@@ -232,22 +208,11 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
+        self.check_options()?;
         check_nonempty(if self.from_logits { "logits" } else { "probs" }, &input)?;
         check_same_shape("labels", input.shape(), labels.shape())?;
-        check_gamma(self.gamma)?;
         let eps = self.label_smoothing;
-        check_range("label_smoothing", eps.f64(), 0.0, 1.0, "in [0, 1]")?;
-        let clip = match self.clip_epsilon {
-            None => None,
-            Some(e) if e.is_finite() && (0.0..0.5).contains(&e) => Some((F::of(e), F::of(1.0 - e))),
-            Some(e) => {
-                return Err(ReweighError::InvalidParameter {
-                    name: "clip_epsilon",
-                    value: e,
-                    expected: "in [0, 0.5)",
-                });
-            }
-        };
+        let clip = self.clip_epsilon.map(|e| (F::of(e), F::of(1.0 - e)));
         let last = Axis(input.ndim() - 1);
         let c = input.len_of(last);
         let alpha = self.alpha_for(c)?;
@@ -283,7 +248,8 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
             } else {
                 let s: F = xrow.sum();
                 Zip::from(&mut p).and(&xrow).for_each(|p, &x| *p = x / s);
-                let imax = argmax(p.view());
+                // a NaN probability is never the dominant class, so that it propagates
+                let imax = argmax_by(p.view(), NanRule::NeverGreater);
                 for k in 0..c {
                     if k == imax {
                         let rest: F = (0..c).filter(|&j| j != k).map(|j| xrow[j]).sum();
@@ -305,9 +271,9 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
                 };
                 let (mut ph, mut lph, mut tk, mut inside) = (p[k], lp[k], t[k], true);
                 if let Some((lo, hi)) = clip
-                    && (ph < lo || ph > hi)
+                    && let Some(bound) = clip_outside(ph, lo, hi)
                 {
-                    ph = if ph < lo { lo } else { hi };
+                    ph = bound;
                     lph = ph.ln();
                     tk = F::one() - ph;
                     inside = false;

@@ -3,7 +3,9 @@
 mod binary_probs;
 mod categorical_probs;
 pub mod class_balanced;
+mod clip;
 mod cost_matrix;
+mod elementwise;
 mod focal_binary;
 mod focal_categorical;
 mod sampled_softmax;
@@ -18,9 +20,10 @@ pub use categorical_probs::{
     CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,
 };
 pub use class_balanced::ClassBalancedLoss;
+pub use clip::KERAS_EPSILON;
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
 pub use focal_binary::{BinaryFocalLoss, focal_term};
-pub use focal_categorical::{CategoricalFocalLoss, KERAS_EPSILON, SparseCategoricalFocalLoss};
+pub use focal_categorical::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;

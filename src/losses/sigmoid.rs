@@ -3,14 +3,14 @@
 
 use crate::Real;
 use crate::error::Result;
-use crate::kernels::{self, GradOut, Scale};
-use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
-use crate::losses::smoothing::check_smoothing;
+use crate::kernels;
+use crate::loss::{GradOut, Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
+use crate::losses::elementwise::{elementwise, flat_weight};
+use crate::losses::smoothing::{BinarySmoothing, check_smoothing};
 use crate::math::{sigmoid, softplus};
 use crate::output::LossOutput;
-use crate::reduction::Reduction;
-use crate::reduction::{Framework, Reducer, Unreduced};
-use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+use crate::reduction::{Framework, MassTotals, Reducer, Totals, Unreduced};
+use ndarray::{ArrayD, ArrayViewD, Axis};
 
 /// Sigmoid cross-entropy computed from logits, element-wise (every output is its own binary
 /// decision: binary and multi-label classification).
@@ -161,110 +161,6 @@ impl<F: Real> SigmoidCrossEntropy<F> {
         }
         Ok(())
     }
-
-    /// The general path: [`Loss::unreduced`], then the reduction.
-    fn general(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, F>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        Ok(self
-            .reducer
-            .finish(self.unreduced(logits, labels, sample_weight, want_grad)?))
-    }
-
-    /// The fused path (see [`crate::kernels`]). `None` when it does not apply: a `pos_weight`,
-    /// `weight` or sample weight that varies along both the rows and the class axis.
-    fn fused(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, F>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        grad: GradOut<'_, '_, F>,
-    ) -> Result<Option<LossOutput<F>>> {
-        self.check(&logits, &labels)?;
-        // a non-contiguous input is copied, so that every layout gives the same numbers
-        let (x, z) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
-        let shape = logits.shape();
-        let last = Axis(shape.len() - 1);
-        let c = shape[shape.len() - 1];
-        let row_shape = &shape[..shape.len() - 1];
-        let rows: usize = row_shape.iter().product();
-        let Some(q) = per_class(self.pos_weight.as_ref(), shape) else {
-            return Ok(None);
-        };
-        let Some(mut v) = per_class(self.element_weights.as_ref(), shape) else {
-            return Ok(None);
-        };
-        // sample weights: per row (folded into the row factor) or per class (folded into v)
-        let mut row_weight = None;
-        let mut denominator_sw: Option<(f64, usize)> = None; // (Σ mass, #nonzero mass)
-        if let Some(sw) = &sample_weight {
-            check_finite("sample_weight", sw.iter())?;
-            if self.mean_last_axis {
-                let b = broadcast_to("sample_weight", sw, row_shape)?;
-                let r = kernels::contiguous(&b).into_owned();
-                let sum: f64 = r.iter().map(|w| w.f64()).sum();
-                let nz = r.iter().filter(|&&w| w != F::zero()).count();
-                denominator_sw = Some((sum, nz));
-                row_weight = Some(r);
-            } else {
-                let b = broadcast_to("sample_weight", sw, shape)?;
-                let sum_nz = |w: &[F]| {
-                    let s: f64 = w.iter().map(|w| w.f64()).sum();
-                    (s, w.iter().filter(|&&w| w != F::zero()).count())
-                };
-                if b.strides()[last.index()] == 0 {
-                    let r = kernels::contiguous(&b.index_axis(last, 0)).into_owned();
-                    let (s, nz) = sum_nz(&r);
-                    denominator_sw = Some((s * c as f64, nz * c));
-                    row_weight = Some(r);
-                } else if let Some(col) = column(&b) {
-                    let (s, nz) = sum_nz(&col);
-                    denominator_sw = Some((s * rows as f64, nz * rows));
-                    v.iter_mut().zip(&col).for_each(|(v, &w)| *v = *v * w);
-                } else {
-                    return Ok(None);
-                }
-            }
-        }
-        let count = if self.mean_last_axis { rows } else { rows * c };
-        let denominator = match (self.reducer.reduction, denominator_sw) {
-            (Reduction::None | Reduction::Sum, _) => None,
-            (Reduction::SumOverBatchSize, _) | (_, None) => Some(F::of(count as f64)),
-            (Reduction::WeightedMean, Some((sum, _))) => Some(F::of(sum)),
-            (Reduction::SumByNonzeroWeights, Some((_, nz))) => Some(F::of(nz as f64)),
-        };
-        let scale = Scale::new(self.reducer, denominator);
-        let batch = kernels::sigmoid::Batch {
-            logits: &x,
-            labels: &z,
-            pos_weight: &q,
-            weight: &v,
-            row_weight: row_weight.as_deref(),
-            eps: self.label_smoothing,
-            mean_last_axis: self.mean_last_axis,
-        };
-        let value_shape = if self.mean_last_axis {
-            row_shape
-        } else {
-            shape
-        };
-        let mut values =
-            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
-        let (total, grad) = kernels::with_grad(shape, grad, |g| {
-            let vals = values
-                .as_mut()
-                .map(|v| v.as_slice_mut().expect("standard layout"));
-            kernels::sigmoid::run(&batch, scale.grad_factor(), g, vals)
-        });
-        Ok(Some(LossOutput {
-            value: scale.loss_value(self.reducer, total, values),
-            grad,
-        }))
-    }
 }
 
 /// A weight that broadcasts to `shape` without varying along the rows, as one value per class
@@ -302,53 +198,94 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
         self.check(&logits, &labels)?;
-        let eps = self.label_smoothing;
-        let shape = logits.shape().to_vec();
-        let one = ArrayD::from_elem(vec![], F::one());
-        let q_owned = self.pos_weight.as_ref().unwrap_or(&one).view();
-        let q = broadcast_to("pos_weight", &q_owned, &shape)?;
-        let v_owned = self.element_weights.as_ref().unwrap_or(&one).view();
-        let v = broadcast_to("element_weights", &v_owned, &shape)?;
-
-        let half = F::of(0.5);
-        let keep = F::one() - eps;
-        let mut values = ArrayD::<F>::zeros(shape.clone());
-        let mut grad = if want_grad {
-            Some(ArrayD::<F>::zeros(shape.clone()))
-        } else {
-            None
-        };
-        let elem = |x: F, z: F, q: F, v: F| {
-            let z = z * keep + half * eps;
+        let shape = logits.shape();
+        let q = flat_weight("pos_weight", self.pos_weight.as_ref(), shape)?;
+        let v = flat_weight("element_weights", self.element_weights.as_ref(), shape)?;
+        let at = |w: &Option<Vec<F>>, k: usize| w.as_ref().map_or(F::one(), |w| w[k]);
+        let smoothing = BinarySmoothing::new(self.label_smoothing);
+        let elem = |x: F, z: F, k: usize| {
+            let (q, v) = (at(&q, k), at(&v, k));
+            let z = smoothing.apply(z);
             let l = v * (q * z * softplus(-x) + (F::one() - z) * softplus(x));
             let g = v * ((F::one() - z) * sigmoid(x) - q * z * sigmoid(-x));
             (l, g)
         };
-        match grad.as_mut() {
-            Some(g) => Zip::from(&mut values)
-                .and(g)
-                .and(&logits)
-                .and(&labels)
-                .and(&q)
-                .and(&v)
-                .for_each(|l, g, &x, &z, &q, &v| (*l, *g) = elem(x, z, q, v)),
-            None => Zip::from(&mut values)
-                .and(&logits)
-                .and(&labels)
-                .and(&q)
-                .and(&v)
-                .for_each(|l, &x, &z, &q, &v| *l = elem(x, z, q, v).0),
-        }
-        if self.mean_last_axis {
-            let last = Axis(shape.len() - 1);
-            let c = F::of(shape[shape.len() - 1] as f64);
-            values = values.sum_axis(last).mapv(|s| s / c);
-            if let Some(g) = grad.as_mut() {
-                g.mapv_inplace(|x| x / c);
-            }
-        }
-        crate::losses::weighting::apply_sample_weight(values, grad, sample_weight)
+        let mean = self.mean_last_axis;
+        elementwise(&logits, &labels, want_grad, mean, sample_weight, elem)
     }
 
-    kernels::fused_loss_methods!();
+    /// The fused kernel (one pass over the rows; README, "Performance"). `None` when it does not
+    /// apply: a `pos_weight`, `weight` or sample weight that varies along both the rows and the
+    /// class axis.
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, z) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
+        let shape = logits.shape();
+        let last = Axis(shape.len() - 1);
+        let c = shape[shape.len() - 1];
+        let row_shape = &shape[..shape.len() - 1];
+        let rows: usize = row_shape.iter().product();
+        let Some(q) = per_class(self.pos_weight.as_ref(), shape) else {
+            return Ok(None);
+        };
+        let Some(mut v) = per_class(self.element_weights.as_ref(), shape) else {
+            return Ok(None);
+        };
+        // sample weights: per row (folded into the row factor) or per class (folded into v)
+        let mut row_weight = None;
+        let mut mass = None; // the sample weights' totals over the elements
+        if let Some(sw) = &sample_weight {
+            check_finite("sample_weight", sw.iter())?;
+            if self.mean_last_axis {
+                let b = broadcast_to("sample_weight", sw, row_shape)?;
+                let r = kernels::contiguous(&b).into_owned();
+                mass = Some(MassTotals::of(&r));
+                row_weight = Some(r);
+            } else {
+                let b = broadcast_to("sample_weight", sw, shape)?;
+                if b.strides()[last.index()] == 0 {
+                    let r = kernels::contiguous(&b.index_axis(last, 0)).into_owned();
+                    mass = Some(MassTotals::of(&r).repeated(c));
+                    row_weight = Some(r);
+                } else if let Some(col) = column(&b) {
+                    mass = Some(MassTotals::of(&col).repeated(rows));
+                    v.iter_mut().zip(&col).for_each(|(v, &w)| *v = *v * w);
+                } else {
+                    return Ok(None);
+                }
+            }
+        }
+        let count = if self.mean_last_axis { rows } else { rows * c };
+        let totals = Totals { count, mass };
+        let batch = kernels::sigmoid::Batch {
+            logits: &x,
+            labels: &z,
+            pos_weight: &q,
+            weight: &v,
+            row_weight: row_weight.as_deref(),
+            eps: self.label_smoothing,
+            mean_last_axis: self.mean_last_axis,
+        };
+        let value_shape = if self.mean_last_axis {
+            row_shape
+        } else {
+            shape
+        };
+        let out = kernels::fused_output(
+            self.reducer,
+            &totals,
+            shape,
+            value_shape,
+            grad,
+            |s, g, v| kernels::sigmoid::run(&batch, s.grad_factor(), g, v),
+        );
+        Ok(Some(out))
+    }
 }

@@ -1,7 +1,9 @@
-//! Label smoothing for the softmax cross-entropies, and where class weights enter it.
+//! Label smoothing: binary (the element-wise losses) and categorical (the softmax
+//! cross-entropies, and where class weights enter it).
 //!
 //! Both softmax losses compute `l = −Σ_c a_c·log softmax(x)_c` for a row of logits `x`; this
 //! module builds the coefficients `a_c` from the label, the smoothing `ε` and the class weights.
+//! The element-wise losses smooth each binary label with [`BinarySmoothing`].
 
 use crate::Real;
 use crate::error::Result;
@@ -43,6 +45,36 @@ pub enum SmoothingForm {
 /// PyTorch silently treats as 0 and Keras accepts).
 pub(crate) fn check_smoothing(eps: f64) -> Result<()> {
     check_range("label_smoothing", eps, 0.0, 1.0, "in [0, 1]")
+}
+
+/// Binary label smoothing `z' = z·(1 − ε) + ε/2` (Keras's and TF1's binary losses): the label
+/// moves towards 1/2. `ε = 0` leaves the label as it is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BinarySmoothing<F> {
+    eps: F,
+    keep: F,
+    half_eps: F,
+}
+
+impl<F: Real> BinarySmoothing<F> {
+    /// Smoothing by `ε` (checked by the caller).
+    pub(crate) fn new(eps: F) -> Self {
+        BinarySmoothing {
+            eps,
+            keep: F::one() - eps,
+            half_eps: F::of(0.5) * eps,
+        }
+    }
+
+    /// The smoothed label `z·(1 − ε) + ε/2`.
+    #[inline]
+    pub(crate) fn apply(&self, z: F) -> F {
+        if self.eps == F::zero() {
+            z
+        } else {
+            z * self.keep + self.half_eps
+        }
+    }
 }
 
 /// Coefficients of a probability (dense) target row: `a_c = w_c·(y_c·(1 − ε) + ε/C)`.

@@ -3,14 +3,14 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
+use crate::kernels;
 use crate::kernels::softmax::Targets;
-use crate::kernels::{self, GradOut, Scale};
-use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
+use crate::loss::{GradOut, Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{check_smoothing, dense_coefficients};
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::log_softmax_into;
 use crate::output::LossOutput;
-use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
+use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 
 /// Softmax cross-entropy computed from logits, with the class axis last, against a probability
@@ -154,77 +154,6 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
         let num_classes = logits.len_of(Axis(logits.ndim() - 1));
         check_class_weights(self.class_weights.as_ref(), num_classes)
     }
-
-    /// The general path: [`Loss::unreduced`], then the reduction.
-    fn general(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, F>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        Ok(self
-            .reducer
-            .finish(self.unreduced(logits, labels, sample_weight, want_grad)?))
-    }
-
-    /// The fused path (see [`crate::kernels`]); it always applies (`Some`).
-    fn fused(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, F>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        grad: GradOut<'_, '_, F>,
-    ) -> Result<Option<LossOutput<F>>> {
-        self.check(&logits, &labels)?;
-        // a non-contiguous input is copied, so that every layout gives the same numbers
-        let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
-        let row_shape = &logits.shape()[..logits.ndim() - 1];
-        let rows: usize = row_shape.iter().product();
-        let sw = match &sample_weight {
-            Some(sw) => {
-                check_finite("sample_weight", sw.iter())?;
-                let b = broadcast_to("sample_weight", sw, row_shape)?;
-                Some(kernels::contiguous(&b).into_owned())
-            }
-            None => None,
-        };
-        // denominators: the mass is the sample weight (1 without), the count the rows
-        let denominator = match (self.reducer.reduction, &sw) {
-            (Reduction::None | Reduction::Sum, _) => None,
-            (Reduction::SumOverBatchSize, _) | (_, None) => Some(F::of(rows as f64)),
-            (Reduction::WeightedMean, Some(sw)) => Some(F::of(sw.iter().map(|w| w.f64()).sum())),
-            (Reduction::SumByNonzeroWeights, Some(sw)) => {
-                Some(F::of(sw.iter().filter(|&&w| w != F::zero()).count() as f64))
-            }
-        };
-        let scale = Scale::new(self.reducer, denominator);
-        let batch = kernels::softmax::Batch {
-            logits: &x,
-            classes: logits.len_of(Axis(logits.ndim() - 1)),
-            targets: Targets::Dense {
-                labels: &y,
-                class_weights: self
-                    .class_weights
-                    .as_ref()
-                    .map(|w| w.as_slice().expect("1-D")),
-                eps: self.label_smoothing,
-            },
-            sample_weight: sw.as_deref(),
-        };
-        let mut values =
-            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
-        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
-            let v = values
-                .as_mut()
-                .map(|v| v.as_slice_mut().expect("standard layout"));
-            kernels::softmax::run(&batch, &scale, g, v)
-        });
-        Ok(Some(LossOutput {
-            value: scale.loss_value(self.reducer, total, values),
-            grad,
-        }))
-    }
 }
 
 impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
@@ -262,7 +191,42 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         apply_sample_weight(values, grad, sample_weight)
     }
 
-    kernels::fused_loss_methods!();
+    /// The fused kernel (one pass over the rows; README, "Performance"); it always applies
+    /// (`Some`).
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let rows: usize = row_shape.iter().product();
+        let sw = kernels::row_weights(sample_weight.as_ref(), row_shape)?;
+        // denominators: the mass is the sample weight (1 without), the count the rows
+        let totals = Totals {
+            count: rows,
+            mass: sw.as_ref().map(|sw| MassTotals::of(sw)),
+        };
+        let batch = kernels::softmax::Batch {
+            logits: &x,
+            classes: logits.len_of(Axis(logits.ndim() - 1)),
+            targets: Targets::Dense {
+                labels: &y,
+                class_weights: self
+                    .class_weights
+                    .as_ref()
+                    .map(|w| w.as_slice().expect("1-D")),
+                eps: self.label_smoothing,
+            },
+            sample_weight: sw.as_deref(),
+        };
+        let out = kernels::softmax::output(&batch, self.reducer, &totals, logits.shape(), grad);
+        Ok(Some(out))
+    }
 }
 
 /// `−Σ_c a_c·log softmax(x)_c` of one row of logits; writes its gradient

@@ -4,15 +4,16 @@
 use crate::Real;
 use crate::check::check_labels;
 use crate::error::{Result, ReweighError};
+use crate::kernels;
 use crate::kernels::softmax::{Targets, is_ignored};
-use crate::kernels::{self, GradOut, Scale};
-use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
+use crate::loss::{GradOut, Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
 use crate::losses::softmax::{check_class_weights, row_cross_entropy};
-use crate::losses::weighting::apply_weight_and_mass;
+use crate::losses::weighting::with_mass;
+use crate::math::argmax;
 use crate::output::LossOutput;
-use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
-use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, Axis};
+use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
+use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 
 /// Softmax cross-entropy computed from logits, with the class axis last, against integer labels
 /// of the logits' shape without that axis.
@@ -170,29 +171,6 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         is_ignored(&[self.ignore_index, self.ignore_class], label)
     }
 
-    /// Reduces, then zeroes the gradient of ignored rows: PyTorch's `mean` over a batch whose
-    /// rows are all ignored is NaN (0/0) while its gradient is zero (its backward writes nothing
-    /// for ignored rows), and the reduction's `0·(1/0)` would make it NaN.
-    fn reduce(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        let u = self.unreduced(logits, labels.view(), sample_weight, want_grad)?;
-        let mut out = self.reducer.finish(u);
-        if let Some(g) = out.grad.as_mut() {
-            let last = Axis(g.ndim() - 1);
-            for (mut row, &y) in g.lanes_mut(last).into_iter().zip(labels.iter()) {
-                if self.is_ignored(y) {
-                    row.fill(F::zero());
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
     /// runs once): smoothing in `[0, 1]`, finite class weights, and no weights by the predicted
     /// label with the PyTorch smoothing form.
@@ -225,95 +203,6 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         let num_classes = logits.len_of(Axis(logits.ndim() - 1));
         check_class_weights(self.class_weights.as_ref(), num_classes)?;
         check_labels(labels, num_classes, |label| self.is_ignored(label))
-    }
-
-    /// The general path: [`Loss::unreduced`], then the reduction.
-    fn general(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        self.reduce(logits, labels, sample_weight, want_grad)
-    }
-
-    /// The fused path (see [`crate::kernels`]): denominators from the labels and weights, then
-    /// one pass over the rows. `None` when it does not apply (weights gathered by the predicted
-    /// label).
-    fn fused(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        grad: GradOut<'_, '_, F>,
-    ) -> Result<Option<LossOutput<F>>> {
-        self.check(&logits, &labels)?;
-        if self.by_predicted {
-            return Ok(None);
-        }
-        // a non-contiguous input is copied, so that every layout gives the same numbers
-        let x = kernels::contiguous(&logits);
-        let labels = kernels::contiguous(&labels);
-        let sw = match &sample_weight {
-            Some(sw) => {
-                check_finite("sample_weight", sw.iter())?;
-                let b = broadcast_to("sample_weight", sw, &logits.shape()[..logits.ndim() - 1])?;
-                Some(kernels::contiguous(&b).into_owned())
-            }
-            None => None,
-        };
-        let w = self
-            .class_weights
-            .as_ref()
-            .map(|w| w.as_slice().expect("1-D"));
-        let ignore = [self.ignore_index, self.ignore_class];
-        // denominators: the row mass is w[y]·sample_weight (0 for an ignored row)
-        let mut count = 0;
-        let mut mass_sum = 0.0_f64;
-        let mut nonzero = 0;
-        for (i, &y) in labels.iter().enumerate() {
-            if is_ignored(&ignore, y) {
-                continue;
-            }
-            count += 1;
-            let g = w.map_or(F::one(), |w| w[y as usize]);
-            let m = sw.as_ref().map_or(g, |sw| g * sw[i]);
-            mass_sum += m.f64();
-            nonzero += usize::from(m != F::zero());
-        }
-        let denominator = match self.reducer.reduction {
-            Reduction::None | Reduction::Sum => None,
-            Reduction::SumOverBatchSize => Some(F::of(count as f64)),
-            Reduction::WeightedMean => Some(F::of(mass_sum)),
-            Reduction::SumByNonzeroWeights => Some(F::of(nonzero as f64)),
-        };
-        let scale = Scale::new(self.reducer, denominator);
-        let batch = kernels::softmax::Batch {
-            logits: &x,
-            classes: logits.len_of(Axis(logits.ndim() - 1)),
-            targets: Targets::Sparse {
-                labels: &labels,
-                ignore,
-                class_weights: w,
-                eps: self.label_smoothing,
-                form: self.form,
-            },
-            sample_weight: sw.as_deref(),
-        };
-        let row_shape = &logits.shape()[..logits.ndim() - 1];
-        let mut values =
-            (self.reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(row_shape));
-        let (total, grad) = kernels::with_grad(logits.shape(), grad, |g| {
-            let v = values
-                .as_mut()
-                .map(|v| v.as_slice_mut().expect("standard layout"));
-            kernels::softmax::run(&batch, &scale, g, v)
-        });
-        Ok(Some(LossOutput {
-            value: scale.loss_value(self.reducer, total, values),
-            grad,
-        }))
     }
 }
 
@@ -364,27 +253,69 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
                 *m = weight;
             }
         }
-        match sample_weight {
-            Some(sw) => apply_weight_and_mass(values, grad, sw, Some(mass), count),
-            None => Ok(Unreduced {
-                values,
-                mass: Some(mass),
-                count,
-                grad,
+        let ignored = (self.ignore_index.is_some() || self.ignore_class.is_some())
+            .then(|| labels.mapv(|y| self.is_ignored(y)));
+        with_mass(values, grad, sample_weight, mass, count, ignored)
+    }
+
+    /// The fused kernel (README, "Performance"): denominators from the labels and weights, then
+    /// one pass over the rows. `None` when it does not apply (weights gathered by the predicted
+    /// label).
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &labels)?;
+        if self.by_predicted {
+            return Ok(None);
+        }
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let x = kernels::contiguous(&logits);
+        let labels = kernels::contiguous(&labels);
+        let row_shape = &logits.shape()[..logits.ndim() - 1];
+        let sw = kernels::row_weights(sample_weight.as_ref(), row_shape)?;
+        let w = self
+            .class_weights
+            .as_ref()
+            .map(|w| w.as_slice().expect("1-D"));
+        let ignore = [self.ignore_index, self.ignore_class];
+        // denominators: the row mass is w[y]·sample_weight (0 for an ignored row)
+        let mut count = 0;
+        let mut mass_sum = 0.0_f64;
+        let mut nonzero = 0;
+        for (i, &y) in labels.iter().enumerate() {
+            if is_ignored(&ignore, y) {
+                continue;
+            }
+            count += 1;
+            let g = w.map_or(F::one(), |w| w[y as usize]);
+            let m = sw.as_ref().map_or(g, |sw| g * sw[i]);
+            mass_sum += m.f64();
+            nonzero += usize::from(m != F::zero());
+        }
+        let totals = Totals {
+            count,
+            mass: Some(MassTotals {
+                sum: mass_sum,
+                nonzero,
             }),
-        }
+        };
+        let batch = kernels::softmax::Batch {
+            logits: &x,
+            classes: logits.len_of(Axis(logits.ndim() - 1)),
+            targets: Targets::Sparse {
+                labels: &labels,
+                ignore,
+                class_weights: w,
+                eps: self.label_smoothing,
+                form: self.form,
+            },
+            sample_weight: sw.as_deref(),
+        };
+        let out = kernels::softmax::output(&batch, self.reducer, &totals, logits.shape(), grad);
+        Ok(Some(out))
     }
-
-    kernels::fused_loss_methods!();
-}
-
-/// The index of the first maximum of a row (a NaN counts as the maximum, as in PyTorch).
-fn argmax<F: Real>(x: ArrayView1<'_, F>) -> usize {
-    let mut best = 0;
-    for (j, &v) in x.iter().enumerate() {
-        if v > x[best] || (v.is_nan() && !x[best].is_nan()) {
-            best = j;
-        }
-    }
-    best
 }

@@ -23,6 +23,7 @@ pub(crate) fn apply_sample_weight<F: Real>(
             mass: None,
             count,
             grad,
+            ignored: None,
         });
     };
     apply_weight_and_mass(values, grad, sw, None, count)
@@ -62,5 +63,30 @@ pub(crate) fn apply_weight_and_mass<F: Real>(
         mass: Some(mass),
         count,
         grad,
+        ignored: None,
     })
+}
+
+/// Per-element losses with a mass (gathered class weights, a validity mask...), `count` valid
+/// elements and the mask of the ignored ones, times the sample weights when given (which then
+/// multiply the mass too, as in [`apply_weight_and_mass`]).
+pub(crate) fn with_mass<F: Real>(
+    values: ArrayD<F>,
+    grad: Option<ArrayD<F>>,
+    sample_weight: Option<ArrayViewD<'_, F>>,
+    mass: ArrayD<F>,
+    count: usize,
+    ignored: Option<ArrayD<bool>>,
+) -> Result<Unreduced<F>> {
+    let u = match sample_weight {
+        Some(sw) => apply_weight_and_mass(values, grad, sw, Some(mass), count)?,
+        None => Unreduced {
+            values,
+            mass: Some(mass),
+            count,
+            grad,
+            ignored: None,
+        },
+    };
+    Ok(Unreduced { ignored, ..u })
 }

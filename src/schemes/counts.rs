@@ -4,6 +4,7 @@
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{check_same_shape, check_weights};
+use crate::math::argmax;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use num_traits::ToPrimitive;
 use std::collections::{BTreeMap, HashMap};
@@ -184,6 +185,7 @@ impl ClassCounts {
         check_matrix("one-hot labels", &y)?;
         let mut counts = vec![0.0; y.ncols()];
         for row in y.lanes(Axis(1)) {
+            // NaN rows were rejected: the first maximum, as np.argmax
             counts[argmax(row)] += 1.0;
         }
         Ok(ClassCounts {
@@ -318,17 +320,6 @@ impl MultiLabelCounts {
     pub fn num_labels(&self) -> usize {
         self.positives.len()
     }
-}
-
-/// `np.argmax` of a row: the first maximum; NaN rows were rejected before.
-fn argmax<F: Real>(row: ArrayView1<'_, F>) -> usize {
-    let mut best = 0;
-    for (j, &v) in row.iter().enumerate() {
-        if v > row[best] {
-            best = j;
-        }
-    }
-    best
 }
 
 fn check_matrix<F: Real>(what: &'static str, y: &ArrayView2<'_, F>) -> Result<()> {
