@@ -2,10 +2,8 @@
 
 use thiserror::Error;
 
-/// Everything that can be wrong with user input. The fallible public functions return one of
-/// these for bad input instead of panicking, naming the problem. A few infallible helpers panic
-/// on misuse, as ndarray does (`math::log_softmax_into` and `math::softmax_into` when `out` and
-/// `row` differ in length); any other panic on bad input is a bug.
+/// Everything that can be wrong with user input. Public functions return one of these for bad
+/// input instead of panicking, naming the problem; a panic on any input is a bug.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum ReweighError {

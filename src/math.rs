@@ -5,7 +5,9 @@
 //! `log_softmax` subtracts the row maximum before exponentiating.
 
 use crate::Real;
-use ndarray::{ArrayView1, ArrayViewMut1};
+use crate::check::check_same_shape;
+use crate::error::Result;
+use ndarray::{Array1, ArrayView1, ArrayViewMut1};
 
 /// `ln(1 + e^x)`, computed as `max(x, 0) + ln_1p(e^-|x|)` (TensorFlow's form).
 #[inline]
@@ -94,17 +96,53 @@ pub fn argmax_by<F: Real>(row: ArrayView1<'_, F>, rule: NanRule) -> usize {
     best
 }
 
-/// Writes `log_softmax(row)` into `out`: `x_j − max − ln Σ_k exp(x_k − max)`.
+/// `log_softmax(row)`: `x_j − max − ln Σ_k exp(x_k − max)`.
+///
+/// ```
+/// use ndarray::array;
+/// let lp = reweigh::math::log_softmax(array![0.0_f64, 0.0].view());
+/// assert!((lp[0] + std::f64::consts::LN_2).abs() < 1e-15);
+/// ```
+pub fn log_softmax<F: Real>(row: ArrayView1<'_, F>) -> Array1<F> {
+    let mut out = Array1::zeros(row.len());
+    log_softmax_fill(row, out.view_mut());
+    out
+}
+
+/// Writes `log_softmax(row)` into `out`, which has the row's length (else
+/// [`ReweighError::ShapeMismatch`](crate::ReweighError::ShapeMismatch)).
+pub fn log_softmax_into<F: Real>(row: ArrayView1<'_, F>, out: ArrayViewMut1<'_, F>) -> Result<()> {
+    check_same_shape("out", row.shape(), out.shape())?;
+    log_softmax_fill(row, out);
+    Ok(())
+}
+
+/// [`log_softmax_into`] for callers that hold `out.len() == row.len()`.
 #[inline]
-pub fn log_softmax_into<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
+pub(crate) fn log_softmax_fill<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
     let (m, l) = max_and_shifted_lse(row);
     // (x − m) − l, not x − (m + l): keeps ln 2 in [3e38, 3e38, 0] (float32).
     out.zip_mut_with(&row, |o, &x| *o = (x - m) - l);
 }
 
-/// Writes `softmax(row)` into `out`, max-shifted.
+/// `softmax(row)`, max-shifted.
+pub fn softmax<F: Real>(row: ArrayView1<'_, F>) -> Array1<F> {
+    let mut out = Array1::zeros(row.len());
+    softmax_fill(row, out.view_mut());
+    out
+}
+
+/// Writes `softmax(row)` into `out`, which has the row's length (else
+/// [`ReweighError::ShapeMismatch`](crate::ReweighError::ShapeMismatch)).
+pub fn softmax_into<F: Real>(row: ArrayView1<'_, F>, out: ArrayViewMut1<'_, F>) -> Result<()> {
+    check_same_shape("out", row.shape(), out.shape())?;
+    softmax_fill(row, out);
+    Ok(())
+}
+
+/// [`softmax_into`] for callers that hold `out.len() == row.len()`.
 #[inline]
-pub fn softmax_into<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
+pub(crate) fn softmax_fill<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>) {
     let (m, l) = max_and_shifted_lse(row);
     out.zip_mut_with(&row, |o, &x| *o = ((x - m) - l).exp());
 }
@@ -127,11 +165,26 @@ mod tests {
     fn log_softmax_handles_huge_logits() {
         let x = array![3e38_f32, 3e38, 0.0];
         let mut out = Array1::zeros(3);
-        log_softmax_into(x.view(), out.view_mut());
+        log_softmax_into(x.view(), out.view_mut()).unwrap();
         assert!((out[0] + std::f32::consts::LN_2).abs() < 1e-6);
         assert_eq!(out[2], -3e38);
+        assert_eq!(log_softmax(x.view()), out);
         let mut p = Array1::zeros(3);
-        softmax_into(array![1.0_f64, 2.0, 3.0].view(), p.view_mut());
+        softmax_into(array![1.0_f64, 2.0, 3.0].view(), p.view_mut()).unwrap();
         assert!((p.sum() - 1.0).abs() < 1e-15);
+        assert_eq!(softmax(array![1.0_f64, 2.0, 3.0].view()), p);
+    }
+
+    #[test]
+    fn rows_and_outputs_of_different_lengths_are_errors() {
+        let x = array![1.0_f64, 2.0, 3.0];
+        let mut short = Array1::zeros(2);
+        assert!(matches!(
+            log_softmax_into(x.view(), short.view_mut()),
+            Err(crate::ReweighError::ShapeMismatch { what: "out", .. })
+        ));
+        // a length-1 output would broadcast in ndarray: it is a mismatch too
+        let mut one = Array1::zeros(1);
+        assert!(softmax_into(x.view(), one.view_mut()).is_err());
     }
 }

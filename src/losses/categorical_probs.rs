@@ -6,7 +6,7 @@ use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_nonempty, check_same_shape};
 use crate::losses::clip::KerasClip;
 use crate::losses::weighting::{apply_sample_weight, with_mass};
-use crate::math::log_softmax_into;
+use crate::math::log_softmax_fill;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 
@@ -292,7 +292,7 @@ fn scce_probs_row<F: Real>(
     grad: Option<ArrayViewMut1<'_, F>>,
 ) -> F {
     let logc = p.mapv(|pj| clip.apply(pj).0.ln());
-    log_softmax_into(logc.view(), buf.view_mut());
+    log_softmax_fill(logc.view(), buf.view_mut());
     let loss = -buf[label];
     if let Some(mut grad) = grad {
         for (k, (gk, &pk)) in grad.iter_mut().zip(p.iter()).enumerate() {

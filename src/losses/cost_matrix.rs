@@ -7,7 +7,7 @@ use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_s
 use crate::losses::categorical_probs::{Smoothing, cce_probs_row};
 use crate::losses::clip::KerasClip;
 use crate::losses::weighting::{apply_sample_weight, with_mass};
-use crate::math::log_softmax_into;
+use crate::math::log_softmax_fill;
 use crate::reduction::{Framework, Reducer, Unreduced};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 
@@ -174,7 +174,7 @@ fn softmax_ce_row<F: Real>(
     buf: &mut Array1<F>,
     grad: Option<ArrayViewMut1<'_, F>>,
 ) -> F {
-    log_softmax_into(x, buf.view_mut());
+    log_softmax_fill(x, buf.view_mut());
     let mut loss = F::zero();
     let mut mass = F::zero();
     for (&yj, &lj) in y.iter().zip(buf.iter()) {

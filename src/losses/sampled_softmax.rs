@@ -6,7 +6,7 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{check_nonempty, check_same_shape};
 use crate::losses::weighting::apply_sample_weight;
-use crate::math::log_softmax_into;
+use crate::math::log_softmax_fill;
 use crate::output::LossValue;
 use crate::reduction::{Reducer, Reduction};
 use crate::sampling::{LogUniformSampler, SampledCandidates, check_class_range};
@@ -340,7 +340,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
                 }
                 z[j] = zj - cols.log_q[[i, j]];
             }
-            log_softmax_into(z.view(), ls.view_mut());
+            log_softmax_fill(z.view(), ls.view_mut());
             values[i] = cols
                 .target
                 .row(i)

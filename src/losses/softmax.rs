@@ -8,7 +8,7 @@ use crate::kernels::softmax::Targets;
 use crate::loss::{GradOut, Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{check_smoothing, dense_coefficients};
 use crate::losses::weighting::apply_sample_weight;
-use crate::math::log_softmax_into;
+use crate::math::log_softmax_fill;
 use crate::output::LossOutput;
 use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
@@ -243,7 +243,7 @@ pub(crate) fn row_cross_entropy<F: Real>(
     log_p: &mut Array1<F>,
     grad: Option<ArrayViewMut1<'_, F>>,
 ) -> F {
-    log_softmax_into(x, log_p.view_mut());
+    log_softmax_fill(x, log_p.view_mut());
     let value = match only {
         Some(y) => -(a[y] * log_p[y]),
         None => -a

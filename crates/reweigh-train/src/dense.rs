@@ -52,8 +52,8 @@ impl Activation {
             Activation::Tanh => z.mapv(|v| v.tanh()),
             Activation::Softmax => {
                 let mut a = Array2::zeros(z.raw_dim());
-                for (row, out) in z.lanes(Axis(1)).into_iter().zip(a.lanes_mut(Axis(1))) {
-                    reweigh::math::softmax_into(row, out);
+                for (row, mut out) in z.lanes(Axis(1)).into_iter().zip(a.lanes_mut(Axis(1))) {
+                    out.assign(&reweigh::math::softmax(row));
                 }
                 a
             }
