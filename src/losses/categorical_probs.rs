@@ -5,37 +5,11 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_nonempty, check_same_shape};
 use crate::losses::clip::KerasClip;
+use crate::losses::smoothing::CategoricalSmoothing;
 use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_fill;
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
-
-/// Categorical label smoothing `y' = y·keep + add` with `keep = 1 − ls`, `add = ls/C`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Smoothing<F> {
-    keep: F,
-    add: F,
-}
-
-impl<F: Real> Smoothing<F> {
-    /// Validates `ls ∈ [0, 1]`; `C` is the number of classes.
-    pub(crate) fn new(ls: F, num_classes: usize) -> Result<Self> {
-        crate::losses::smoothing::check_smoothing(ls.f64())?;
-        Ok(Smoothing {
-            keep: F::one() - ls,
-            add: ls / F::of(num_classes as f64),
-        })
-    }
-
-    #[inline]
-    pub(crate) fn apply(&self, y: F) -> F {
-        if self.add == F::zero() {
-            y
-        } else {
-            y * self.keep + self.add
-        }
-    }
-}
 
 /// Keras's categorical cross-entropy of one row of probabilities, `−Σ_j y'_j ln clip(p_j/Σp)`,
 /// writing `∂l/∂p` into `grad` when given. The derivative follows TensorFlow's chain through the
@@ -43,7 +17,7 @@ impl<F: Real> Smoothing<F> {
 pub(crate) fn cce_probs_row<F: Real>(
     p: ArrayView1<'_, F>,
     y: ArrayView1<'_, F>,
-    smooth: Smoothing<F>,
+    smooth: CategoricalSmoothing<F>,
     clip: KerasClip<F>,
     grad: Option<ArrayViewMut1<'_, F>>,
 ) -> F {
@@ -177,7 +151,7 @@ impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
         check_nonempty("probs", &probs)?;
         check_same_shape("labels", probs.shape(), labels.shape())?;
         let last = Axis(probs.ndim() - 1);
-        let smooth = Smoothing::new(self.label_smoothing, probs.len_of(last))?;
+        let smooth = CategoricalSmoothing::new(self.label_smoothing, probs.len_of(last));
         let clip = KerasClip::new(self.epsilon)?;
         let lead = &probs.shape()[..probs.ndim() - 1];
         let mut values = ArrayD::<F>::zeros(lead);

@@ -4,8 +4,9 @@
 use crate::Real;
 use crate::error::Result;
 use crate::loss::{Loss, broadcast_to, check_finite, check_nonempty, check_same_shape};
-use crate::losses::categorical_probs::{Smoothing, cce_probs_row};
+use crate::losses::categorical_probs::cce_probs_row;
 use crate::losses::clip::KerasClip;
+use crate::losses::smoothing::CategoricalSmoothing;
 use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::log_softmax_fill;
 use crate::reduction::{Framework, Reducer, Unreduced};
@@ -170,7 +171,7 @@ impl<F: Real> CostMatrixCrossEntropy<F> {
 fn softmax_ce_row<F: Real>(
     x: ArrayView1<'_, F>,
     y: ArrayView1<'_, F>,
-    smooth: Smoothing<F>,
+    smooth: CategoricalSmoothing<F>,
     buf: &mut Array1<F>,
     grad: Option<ArrayViewMut1<'_, F>>,
 ) -> F {
@@ -224,7 +225,7 @@ impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
         check_same_shape("labels", input.shape(), labels.shape())?;
         let last = Axis(input.ndim() - 1);
         let num_classes = input.len_of(last);
-        let smooth = Smoothing::new(self.label_smoothing, num_classes)?;
+        let smooth = CategoricalSmoothing::new(self.label_smoothing, num_classes);
         let clip = KerasClip::<F>::new(self.epsilon)?;
         let lead = &input.shape()[..input.ndim() - 1];
 

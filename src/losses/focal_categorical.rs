@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::loss::{Loss, broadcast_to, check_nonempty, check_same_shape, check_weights};
 use crate::losses::clip::{KERAS_EPSILON, clip_outside};
 use crate::losses::focal_binary::check_gamma;
+use crate::losses::smoothing::CategoricalSmoothing;
 use crate::math::{NanRule, argmax, argmax_by};
 use crate::reduction::{Framework, Reducer, Reduction, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
@@ -216,8 +217,7 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
         let last = Axis(input.ndim() - 1);
         let c = input.len_of(last);
         let alpha = self.alpha_for(c)?;
-        let cf = F::of(c as f64);
-        let (keep, spread) = (F::one() - eps, eps / cf);
+        let smoothing = CategoricalSmoothing::new(eps, c);
         let gamma = self.gamma;
         let from_logits = self.from_logits;
 
@@ -264,11 +264,7 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
             };
             let mut total = F::zero();
             for k in 0..c {
-                let y = if eps == F::zero() {
-                    yrow[k]
-                } else {
-                    yrow[k] * keep + spread
-                };
+                let y = smoothing.apply(yrow[k]);
                 let (mut ph, mut lph, mut tk, mut inside) = (p[k], lp[k], t[k], true);
                 if let Some((lo, hi)) = clip
                     && let Some(bound) = clip_outside(ph, lo, hi)

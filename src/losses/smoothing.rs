@@ -1,9 +1,9 @@
-//! Label smoothing: binary (the element-wise losses) and categorical (the softmax
-//! cross-entropies, and where class weights enter it).
+//! Label smoothing, with its one validation rule ([`check_smoothing`], `ε ∈ [0, 1]`): binary
+//! (the element-wise losses, [`BinarySmoothing`]), categorical on probability targets
+//! ([`CategoricalSmoothing`]), and in the softmax cross-entropies, where class weights enter it.
 //!
 //! Both softmax losses compute `l = −Σ_c a_c·log softmax(x)_c` for a row of logits `x`; this
 //! module builds the coefficients `a_c` from the label, the smoothing `ε` and the class weights.
-//! The element-wise losses smooth each binary label with [`BinarySmoothing`].
 
 use crate::Real;
 use crate::error::Result;
@@ -73,6 +73,35 @@ impl<F: Real> BinarySmoothing<F> {
             z
         } else {
             z * self.keep + self.half_eps
+        }
+    }
+}
+
+/// Categorical label smoothing of a probability target `y' = y·(1 − ε) + ε/C` (Keras's
+/// categorical losses on probabilities and the cost-matrix loss). `ε = 0` leaves the label as it
+/// is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CategoricalSmoothing<F> {
+    keep: F,
+    add: F,
+}
+
+impl<F: Real> CategoricalSmoothing<F> {
+    /// Smoothing by `ε` (checked by the caller's `check_options`) over `num_classes` classes.
+    pub(crate) fn new(eps: F, num_classes: usize) -> Self {
+        CategoricalSmoothing {
+            keep: F::one() - eps,
+            add: eps / F::of(num_classes as f64),
+        }
+    }
+
+    /// The smoothed label `y·(1 − ε) + ε/C`.
+    #[inline]
+    pub(crate) fn apply(&self, y: F) -> F {
+        if self.add == F::zero() {
+            y
+        } else {
+            y * self.keep + self.add
         }
     }
 }
