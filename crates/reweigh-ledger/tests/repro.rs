@@ -2,6 +2,9 @@
 //! compute, raise where the originals raise, and agree with the recommended losses exactly where
 //! the originals are right.
 
+#[path = "../../../tests/support/mod.rs"]
+mod support;
+
 use ndarray::{Array1, Array2, ArrayD, IxDyn, arr0, array};
 use reweigh::losses::{BinaryFocalLoss, CostMatrixCrossEntropy, SigmoidCrossEntropy};
 use reweigh::schemes::{log_smoothed_weights, max_over_count_weights};
@@ -168,28 +171,15 @@ fn bce_weighted_is_pos_weight_for_hard_labels_only() {
     assert!((vs - ps).abs() > 0.1, "{vs} vs {ps}");
 }
 
-/// The gradient of the port against central finite differences.
+/// The gradient of the port against central finite differences, at every element.
 #[test]
 fn bce_weighted_gradient() {
     let (x, z) = ml_batch();
     let soft = z.mapv(|v| 0.7 * v + 0.2);
     let loss = BceWithLogitsLossWeighted::new(3.0);
     let (_, g) = loss.forward(x.view(), soft.view()).unwrap();
-    let h = 1e-6;
-    for idx in [[0, 0], [1, 3], [3, 4]] {
-        let mut up = x.clone();
-        up[&idx[..]] += h;
-        let mut down = x.clone();
-        down[&idx[..]] -= h;
-        let fd = (loss.forward(up.view(), soft.view()).unwrap().0
-            - loss.forward(down.view(), soft.view()).unwrap().0)
-            / (2.0 * h);
-        assert!(
-            (fd - g[&idx[..]]).abs() < 1e-8,
-            "{idx:?}: {fd} vs {}",
-            g[&idx[..]]
-        );
-    }
+    let f = |x: &ArrayD<f64>| loss.forward(x.view(), soft.view()).unwrap().0;
+    support::check_gradient(f, &g, &x, 1e-6, 1e-8);
 }
 
 #[test]
