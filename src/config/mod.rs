@@ -38,7 +38,7 @@
 //! | `label_smoothing` | one value `ε ∈ [0, 1]`; `smoothing_form` where class weights make the form matter | torch/Keras `label_smoothing` |
 //! | `epsilon` | the clipping constant of a probability-space loss (`[ε, 1 − ε]`) | `keras.config.epsilon()` |
 //! | `clip` | the clipping *rule* of a binary probability loss ([`ProbClip`](crate::losses::ProbClip)) | Keras clip, torch `log` clamped at −100, TF1 `log_loss` |
-//! | `reduction`, `on_zero` | the [`Reduction`](crate::Reduction) and what a zero denominator gives | torch/Keras `reduction=` |
+//! | `reduction`, `on_zero` | the [`Reduction`] and what a zero denominator gives | torch/Keras `reduction=` |
 //!
 //! Arrays (`class_weights`, `pos_weight`, …) are a number or nested lists of numbers;
 //! `"nan"`, `"inf"` and `"-inf"` are accepted as strings.

@@ -2,7 +2,8 @@
 //! integer labels.
 
 use crate::Real;
-use crate::error::{Result, ReweighError};
+use crate::check::check_labels;
+use crate::error::Result;
 use crate::loss::{Loss, check_nonempty, check_same_shape};
 use crate::losses::clip::KerasClip;
 use crate::losses::smoothing::CategoricalSmoothing;
@@ -189,7 +190,7 @@ impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
 /// `mean_with_sample_weight` by their weight (Keras's loss mask).
 ///
 /// A label outside `[0, C)` other than `ignore_class` is an error
-/// ([`ReweighError::LabelOutOfRange`]), as TensorFlow raises there.
+/// ([`ReweighError::LabelOutOfRange`](crate::ReweighError::LabelOutOfRange)), as TensorFlow raises there.
 ///
 /// # Example
 /// ```
@@ -309,15 +310,9 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
         let clip = KerasClip::<F>::new(self.epsilon)?;
         let last = Axis(nd - 1);
         let num_classes = probs.len_of(last);
-        for (index, &label) in labels.iter().enumerate() {
-            if Some(label) != self.ignore_class && !(0..num_classes as i64).contains(&label) {
-                return Err(ReweighError::LabelOutOfRange {
-                    label,
-                    index,
-                    num_classes,
-                });
-            }
-        }
+        check_labels(&labels, num_classes, |label| {
+            Some(label) == self.ignore_class
+        })?;
         let mut values = ArrayD::<F>::zeros(lead);
         let mut grad = want_grad.then(|| ArrayD::<F>::zeros(probs.shape()));
         let mut buf = Array1::<F>::zeros(num_classes);
@@ -460,15 +455,7 @@ impl<F: Real> Loss<F> for NllLoss<F> {
             check_same_shape("class_weights", &[num_classes], w.shape())?;
         }
         let ignored = |y: i64| Some(y) == self.ignore_index;
-        for (index, &label) in labels.iter().enumerate() {
-            if !ignored(label) && !(0..num_classes as i64).contains(&label) {
-                return Err(ReweighError::LabelOutOfRange {
-                    label,
-                    index,
-                    num_classes,
-                });
-            }
-        }
+        check_labels(&labels, num_classes, ignored)?;
         let class_weight = |y: i64| match (&self.class_weights, ignored(y)) {
             (_, true) => F::zero(),
             (None, false) => F::one(),

@@ -386,8 +386,8 @@ mod tests {
 /// `keras.ops.one_hot(labels, C)`, as [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy)
 /// is to [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy).
 ///
-/// Errors as the dense loss, and [`ReweighError::LabelOutOfRange`] for a label outside `[0, C)`,
-/// [`ReweighError::ShapeMismatch`] for labels of the wrong shape.
+/// Errors as the dense loss, and [`ReweighError::LabelOutOfRange`](crate::ReweighError::LabelOutOfRange) for a label outside `[0, C)`,
+/// [`ReweighError::ShapeMismatch`](crate::ReweighError::ShapeMismatch) for labels of the wrong shape.
 ///
 /// ```
 /// use ndarray::array;
