@@ -1,7 +1,7 @@
 //! Data-driven golden test: every case file in data/reference/ is run against reweigh.
 //!
 //! Prints the number of cases and the worst relative error per loss family (run with
-//! `cargo test --test golden -- --nocapture` to see the table).
+//! `cargo test -p reweigh --test golden -- --nocapture` to see the table).
 
 mod reference;
 
@@ -93,7 +93,12 @@ fn golden_cases_match_the_frameworks() {
                 d => Err(format!("unknown dtype {d}")),
             };
             if let Err(msg) = res {
-                failures.push(format!("{}::{}: {msg}", file.family, case.id));
+                failures.push(format!(
+                    "{}::{} ({}): {msg}",
+                    file.family,
+                    case.id,
+                    case.framework.as_deref().unwrap_or("no framework")
+                ));
             }
         }
     }

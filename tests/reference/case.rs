@@ -1,8 +1,7 @@
-#![allow(dead_code)] // shared by every loss family's runner; not all use every helper
 //! The golden-case file format (documented in data/reference/README.md) and its comparison rules.
 
 use ndarray::{ArrayD, IxDyn};
-use reweigh::{Framework, OnZeroWeights, Real, Reducer, Reduction};
+use reweigh::{OnZeroWeights, Real, Reducer, Reduction};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -128,53 +127,23 @@ impl Case {
     pub fn str_param(&self, name: &str) -> Option<&str> {
         self.param(name).map(|v| v.as_str().expect(name))
     }
-    /// A number or (nested) list parameter as an array (a number gives a 0-d array).
-    pub fn array_param<F: Real>(&self, name: &str) -> Option<ArrayD<F>> {
-        self.param(name).map(|v| json_to_array(v))
-    }
-    /// The reduction from `reduction` (canonical name) and `on_zero` ("zero" | "nan").
-    pub fn reducer(&self) -> Reducer {
-        let reduction: Reduction = self
-            .str_param("reduction")
-            .unwrap_or("none")
-            .parse()
-            .expect("reduction");
+    /// The case's reduction and zero-denominator rule; a bad name is the loss's error (as a
+    /// framework would raise it), not a panic of the runner.
+    pub fn reducer(&self) -> Result<Reducer, reweigh::ReweighError> {
+        let reduction: Reduction = self.str_param("reduction").unwrap_or("none").parse()?;
         let on_zero = match self.str_param("on_zero") {
             Some("nan") => OnZeroWeights::Nan,
             Some("zero") | None => OnZeroWeights::Zero,
-            Some(o) => panic!("bad on_zero {o}"),
-        };
-        Reducer { reduction, on_zero }
-    }
-    pub fn framework(&self) -> Option<Framework> {
-        self.framework.as_deref().and_then(|f| match f {
-            "torch" | "torchvision" => Some(Framework::PyTorch),
-            "keras" => Some(Framework::Keras),
-            _ => None,
-        })
-    }
-}
-
-pub fn json_to_array<F: Real>(v: &Value) -> ArrayD<F> {
-    fn walk(v: &Value, depth: usize, shape: &mut Vec<usize>, out: &mut Vec<f64>) {
-        match v {
-            Value::Array(items) => {
-                if shape.len() == depth {
-                    shape.push(items.len());
-                }
-                for it in items {
-                    walk(it, depth + 1, shape, out);
-                }
+            Some(other) => {
+                return Err(reweigh::ReweighError::UnknownName {
+                    kind: "on_zero",
+                    name: other.to_string(),
+                    valid: "zero, nan".to_string(),
+                });
             }
-            Value::Number(n) => out.push(n.as_f64().unwrap()),
-            Value::String(_) => out.push(Num::S(v.as_str().unwrap().to_string()).f64()),
-            other => panic!("bad array parameter {other}"),
-        }
+        };
+        Ok(Reducer { reduction, on_zero })
     }
-    let mut shape = vec![];
-    let mut out = vec![];
-    walk(v, 0, &mut shape, &mut out);
-    ArrayD::from_shape_vec(IxDyn(&shape), out.into_iter().map(F::of).collect()).unwrap()
 }
 
 /// The tolerances of a case: defaults by dtype, overridden by the case file.

@@ -27,7 +27,7 @@ pub fn run_loss<F: Real>(case: &Case) -> OutcomeWithExtra<F> {
         usize_param(case, "num_classes"),
     )
     .remove_accidental_hits(case.bool_param("remove_accidental_hits", true))
-    .reduction(case.reducer());
+    .reduction(case.reducer()?);
     let x = ix2(case.input::<F>("inputs"));
     let w = ix2(case.input::<F>("weights"));
     let b = case
