@@ -55,6 +55,10 @@ where
     type Loss<F: Real> = ClassBalancedLoss<F, C::Loss<F>>;
     const NAME: &'static str = "ClassBalancedConfig";
 
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
+
     fn build<F: Real>(&self) -> Result<ClassBalancedLoss<F, C::Loss<F>>> {
         let weights = class_balanced::weights_from_counts(&self.counts, F::of(self.beta))?;
         let loss = ClassBalancedLoss::new(weights, self.base.build()?)

@@ -65,6 +65,10 @@ impl LossConfig for CostMatrixConfig {
     type Loss<F: Real> = CostMatrixCrossEntropy<F>;
     const NAME: &'static str = "CostMatrixConfig";
 
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
+
     fn build<F: Real>(&self) -> Result<CostMatrixCrossEntropy<F>> {
         let missing = |name: &str| ReweighError::InvalidConfig {
             what: Self::NAME,

@@ -66,19 +66,21 @@ impl BinaryFocalLossConfig {
 
     /// [`BinaryFocalLoss::keras`].
     pub fn keras() -> Self {
-        let r = Framework::Keras.default_reducer();
         BinaryFocalLossConfig {
             mean_last_axis: true,
-            reduction: r.reduction,
-            on_zero: r.on_zero,
             ..Self::default()
         }
+        .with_reducer(Framework::Keras.default_reducer())
     }
 }
 
 impl LossConfig for BinaryFocalLossConfig {
     type Loss<F: Real> = BinaryFocalLoss<F>;
     const NAME: &'static str = "BinaryFocalLossConfig";
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<BinaryFocalLoss<F>> {
         let mut loss = BinaryFocalLoss::new()
@@ -151,14 +153,12 @@ impl Default for CategoricalFocalLossConfig {
 impl CategoricalFocalLossConfig {
     /// [`CategoricalFocalLoss::keras`].
     pub fn keras() -> Self {
-        let r = Framework::Keras.default_reducer();
         CategoricalFocalLossConfig {
             alpha: Some(AlphaConfig::Scalar(0.25)),
             epsilon: Some(KERAS_EPSILON),
-            reduction: r.reduction,
-            on_zero: r.on_zero,
             ..Self::default()
         }
+        .with_reducer(Framework::Keras.default_reducer())
     }
 }
 
@@ -166,6 +166,10 @@ impl LossConfig for CategoricalFocalLossConfig {
     type Loss<F: Real> = CategoricalFocalLoss<F>;
     const NAME: &'static str = "CategoricalFocalLossConfig";
     const ALIASES: &'static [(&'static str, &'static str)] = &[("clip_epsilon", "epsilon")];
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<CategoricalFocalLoss<F>> {
         let mut loss = CategoricalFocalLoss::new()

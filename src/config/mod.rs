@@ -83,6 +83,18 @@ pub trait LossConfig: Clone + Default + Serialize + DeserializeOwned {
     /// call.
     fn build<F: Real>(&self) -> Result<Self::Loss<F>>;
 
+    /// The configuration's `reduction` and `on_zero` fields.
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights);
+
+    /// This configuration with `reducer`'s reduction and zero-denominator rule (a framework
+    /// preset is the loss's defaults with the framework's reducer).
+    fn with_reducer(mut self, reducer: Reducer) -> Self {
+        let (reduction, on_zero) = self.reducer_mut();
+        *reduction = reducer.reduction;
+        *on_zero = reducer.on_zero;
+        self
+    }
+
     /// This configuration with the entries of a JSON object put over it: each non-null entry
     /// replaces the field of that name (a `null` keeps the field as it is). An unknown name, a
     /// value of the wrong type or a malformed array is [`ReweighError::InvalidConfig`].

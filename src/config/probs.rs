@@ -65,33 +65,27 @@ impl BinaryCrossEntropyConfig {
     pub fn keras() -> Self {
         BinaryCrossEntropyConfig {
             mean_last_axis: true,
-            ..Self::default().framework(Framework::Keras)
+            ..Self::default()
         }
+        .with_reducer(Framework::Keras.default_reducer())
     }
 
     /// [`BinaryCrossEntropy::pytorch`].
     pub fn pytorch() -> Self {
         BinaryCrossEntropyConfig {
             clip: ClipRule::Pytorch,
-            ..Self::default().framework(Framework::PyTorch)
+            ..Self::default()
         }
+        .with_reducer(Framework::PyTorch.default_reducer())
     }
 
     /// [`BinaryCrossEntropy::tf1`].
     pub fn tf1() -> Self {
         BinaryCrossEntropyConfig {
             clip: ClipRule::Tf1,
-            ..Self::default().framework(Framework::Tf1)
+            ..Self::default()
         }
-    }
-
-    fn framework(self, f: Framework) -> Self {
-        let r = f.default_reducer();
-        BinaryCrossEntropyConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..self
-        }
+        .with_reducer(Framework::Tf1.default_reducer())
     }
 
     /// The clipping rule with its constant.
@@ -112,6 +106,10 @@ impl LossConfig for BinaryCrossEntropyConfig {
     type Loss<F: Real> = BinaryCrossEntropy<F>;
     const NAME: &'static str = "BinaryCrossEntropyConfig";
     const ALIASES: &'static [(&'static str, &'static str)] = &[("weight", "element_weights")];
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<BinaryCrossEntropy<F>> {
         let mut loss = BinaryCrossEntropy::new()
@@ -156,18 +154,17 @@ impl Default for CategoricalCrossEntropyProbsConfig {
 impl CategoricalCrossEntropyProbsConfig {
     /// [`CategoricalCrossEntropyProbs::keras`].
     pub fn keras() -> Self {
-        let r = Framework::Keras.default_reducer();
-        CategoricalCrossEntropyProbsConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..Self::default()
-        }
+        Self::default().with_reducer(Framework::Keras.default_reducer())
     }
 }
 
 impl LossConfig for CategoricalCrossEntropyProbsConfig {
     type Loss<F: Real> = CategoricalCrossEntropyProbs<F>;
     const NAME: &'static str = "CategoricalCrossEntropyProbsConfig";
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<CategoricalCrossEntropyProbs<F>> {
         let loss = CategoricalCrossEntropyProbs::new()
@@ -208,18 +205,17 @@ impl Default for SparseCategoricalCrossEntropyProbsConfig {
 impl SparseCategoricalCrossEntropyProbsConfig {
     /// [`SparseCategoricalCrossEntropyProbs::keras`].
     pub fn keras() -> Self {
-        let r = Framework::Keras.default_reducer();
-        SparseCategoricalCrossEntropyProbsConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..Self::default()
-        }
+        Self::default().with_reducer(Framework::Keras.default_reducer())
     }
 }
 
 impl LossConfig for SparseCategoricalCrossEntropyProbsConfig {
     type Loss<F: Real> = SparseCategoricalCrossEntropyProbs;
     const NAME: &'static str = "SparseCategoricalCrossEntropyProbsConfig";
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<SparseCategoricalCrossEntropyProbs> {
         let loss = SparseCategoricalCrossEntropyProbs::new()
@@ -261,13 +257,11 @@ impl Default for NllLossConfig {
 impl NllLossConfig {
     /// [`NllLoss::pytorch`]: `ignore_index = −100`, weighted mean, NaN on zero weights.
     pub fn pytorch() -> Self {
-        let r = Framework::PyTorch.default_reducer();
         NllLossConfig {
             ignore_index: Some(NllLoss::<f64>::DEFAULT_IGNORE_INDEX),
-            reduction: r.reduction,
-            on_zero: r.on_zero,
             ..Self::default()
         }
+        .with_reducer(Framework::PyTorch.default_reducer())
     }
 }
 
@@ -275,6 +269,10 @@ impl LossConfig for NllLossConfig {
     type Loss<F: Real> = NllLoss<F>;
     const NAME: &'static str = "NllLossConfig";
     const ALIASES: &'static [(&'static str, &'static str)] = &[("weight", "class_weights")];
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<NllLoss<F>> {
         let mut loss = NllLoss::new()

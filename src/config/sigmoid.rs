@@ -55,29 +55,21 @@ impl Default for SigmoidCrossEntropyConfig {
 impl SigmoidCrossEntropyConfig {
     /// [`SigmoidCrossEntropy::pytorch`].
     pub fn pytorch() -> Self {
-        Self::default().framework(Framework::PyTorch)
+        Self::default().with_reducer(Framework::PyTorch.default_reducer())
     }
 
     /// [`SigmoidCrossEntropy::keras`].
     pub fn keras() -> Self {
         SigmoidCrossEntropyConfig {
             mean_last_axis: true,
-            ..Self::default().framework(Framework::Keras)
+            ..Self::default()
         }
+        .with_reducer(Framework::Keras.default_reducer())
     }
 
     /// [`SigmoidCrossEntropy::tf1`].
     pub fn tf1() -> Self {
-        Self::default().framework(Framework::Tf1)
-    }
-
-    fn framework(self, f: Framework) -> Self {
-        let r = f.default_reducer();
-        SigmoidCrossEntropyConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..self
-        }
+        Self::default().with_reducer(Framework::Tf1.default_reducer())
     }
 }
 
@@ -85,6 +77,10 @@ impl LossConfig for SigmoidCrossEntropyConfig {
     type Loss<F: Real> = SigmoidCrossEntropy<F>;
     const NAME: &'static str = "SigmoidCrossEntropyConfig";
     const ALIASES: &'static [(&'static str, &'static str)] = &[("weight", "element_weights")];
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<SigmoidCrossEntropy<F>> {
         let mut loss = SigmoidCrossEntropy::new()

@@ -42,28 +42,22 @@ impl Default for SoftmaxCrossEntropyConfig {
 impl SoftmaxCrossEntropyConfig {
     /// [`SoftmaxCrossEntropy::pytorch`].
     pub fn pytorch() -> Self {
-        let r = Framework::PyTorch.default_reducer();
-        SoftmaxCrossEntropyConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..Self::default()
-        }
+        Self::default().with_reducer(Framework::PyTorch.default_reducer())
     }
 
     /// [`SoftmaxCrossEntropy::keras`].
     pub fn keras() -> Self {
-        let r = Framework::Keras.default_reducer();
-        SoftmaxCrossEntropyConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..Self::default()
-        }
+        Self::default().with_reducer(Framework::Keras.default_reducer())
     }
 }
 
 impl LossConfig for SoftmaxCrossEntropyConfig {
     type Loss<F: Real> = SoftmaxCrossEntropy<F>;
     const NAME: &'static str = "SoftmaxCrossEntropyConfig";
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<SoftmaxCrossEntropy<F>> {
         let mut loss = SoftmaxCrossEntropy::new()
@@ -137,39 +131,32 @@ impl SparseSoftmaxCrossEntropyConfig {
     /// [`SparseSoftmaxCrossEntropy::pytorch`]: weighted mean, NaN on zero weights,
     /// `ignore_index = −100`, PyTorch smoothing form.
     pub fn pytorch() -> Self {
-        let r = Framework::PyTorch.default_reducer();
         SparseSoftmaxCrossEntropyConfig {
             ignore_index: Some(-100),
             smoothing_form: SmoothingForm::PyTorch,
-            reduction: r.reduction,
-            on_zero: r.on_zero,
             ..Self::default()
         }
+        .with_reducer(Framework::PyTorch.default_reducer())
     }
 
     /// [`SparseSoftmaxCrossEntropy::keras`].
     pub fn keras() -> Self {
-        Self::default().framework(Framework::Keras)
+        Self::default().with_reducer(Framework::Keras.default_reducer())
     }
 
     /// [`SparseSoftmaxCrossEntropy::tf1`].
     pub fn tf1() -> Self {
-        Self::default().framework(Framework::Tf1)
-    }
-
-    fn framework(self, f: Framework) -> Self {
-        let r = f.default_reducer();
-        SparseSoftmaxCrossEntropyConfig {
-            reduction: r.reduction,
-            on_zero: r.on_zero,
-            ..self
-        }
+        Self::default().with_reducer(Framework::Tf1.default_reducer())
     }
 }
 
 impl LossConfig for SparseSoftmaxCrossEntropyConfig {
     type Loss<F: Real> = SparseSoftmaxCrossEntropy<F>;
     const NAME: &'static str = "SparseSoftmaxCrossEntropyConfig";
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
 
     fn build<F: Real>(&self) -> Result<SparseSoftmaxCrossEntropy<F>> {
         let mut loss = SparseSoftmaxCrossEntropy::new()
