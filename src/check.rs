@@ -37,16 +37,10 @@ pub fn check_finite<'a, F: Real>(
     what: &'static str,
     values: impl IntoIterator<Item = &'a F>,
 ) -> Result<()> {
-    for (index, &v) in values.into_iter().enumerate() {
-        if !v.is_finite() {
-            return Err(ReweighError::NonFinite {
-                what,
-                index,
-                value: v.f64(),
-            });
-        }
-    }
-    Ok(())
+    values
+        .into_iter()
+        .enumerate()
+        .try_for_each(|(index, &v)| finite_at(what, index, v))
 }
 
 /// Checks that every value is finite and non-negative.
@@ -54,14 +48,8 @@ pub fn check_weights<'a, F: Real>(
     what: &'static str,
     values: impl IntoIterator<Item = &'a F>,
 ) -> Result<()> {
-    for (index, &v) in values.into_iter().enumerate() {
-        if !v.is_finite() {
-            return Err(ReweighError::NonFinite {
-                what,
-                index,
-                value: v.f64(),
-            });
-        }
+    values.into_iter().enumerate().try_for_each(|(index, &v)| {
+        finite_at(what, index, v)?;
         if v < F::zero() {
             return Err(ReweighError::NegativeWeight {
                 what,
@@ -69,8 +57,21 @@ pub fn check_weights<'a, F: Real>(
                 value: v.f64(),
             });
         }
+        Ok(())
+    })
+}
+
+/// [`ReweighError::NonFinite`] for a value that is not finite.
+fn finite_at<F: Real>(what: &'static str, index: usize, v: F) -> Result<()> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(ReweighError::NonFinite {
+            what,
+            index,
+            value: v.f64(),
+        })
     }
-    Ok(())
 }
 
 /// Checks a scalar parameter lies in `[lo, hi]`.

@@ -30,7 +30,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use reweigh::Framework;
-use reweigh::losses::CategoricalFocalLoss;
+use reweigh::losses::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 use reweigh::metrics::{CostMatrix, Evaluation, ZeroDivision};
 use reweigh::resample::{RandomOverSampler, RandomUnderSampler, SamplingStrategy};
 use reweigh::schemes::{ClassCounts, balanced_weights};
@@ -456,11 +456,11 @@ fn fit_and_score(
             ]));
         }
         Strategy::Focal => {
-            trainer = trainer.loss(
+            trainer = trainer.loss(SparseCategoricalFocalLoss::new(
                 CategoricalFocalLoss::<f64>::new()
                     .gamma(2.0)
                     .reduction(Framework::Keras.default_reducer()),
-            );
+            ));
         }
         _ => {}
     }

@@ -5,9 +5,6 @@ use ndarray::ArrayViewD;
 use reweigh::Loss;
 use reweigh::Real;
 use reweigh::error::Result;
-use reweigh::losses::{
-    CategoricalFocalLoss, SparseCategoricalFocalLoss, SparseSoftmaxCrossEntropy,
-};
 use reweigh::output::LossOutput;
 use std::fmt::Debug;
 
@@ -15,17 +12,23 @@ use std::fmt::Debug;
 /// with optional per-sample weights, reduced to a scalar, with its gradient with respect to the
 /// logits on request. The trainer calls it once per batch.
 ///
-/// Implemented for [`SparseSoftmaxCrossEntropy`] (Keras's `sparse_categorical_crossentropy`,
-/// the default) and [`CategoricalFocalLoss`] (on one-hot labels, as Keras's
-/// `CategoricalFocalCrossentropy` after `keras.ops.one_hot`).
+/// Implemented for every [`Loss`] with integer targets: [`SparseSoftmaxCrossEntropy`]
+/// (Keras's `sparse_categorical_crossentropy`, the default), [`SparseCategoricalFocalLoss`]
+/// (the categorical focal loss on one-hot labels, as Keras's `CategoricalFocalCrossentropy`
+/// after `keras.ops.one_hot`), [`NllLoss`](reweigh::losses::NllLoss), ….
+///
+/// [`SparseSoftmaxCrossEntropy`]: reweigh::losses::SparseSoftmaxCrossEntropy
+/// [`SparseCategoricalFocalLoss`]: reweigh::losses::SparseCategoricalFocalLoss
 ///
 /// ```
 /// use ndarray::array;
 /// use reweigh::Framework;
-/// use reweigh::losses::CategoricalFocalLoss;
+/// use reweigh::losses::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 /// use reweigh_train::{Activation, Dense, FitOptions, Sequential, Shuffle, Trainer};
 /// let layer = Dense::from_weights(array![[0.0_f64, 0.0], [0.0, 0.0]], array![0.0, 0.0], Activation::Softmax).unwrap();
-/// let focal = CategoricalFocalLoss::new().gamma(2.0).reduction(Framework::Keras.default_reducer());
+/// let focal = SparseCategoricalFocalLoss::new(
+///     CategoricalFocalLoss::new().gamma(2.0).reduction(Framework::Keras.default_reducer()),
+/// );
 /// let mut trainer = Trainer::new(Sequential::new(vec![layer]).unwrap()).loss(focal);
 /// let x = array![[1.0, 0.0], [0.0, 1.0], [0.9, 0.2], [0.1, 0.8]];
 /// let y = array![0_i64, 1, 0, 1];
@@ -45,36 +48,11 @@ pub trait BatchLoss<F: Real>: Debug + Send + Sync {
     ) -> Result<LossOutput<F>>;
 }
 
-impl<F: Real> BatchLoss<F> for SparseSoftmaxCrossEntropy<F> {
-    fn batch_loss(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        self.compute(logits, labels, sample_weight, want_grad)
-    }
-}
-
-impl<F: Real> BatchLoss<F> for CategoricalFocalLoss<F> {
-    fn batch_loss(
-        &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, i64>,
-        sample_weight: Option<ArrayViewD<'_, F>>,
-        want_grad: bool,
-    ) -> Result<LossOutput<F>> {
-        SparseCategoricalFocalLoss::new(self.clone()).compute(
-            logits,
-            labels,
-            sample_weight,
-            want_grad,
-        )
-    }
-}
-
-impl<F: Real> BatchLoss<F> for SparseCategoricalFocalLoss<F> {
+/// Every loss of logits against integer labels is a batch loss: its [`Loss::compute`].
+impl<F: Real, L> BatchLoss<F> for L
+where
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Debug + Send + Sync,
+{
     fn batch_loss(
         &self,
         logits: ArrayViewD<'_, F>,

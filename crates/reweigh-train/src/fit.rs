@@ -166,7 +166,7 @@ impl<F: Real> Trainer<F> {
     }
 
     /// Replaces the loss (e.g. another reduction, or
-    /// [`CategoricalFocalLoss`](reweigh::losses::CategoricalFocalLoss)); it must reduce each batch
+    /// [`SparseCategoricalFocalLoss`](reweigh::losses::SparseCategoricalFocalLoss)); it must reduce each batch
     /// to a scalar.
     pub fn loss(mut self, loss: impl BatchLoss<F> + 'static) -> Self {
         self.loss = Arc::new(loss);
