@@ -1,0 +1,7 @@
+//! Properties of the core's schemes (see main.rs for the harness and strategies.rs for the inputs).
+
+use crate::Property;
+
+pub fn properties() -> Vec<Property> {
+    vec![]
+}
