@@ -127,6 +127,15 @@ pub enum ReweighError {
         /// Why it failed.
         message: String,
     },
+    /// A size taken from the input that cannot be allocated: an element count that overflows,
+    /// a buffer over `isize::MAX` bytes, or one the allocator refuses ([`crate::alloc`]).
+    #[error("{what} is too large: {reason}")]
+    TooLarge {
+        /// What would have been allocated.
+        what: &'static str,
+        /// Why it cannot be.
+        reason: String,
+    },
     /// Options that cannot be combined.
     #[error("incompatible options: {0}")]
     Incompatible(String),

@@ -15,6 +15,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod alloc;
 pub mod check;
 pub mod config;
 pub mod display;
