@@ -1,5 +1,7 @@
 //! The Adam optimizer exactly as `keras.optimizers.Adam` updates a variable.
 
+use std::collections::BTreeMap;
+
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Zip};
 use reweigh::Real;
 use reweigh::check::{check_range, check_same_shape};
@@ -39,8 +41,9 @@ pub struct Adam<F> {
     beta_2: f64,
     epsilon: f64,
     iterations: u64,
-    /// `(m, v)` per variable id, created at the variable's first update.
-    slots: Vec<Option<(ArrayD<F>, ArrayD<F>)>>,
+    /// `(m, v)` per variable id, created at the variable's first update (a map: ids are names,
+    /// any `usize` works and a large one allocates nothing).
+    slots: BTreeMap<usize, (ArrayD<F>, ArrayD<F>)>,
 }
 
 impl<F: Real> Default for Adam<F> {
@@ -58,7 +61,7 @@ impl<F: Real> Adam<F> {
             beta_2: 0.999,
             epsilon: 1e-7,
             iterations: 0,
-            slots: Vec::new(),
+            slots: BTreeMap::new(),
         }
     }
 
@@ -99,6 +102,10 @@ impl<F: Real> Adam<F> {
     /// One optimizer step (`optimizer.apply(grads, vars)`): updates every `(id, variable,
     /// gradient)` with the same `t`, then increments `iterations`. `id` names the variable's
     /// moment slots; use the same id for the same variable at every step.
+    ///
+    /// Errors (and then no variable is touched): a gradient whose shape differs from its
+    /// variable's, a variable whose shape differs from the one its id had at an earlier step, or
+    /// an id given twice in one step.
     pub fn apply<'a>(
         &mut self,
         updates: impl IntoIterator<Item = (usize, ArrayViewMutD<'a, F>, ArrayViewD<'a, F>)>,
@@ -114,9 +121,15 @@ impl<F: Real> Adam<F> {
         let eps = F::of(self.epsilon);
         let updates: Vec<_> = updates.into_iter().collect();
         // Check everything first, so that an error leaves every variable untouched.
+        let mut seen = std::collections::BTreeSet::new();
         for (id, var, grad) in &updates {
             check_same_shape("gradient", var.shape(), grad.shape())?;
-            if let Some(Some((m, _))) = self.slots.get(*id) {
+            if !seen.insert(*id) {
+                return Err(ReweighError::Incompatible(format!(
+                    "variable id {id} is given twice in one Adam step"
+                )));
+            }
+            if let Some((m, _)) = self.slots.get(id) {
                 check_same_shape(
                     "variable (same id as an earlier step)",
                     m.shape(),
@@ -125,12 +138,10 @@ impl<F: Real> Adam<F> {
             }
         }
         for (id, mut var, grad) in updates {
-            if self.slots.len() <= id {
-                self.slots.resize(id + 1, None);
-            }
-            let (m, v) = self.slots[id].get_or_insert_with(|| {
-                (ArrayD::zeros(var.raw_dim()), ArrayD::zeros(var.raw_dim()))
-            });
+            let (m, v) = self
+                .slots
+                .entry(id)
+                .or_insert_with(|| (ArrayD::zeros(var.raw_dim()), ArrayD::zeros(var.raw_dim())));
             Zip::from(&mut var)
                 .and(m)
                 .and(v)

@@ -11,7 +11,8 @@ use reweigh::error::{Result, ReweighError};
 ///
 /// ```text
 /// Linear   a = z
-/// Relu     a = max(z, 0)          ∂a/∂z = 1 if z > 0 else 0 (TensorFlow's ReluGrad: 0 at z = 0)
+/// Relu     a = max(z, 0)          ∂a/∂z = 1 if z > 0 else 0 (TensorFlow's ReluGrad: 0 at z = 0);
+///          NaN stays NaN, as tf.nn.relu and torch.relu propagate it
 /// Sigmoid  a = 1 / (1 + e^−z)     ∂a/∂z = a(1 − a)
 /// Tanh     a = tanh z             ∂a/∂z = 1 − a²
 /// Softmax  a = softmax(z) per row (output layer only: the loss is computed from z, as Keras does
@@ -47,7 +48,7 @@ impl Activation {
     pub fn apply<F: Real>(self, z: &Array2<F>) -> Array2<F> {
         match self {
             Activation::Linear => z.clone(),
-            Activation::Relu => z.mapv(|v| if v > F::zero() { v } else { F::zero() }),
+            Activation::Relu => z.mapv(|v| if v < F::zero() { F::zero() } else { v }),
             Activation::Sigmoid => z.mapv(reweigh::math::sigmoid),
             Activation::Tanh => z.mapv(|v| v.tanh()),
             Activation::Softmax => {

@@ -342,15 +342,18 @@ impl<F: Real> Trainer<F> {
                     .to_string(),
             )
         })?;
+        // A user's BatchLoss may return any array: its gradient must have the logits' shape
+        // (a wrong one would broadcast, panic or train on a truncated product).
         let grad = match out.grad {
             Some(g) => {
+                check_same_shape(
+                    "loss gradient (the logits' shape)",
+                    logits.shape(),
+                    g.shape(),
+                )?;
                 Some(
                     g.into_dimensionality::<Ix2>()
-                        .map_err(|_| ReweighError::BadShape {
-                            what: "loss gradient",
-                            reason: "expected (batch, classes)",
-                            got: vec![],
-                        })?,
+                        .expect("the logits' shape is 2-D"),
                 )
             }
             None => None,

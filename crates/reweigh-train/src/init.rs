@@ -5,11 +5,11 @@
 //! with the same seed. To reproduce a Keras run exactly, load its initial weights instead
 //! ([`Dense::from_weights`](super::Dense::from_weights)).
 
-use ndarray::{ArrayD, IxDyn};
+use ndarray::ArrayD;
 use rand::{Rng, RngExt};
-use reweigh::Real;
 use reweigh::check::check_range;
 use reweigh::error::{Result, ReweighError};
+use reweigh::{Real, alloc};
 
 /// How a weight tensor starts.
 ///
@@ -71,27 +71,40 @@ impl Initializer {
                 });
             }
         };
-        let shape = IxDyn(shape);
+        let what = "initializer tensor";
         let uniform = |lo: f64, hi: f64, rng: &mut R| {
-            ArrayD::from_shape_simple_fn(shape.clone(), || F::of(rng.random_range(lo..hi)))
+            let width = hi - lo;
+            alloc::from_fn(what, shape, || {
+                if width.is_finite() {
+                    F::of(rng.random_range(lo..hi))
+                } else {
+                    // The width overflows f64 (e.g. ±1e308): the same U(lo, hi) as a convex mix.
+                    let u: f64 = rng.random_range(0.0..1.0);
+                    F::of(lo * (1.0 - u) + hi * u)
+                }
+            })
         };
-        let scaled = |scale: f64, fan: usize, rng: &mut R| -> Result<ArrayD<F>> {
+        let scaled = |scale: f64, fan: Option<usize>, rng: &mut R| -> Result<ArrayD<F>> {
+            let fan = fan.ok_or_else(|| ReweighError::TooLarge {
+                what: "initializer fans",
+                reason: format!("fan_in + fan_out of shape {shape:?} overflows usize"),
+            })?;
             if fan == 0 {
-                return Ok(ArrayD::zeros(shape.clone()));
+                return alloc::filled(what, shape, F::zero());
             }
             let a = (scale / fan as f64).sqrt();
-            Ok(uniform(-a, a, rng))
+            uniform(-a, a, rng)
         };
         match *self {
-            Initializer::Zeros => Ok(ArrayD::zeros(shape)),
-            Initializer::Ones => Ok(ArrayD::ones(shape)),
+            Initializer::Zeros => alloc::filled(what, shape, F::zero()),
+            Initializer::Ones => alloc::filled(what, shape, F::one()),
             Initializer::Constant(c) => {
-                check_range("constant", c, f64::MIN, f64::MAX, "finite")?;
-                Ok(ArrayD::from_elem(shape, F::of(c)))
+                check_representable::<F>("constant", c)?;
+                alloc::filled(what, shape, F::of(c))
             }
             Initializer::RandomUniform { min, max } => {
-                check_range("min", min, f64::MIN, f64::MAX, "finite")?;
-                check_range("max", max, f64::MIN, f64::MAX, "finite")?;
+                check_representable::<F>("min", min)?;
+                check_representable::<F>("max", max)?;
                 if max <= min {
                     return Err(ReweighError::InvalidParameter {
                         name: "max",
@@ -99,13 +112,28 @@ impl Initializer {
                         expected: "greater than min",
                     });
                 }
-                Ok(uniform(min, max, rng))
+                uniform(min, max, rng)
             }
-            Initializer::GlorotUniform => scaled(6.0, fan_in + fan_out, rng),
-            Initializer::HeUniform => scaled(6.0, fan_in, rng),
-            Initializer::LecunUniform => scaled(3.0, fan_in, rng),
+            Initializer::GlorotUniform => scaled(6.0, fan_in.checked_add(fan_out), rng),
+            Initializer::HeUniform => scaled(6.0, Some(fan_in), rng),
+            Initializer::LecunUniform => scaled(3.0, Some(fan_in), rng),
         }
     }
+}
+
+/// A parameter of the initializer must be finite in the tensor's dtype: `Constant(1e300)` is
+/// finite in f64 but `inf` in f32 (Dense::from_weights rejects such a kernel, so the initializer
+/// must not make one).
+fn check_representable<F: Real>(name: &'static str, value: f64) -> Result<()> {
+    check_range(name, value, f64::MIN, f64::MAX, "finite")?;
+    if !F::of(value).is_finite() {
+        return Err(ReweighError::InvalidParameter {
+            name,
+            value,
+            expected: "finite in the tensor's dtype",
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
