@@ -720,7 +720,7 @@ pub fn cost_matrix() -> Claim {
         .forward(probs.view().into_dyn(), y_true.view().into_dyn())
         .expect("valid")
         .into_array();
-    let mask = final_mask(y_true.view(), probs.view(), w.view());
+    let mask = final_mask(y_true.view(), probs.view(), w.view()).expect("the thread's shapes");
     let tf_target_first = data::fs(&format!("{p}.function_cast_target_first"));
     let tf_as_written = data::fs(&format!("{p}.function_cast_argument_order_as_written"));
     let max_diff = |a: &[f64], b: &[f64]| {

@@ -278,7 +278,7 @@ fn keras_2115_mask_counts_ties_and_versions_differ() {
     let p = array![[0.2, 0.3, 0.5], [0.1, 0.45, 0.45], [0.6, 0.3, 0.1]];
     // sample 1: true 2, predictions 1 and 2 tie: 1.2 + 1.0
     assert_eq!(
-        final_mask(y.view(), p.view(), w.view()),
+        final_mask(y.view(), p.view(), w.view()).unwrap(),
         array![1.2, 2.2, 1.0]
     );
     assert_eq!(
@@ -307,5 +307,92 @@ fn keras_2115_mask_counts_ties_and_versions_differ() {
     assert!(
         weighted_categorical_crossentropy_class(y.view(), p.view(), w.view(), InitArgs::AsWritten)
             .is_err()
+    );
+}
+
+/// (issue 11 #5) Shapes the keras#2115 snippet cannot run raise what TensorFlow 2.21 raises
+/// (measured with `tensorflow.python.keras.backend`), never an index panic; one row broadcasts.
+#[rstest]
+#[case::weights_larger_than_classes(
+    4,
+    3,
+    3,
+    2,
+    2,
+    "InvalidArgumentError",
+    "slice index 3 of dimension 1 out of bounds."
+)]
+#[case::pred_narrower_than_true(
+    3,
+    3,
+    3,
+    2,
+    2,
+    "InvalidArgumentError",
+    "slice index 2 of dimension 1 out of bounds."
+)]
+#[case::true_narrower(
+    3,
+    3,
+    2,
+    3,
+    2,
+    "InvalidArgumentError",
+    "slice index 2 of dimension 1 out of bounds."
+)]
+#[case::weights_not_square(
+    3,
+    2,
+    3,
+    3,
+    2,
+    "IndexError",
+    "index 2 is out of bounds for axis 1 with size 2"
+)]
+#[case::rows_differ(
+    3,
+    3,
+    3,
+    3,
+    3,
+    "InvalidArgumentError",
+    "Incompatible shapes: [3] vs. [2]"
+)]
+fn keras_2115_bad_shapes_raise_what_tensorflow_raises(
+    #[case] w_rows: usize,
+    #[case] w_cols: usize,
+    #[case] true_cols: usize,
+    #[case] pred_cols: usize,
+    #[case] pred_rows: usize,
+    #[case] kind: &str,
+    #[case] message: &str,
+) {
+    let w = Array2::<f64>::ones((w_rows, w_cols));
+    let y_true = Array2::from_shape_fn((2, true_cols), |(i, j)| {
+        f64::from(u8::from(i % true_cols == j))
+    });
+    let y_pred = Array2::from_shape_fn((pred_rows, pred_cols), |(i, j)| {
+        0.1 + 0.1 * ((i + j) % 3) as f64
+    });
+    for r in [
+        final_mask(y_true.view(), y_pred.view(), w.view()).map(|_| ()),
+        w_categorical_crossentropy_cast(y_true.view(), y_pred.view(), w.view(), ArgOrder::Keras1)
+            .map(|_| ()),
+    ] {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind, kind);
+        assert!(e.message.starts_with(message), "{}", e.message);
+    }
+}
+
+#[test]
+fn keras_2115_one_row_broadcasts_as_in_tensorflow() {
+    // measured: the 2-row y_true against a 1-row y_pred gives final_mask [1, 1] (TF broadcasts)
+    let w = Array2::<f64>::ones((3, 3));
+    let y_true = array![[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]];
+    let y_pred = array![[0.2, 0.5, 0.3]];
+    assert_eq!(
+        final_mask(y_true.view(), y_pred.view(), w.view()).unwrap(),
+        array![1.0, 1.0]
     );
 }

@@ -10,21 +10,80 @@ use reweigh::{Real, Reduction};
 /// `final_mask` of both versions: for each sample, the sum over true classes `t` and predicted
 /// classes `p` of `W[t, p]·[y_pred[p] = max y_pred]·y_true[t]`, every tied maximum counting.
 ///
+/// Bad shapes raise what the snippet raises on TensorFlow 2.21 (measured with
+/// `tensorflow.python.keras.backend`), at the first iteration of its loop over
+/// `product(range(nb_cl), range(nb_cl))` (`nb_cl = len(weights)`) that fails:
+/// - `weights[c_t, c_p]` past the weights' columns: numpy's `IndexError: index 2 is out of
+///   bounds for axis 1 with size 2`;
+/// - `y_pred_max_mat[:, c_p]` or `y_true[:, c_t]` past the arrays' columns (weights larger than
+///   the classes, or `y_pred` narrower): `InvalidArgumentError: slice index 3 of dimension 1 out
+///   of bounds.`;
+/// - row counts that differ, neither being 1: `InvalidArgumentError: Incompatible shapes: [3] vs.
+///   [2] [Op:Mul]` (a single row broadcasts, as in TensorFlow).
+///
 /// ```
 /// use ndarray::array;
 /// use reweigh_ledger::repro::final_mask;
 /// let w = array![[1.0_f64, 2.0], [5.0, 1.0]];
 /// let y_true = array![[0.0, 1.0], [1.0, 0.0]];
 /// let y_pred = array![[0.9, 0.1], [0.5, 0.5]];
-/// assert_eq!(final_mask(y_true.view(), y_pred.view(), w.view()), array![5.0, 3.0]); // the tie counts twice
+/// assert_eq!(final_mask(y_true.view(), y_pred.view(), w.view()).unwrap(), array![5.0, 3.0]); // the tie counts twice
+/// let too_big = array![[1.0_f64, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]];
+/// let err = final_mask(y_true.view(), y_pred.view(), too_big.view()).unwrap_err();
+/// assert_eq!(err.kind, "InvalidArgumentError");
 /// ```
 pub fn final_mask<F: Real>(
     y_true: ArrayView2<'_, F>,
     y_pred: ArrayView2<'_, F>,
     weights: ArrayView2<'_, F>,
-) -> Array1<F> {
+) -> Result<Array1<F>, Raised> {
     let nb_cl = weights.nrows();
-    Array1::from_iter(y_true.rows().into_iter().zip(y_pred.rows()).map(|(t, p)| {
+    let (n_true, n_pred) = (y_true.nrows(), y_pred.nrows());
+    let slice_error = |index: usize| {
+        Raised::new(
+            "InvalidArgumentError",
+            format!("slice index {index} of dimension 1 out of bounds. [Op:StridedSlice]"),
+        )
+    };
+    // `final_mask = K.zeros_like(y_pred[:, 0])` comes first.
+    if y_pred.ncols() == 0 {
+        return Err(slice_error(0));
+    }
+    // The loop's iterations in Python's order; each fails where the snippet would.
+    for (i, (c_p, c_t)) in (0..nb_cl)
+        .flat_map(|c_p| (0..nb_cl).map(move |c_t| (c_p, c_t)))
+        .enumerate()
+    {
+        if c_p >= weights.ncols() {
+            return Err(Raised::new(
+                "IndexError",
+                format!(
+                    "index {c_p} is out of bounds for axis 1 with size {}",
+                    weights.ncols()
+                ),
+            ));
+        }
+        if c_p >= y_pred.ncols() {
+            return Err(slice_error(c_p));
+        }
+        if c_t >= y_true.ncols() {
+            return Err(slice_error(c_t));
+        }
+        if i == 0 && n_true != n_pred && n_true != 1 && n_pred != 1 {
+            return Err(Raised::new(
+                "InvalidArgumentError",
+                format!("Incompatible shapes: [{n_pred}] vs. [{n_true}] [Op:Mul]"),
+            ));
+        }
+    }
+    let rows = if nb_cl == 0 {
+        n_pred
+    } else {
+        n_true.max(n_pred)
+    };
+    let row = |a: ArrayView2<'_, F>, i: usize| a.row(if a.nrows() == 1 { 0 } else { i }).to_owned();
+    Ok(Array1::from_iter((0..rows).map(|i| {
+        let (t, p) = (row(y_true, i), row(y_pred, i));
         let max = p.fold(F::neg_infinity(), |a, &b| a.max(b));
         let mut m = F::zero();
         for c_p in 0..nb_cl {
@@ -35,7 +94,7 @@ pub fn final_mask<F: Real>(
             }
         }
         m
-    }))
+    })))
 }
 
 /// Which argument order `K.categorical_crossentropy(y_pred, y_true)` is read with.
@@ -99,7 +158,7 @@ pub fn w_categorical_crossentropy_cast<F: Real>(
     weights: ArrayView2<'_, F>,
     order: ArgOrder,
 ) -> Result<Array1<F>, Raised> {
-    let mask = final_mask(y_true, y_pred, weights);
+    let mask = final_mask(y_true, y_pred, weights)?;
     let (target, output) = match order {
         ArgOrder::Keras1 => (y_true, y_pred),
         ArgOrder::Keras2 => (y_pred, y_true),
