@@ -4,9 +4,12 @@
 //! ```text
 //! cargo run --release                 # evaluate, print, write REPRODUCTIONS.md + reproductions/*.svg
 //! cargo run --release -- --check      # evaluate and fail (exit 1) if the committed files are stale
-//! cargo run --release -- --out DIR    # write (or check) under DIR instead of the crate root
+//! cargo run --release -- --out DIR    # write (or check) under DIR instead of the workspace root
+//! cargo run --release -- reproduce …  # the same, by name
+//! cargo run --release -- --help
 //! ```
 
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use reweigh_ledger as ledger;
 use reweigh_ledger::{breast_cancer, figures, render};
@@ -14,33 +17,38 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-struct Args {
-    check: bool,
-    out: PathBuf,
+/// The command line (clap): `reweigh [reproduce] [--check] [--out DIR]`. With no subcommand the
+/// binary reproduces, so `cargo run --release` is the main job.
+#[derive(Parser, Debug)]
+#[command(
+    name = "reweigh",
+    version,
+    about = "reweigh's reproduction suite: evaluates every claim of the ledger and writes REPRODUCTIONS.md",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    reproduce: ReproduceArgs,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        check: false,
-        out: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--check" => args.check = true,
-            "--out" => {
-                args.out = PathBuf::from(it.next().ok_or("--out needs a directory")?);
-            }
-            "-h" | "--help" => {
-                return Err("usage: reweigh [--check] [--out DIR]\n\
-                     Evaluates every claim of the reproduction ledger and writes REPRODUCTIONS.md \
-                     and reproductions/*.svg (with --check: fails if they are stale)."
-                    .to_string());
-            }
-            other => return Err(format!("unknown argument {other:?} (try --help)")),
-        }
-    }
-    Ok(args)
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate every claim of the reproduction ledger and write REPRODUCTIONS.md and
+    /// reproductions/*.svg (the default when no subcommand is given).
+    Reproduce(ReproduceArgs),
+}
+
+#[derive(Args, Debug)]
+struct ReproduceArgs {
+    /// Evaluate and fail (exit 1) if the committed REPRODUCTIONS.md or figures are stale,
+    /// writing nothing.
+    #[arg(long)]
+    check: bool,
+    /// Write (or check) under DIR instead of the workspace root.
+    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))]
+    out: PathBuf,
 }
 
 /// What the job writes: (path relative to the output directory, contents).
@@ -92,12 +100,12 @@ fn stale(out: &Path, files: &[(PathBuf, String)]) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
+    // clap reads arguments as OsStrings (a non-UTF-8 path is fine; a bad argument is a usage
+    // error with exit status 2; --help and --version exit 0).
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Reproduce(args)) => args,
+        None => cli.reproduce,
     };
     let start = Instant::now();
     let total = breast_cancer::fits(&breast_cancer::StudyConfig::default())
