@@ -3,7 +3,10 @@
 #  1. scripts/setup_notebooks.sh (idempotent: Jupyter venv, evcxr_jupyter, kernelspec "reweigh");
 #  2. the core alone, as a user of the library builds it: `cargo test -p reweigh
 #     --no-default-features` (unit, golden, snapshot and doc tests; none of the suite's
-#     dependencies), then the whole workspace with every feature (the suite's crates, polars);
+#     dependencies), then the core's property suite in release mode (tests/properties: random
+#     shapes, layouts, extreme and non-finite values over every loss, scheme, sample-weight
+#     function, resampler and metric; it prints each property's case count and the total), then
+#     the whole workspace with every feature (the suite's crates, polars);
 #  3. every notebook in notebooks/, headless, through Jupyter with the project kernel:
 #     `pytest --nbval` fails on any cell error, panic or failed assertion, on a kernel death, on
 #     any output that differs from the output stored in the .ipynb, and (notebooks/conftest.py)
@@ -28,6 +31,8 @@ stage "set-up: scripts/setup_notebooks.sh"
 bash scripts/setup_notebooks.sh
 stage "core alone: cargo test -p reweigh --no-default-features"
 cargo test -p reweigh --no-default-features
+stage "core properties: cargo test --release -p reweigh --no-default-features --test properties"
+cargo test --release -p reweigh --no-default-features --test properties
 stage "workspace: cargo test --workspace --all-features"
 cargo test --workspace --all-features
 for nb in "${refresh[@]}"; do
