@@ -47,6 +47,7 @@ mod array;
 mod class_balanced;
 mod cost_matrix;
 mod focal;
+mod logit_adjusted;
 mod probs;
 mod sigmoid;
 mod softmax;
@@ -54,6 +55,7 @@ mod softmax;
 pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
 pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};
+pub use logit_adjusted::LogitAdjustedConfig;
 pub use probs::{
     BinaryCrossEntropyConfig, CategoricalCrossEntropyProbsConfig, ClipRule, NllLossConfig,
     SparseCategoricalCrossEntropyProbsConfig,

@@ -6,10 +6,11 @@ use super::case::{Case, Outcome};
 use ndarray::ArrayViewD;
 use reweigh::config::{
     BinaryCrossEntropyConfig, BinaryFocalLossConfig, CategoricalCrossEntropyProbsConfig,
-    CategoricalFocalLossConfig, ClassBalancedConfig, CostMatrixConfig, LossConfig, NllLossConfig,
-    SigmoidCrossEntropyConfig, SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
-    SparseSoftmaxCrossEntropyConfig,
+    CategoricalFocalLossConfig, ClassBalancedConfig, CostMatrixConfig, LogitAdjustedConfig,
+    LossConfig, NllLossConfig, SigmoidCrossEntropyConfig, SoftmaxCrossEntropyConfig,
+    SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
 };
+use reweigh::losses::posthoc_logit_adjustment;
 use reweigh::{Loss, Real, ReweighError};
 use serde_json::Value;
 
@@ -148,6 +149,19 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
             SparseSoftmaxCrossEntropyConfig::class_balanced(&counts, beta)
                 .and_then(|c| c.with_params(&params))
                 .and_then(|c| sparse(case, c.build()?, "logits"))
+        }
+        // the offsets come from the counts; `base` is the cross-entropy of the shifted logits
+        "logit_adjusted_cross_entropy" => config(case, LogitAdjustedConfig::default(), none)
+            .and_then(|c| sparse(case, c.build()?, "logits")),
+        "posthoc_logit_adjustment" => {
+            config(case, LogitAdjustedConfig::default(), none).and_then(|c| {
+                let offsets = c.offset.offsets::<F>(&c.counts)?;
+                let x = case.input::<F>("logits");
+                Ok(Outcome {
+                    value: posthoc_logit_adjustment(x.view(), &offsets)?,
+                    grad: None,
+                })
+            })
         }
         _ => return None,
     })
