@@ -39,10 +39,11 @@ def arr(a, dtype=None):
 
 def versions():
     out = {"python": platform.python_version(), "numpy": np.__version__}
-    for mod in ("torch", "torchvision", "tensorflow", "keras", "sklearn", "imblearn"):
+    for mod in ("torch", "torchvision", "tensorflow", "keras", "sklearn", "imblearn", "jax",
+                "optax", "timm", "pytorch_optimizer", "segmentation_models_pytorch", "kornia"):
         m = sys.modules.get(mod)
         if m is not None:
-            out[mod] = m.__version__
+            out[mod] = getattr(m, "__version__", "?")
     return out
 
 

@@ -48,6 +48,7 @@ mod class_balanced;
 mod cost_matrix;
 mod focal;
 mod logit_adjusted;
+mod poly;
 mod probs;
 mod sigmoid;
 mod softmax;
@@ -56,6 +57,7 @@ pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
 pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};
 pub use logit_adjusted::LogitAdjustedConfig;
+pub use poly::PolyCrossEntropyConfig;
 pub use probs::{
     BinaryCrossEntropyConfig, CategoricalCrossEntropyProbsConfig, ClipRule, NllLossConfig,
     SparseCategoricalCrossEntropyProbsConfig,

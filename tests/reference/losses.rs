@@ -7,8 +7,9 @@ use ndarray::ArrayViewD;
 use reweigh::config::{
     BinaryCrossEntropyConfig, BinaryFocalLossConfig, CategoricalCrossEntropyProbsConfig,
     CategoricalFocalLossConfig, ClassBalancedConfig, CostMatrixConfig, LogitAdjustedConfig,
-    LossConfig, NllLossConfig, SigmoidCrossEntropyConfig, SoftmaxCrossEntropyConfig,
-    SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
+    LossConfig, NllLossConfig, PolyCrossEntropyConfig, SigmoidCrossEntropyConfig,
+    SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
+    SparseSoftmaxCrossEntropyConfig,
 };
 use reweigh::losses::posthoc_logit_adjustment;
 use reweigh::{Loss, Real, ReweighError};
@@ -150,6 +151,10 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                 .and_then(|c| c.with_params(&params))
                 .and_then(|c| sparse(case, c.build()?, "logits"))
         }
+        "poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "logits")),
+        "sparse_poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
+            .and_then(|c| sparse(case, c.build_sparse()?, "logits")),
         // the offsets come from the counts; `base` is the cross-entropy of the shifted logits
         "logit_adjusted_cross_entropy" => config(case, LogitAdjustedConfig::default(), none)
             .and_then(|c| sparse(case, c.build()?, "logits")),
