@@ -44,6 +44,7 @@
 //! `"nan"`, `"inf"` and `"-inf"` are accepted as strings.
 
 mod array;
+mod asymmetric;
 mod class_balanced;
 mod cost_matrix;
 mod focal;
@@ -53,6 +54,7 @@ mod probs;
 mod sigmoid;
 mod softmax;
 
+pub use asymmetric::{AsymmetricLossConfig, SingleLabelAsymmetricLossConfig};
 pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
 pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};

@@ -1,5 +1,6 @@
 //! The losses. One file per loss family; each documents its formula and framework equivalents.
 
+mod asymmetric;
 mod binary_probs;
 mod categorical_probs;
 pub mod class_balanced;
@@ -18,6 +19,7 @@ mod softmax;
 mod sparse_softmax;
 pub(crate) mod weighting;
 
+pub use asymmetric::{AsymmetricLoss, SingleLabelAsymmetricLoss};
 pub use binary_probs::{BinaryCrossEntropy, ProbClip};
 pub use categorical_probs::{
     CategoricalCrossEntropyProbs, NllLoss, SparseCategoricalCrossEntropyProbs,

@@ -5,11 +5,11 @@
 use super::case::{Case, Outcome};
 use ndarray::ArrayViewD;
 use reweigh::config::{
-    BinaryCrossEntropyConfig, BinaryFocalLossConfig, CategoricalCrossEntropyProbsConfig,
-    CategoricalFocalLossConfig, ClassBalancedConfig, CostMatrixConfig, LogitAdjustedConfig,
-    LossConfig, NllLossConfig, PolyCrossEntropyConfig, SigmoidCrossEntropyConfig,
-    SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
-    SparseSoftmaxCrossEntropyConfig,
+    AsymmetricLossConfig, BinaryCrossEntropyConfig, BinaryFocalLossConfig,
+    CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig, ClassBalancedConfig,
+    CostMatrixConfig, LogitAdjustedConfig, LossConfig, NllLossConfig, PolyCrossEntropyConfig,
+    SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig, SoftmaxCrossEntropyConfig,
+    SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
 };
 use reweigh::losses::posthoc_logit_adjustment;
 use reweigh::{Loss, Real, ReweighError};
@@ -151,6 +151,10 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                 .and_then(|c| c.with_params(&params))
                 .and_then(|c| sparse(case, c.build()?, "logits"))
         }
+        "asymmetric" => config(case, AsymmetricLossConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "logits")),
+        "single_label_asymmetric" => config(case, SingleLabelAsymmetricLossConfig::default(), none)
+            .and_then(|c| sparse(case, c.build()?, "logits")),
         "poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
             .and_then(|c| dense(case, c.build()?, "logits")),
         "sparse_poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
