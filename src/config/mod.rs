@@ -48,6 +48,7 @@ mod asymmetric;
 mod class_balanced;
 mod cost_matrix;
 mod focal;
+mod ldam;
 mod logit_adjusted;
 mod poly;
 mod probs;
@@ -58,6 +59,7 @@ pub use asymmetric::{AsymmetricLossConfig, SingleLabelAsymmetricLossConfig};
 pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
 pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};
+pub use ldam::LdamConfig;
 pub use logit_adjusted::LogitAdjustedConfig;
 pub use poly::PolyCrossEntropyConfig;
 pub use probs::{

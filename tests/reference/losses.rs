@@ -7,11 +7,12 @@ use ndarray::ArrayViewD;
 use reweigh::config::{
     AsymmetricLossConfig, BinaryCrossEntropyConfig, BinaryFocalLossConfig,
     CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig, ClassBalancedConfig,
-    CostMatrixConfig, LogitAdjustedConfig, LossConfig, NllLossConfig, PolyCrossEntropyConfig,
-    SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig, SoftmaxCrossEntropyConfig,
-    SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
+    CostMatrixConfig, LdamConfig, LogitAdjustedConfig, LossConfig, NllLossConfig,
+    PolyCrossEntropyConfig, SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig,
+    SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
+    SparseSoftmaxCrossEntropyConfig,
 };
-use reweigh::losses::posthoc_logit_adjustment;
+use reweigh::losses::{DeferredReweighting, ldam_margins, posthoc_logit_adjustment};
 use reweigh::{Loss, Real, ReweighError};
 use serde_json::Value;
 
@@ -155,6 +156,32 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
             .and_then(|c| dense(case, c.build()?, "logits")),
         "single_label_asymmetric" => config(case, SingleLabelAsymmetricLossConfig::default(), none)
             .and_then(|c| sparse(case, c.build()?, "logits")),
+        "ldam" => config(case, LdamConfig::default(), none)
+            .and_then(|c| sparse(case, c.build()?, "logits")),
+        "ldam_margins" => {
+            let counts: Vec<f64> = serde_json::from_value(case.params["counts"].clone())
+                .expect("ldam_margins cases give counts");
+            ldam_margins(&counts, case.f64_param("max_m", 0.5)).map(|m| Outcome {
+                value: m.mapv(F::of).into_dyn(),
+                grad: None,
+            })
+        }
+        "drw_class_weights" => {
+            let counts: Vec<f64> = serde_json::from_value(case.params["counts"].clone())
+                .expect("drw_class_weights cases give counts");
+            let drw = DeferredReweighting {
+                start_epoch: case.f64_param("start_epoch", 0.0) as usize,
+                beta: case.f64_param("beta", 0.9999),
+            };
+            drw.class_weights(case.f64_param("epoch", 0.0) as usize, &counts)
+                .map(|w| Outcome {
+                    value: w
+                        .expect("the cases' epochs are past the start")
+                        .mapv(F::of)
+                        .into_dyn(),
+                    grad: None,
+                })
+        }
         "poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
             .and_then(|c| dense(case, c.build()?, "logits")),
         "sparse_poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
