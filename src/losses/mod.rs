@@ -6,6 +6,7 @@ mod categorical_probs;
 pub mod class_balanced;
 mod clip;
 mod cost_matrix;
+mod distribution_balanced;
 mod elementwise;
 mod focal_binary;
 mod focal_categorical;
@@ -28,6 +29,7 @@ pub use categorical_probs::{
 pub use class_balanced::ClassBalancedLoss;
 pub use clip::KERAS_EPSILON;
 pub use cost_matrix::{CostMatrixCrossEntropy, CostWeights};
+pub use distribution_balanced::DistributionBalancedLoss;
 pub use focal_binary::{BinaryFocalLoss, focal_term};
 pub use focal_categorical::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 pub use ldam::{DeferredReweighting, LdamLoss, ldam_margins};

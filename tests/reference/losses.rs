@@ -7,10 +7,10 @@ use ndarray::ArrayViewD;
 use reweigh::config::{
     AsymmetricLossConfig, BinaryCrossEntropyConfig, BinaryFocalLossConfig,
     CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig, ClassBalancedConfig,
-    CostMatrixConfig, LdamConfig, LogitAdjustedConfig, LossConfig, NllLossConfig,
-    PolyCrossEntropyConfig, SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig,
-    SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
-    SparseSoftmaxCrossEntropyConfig,
+    CostMatrixConfig, DistributionBalancedConfig, LdamConfig, LogitAdjustedConfig, LossConfig,
+    NllLossConfig, PolyCrossEntropyConfig, SigmoidCrossEntropyConfig,
+    SingleLabelAsymmetricLossConfig, SoftmaxCrossEntropyConfig,
+    SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
 };
 use reweigh::losses::{DeferredReweighting, ldam_margins, posthoc_logit_adjustment};
 use reweigh::{Loss, Real, ReweighError};
@@ -156,6 +156,8 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
             .and_then(|c| dense(case, c.build()?, "logits")),
         "single_label_asymmetric" => config(case, SingleLabelAsymmetricLossConfig::default(), none)
             .and_then(|c| sparse(case, c.build()?, "logits")),
+        "distribution_balanced" => config(case, DistributionBalancedConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "logits")),
         "ldam" => config(case, LdamConfig::default(), none)
             .and_then(|c| sparse(case, c.build()?, "logits")),
         "ldam_margins" => {
