@@ -182,11 +182,19 @@ fn issue11_19_near_overflow_with_smoothing(#[case] zero_row: bool) {
     let (f, g) = both(&loss, &x, y.view(), Some(if zero_row { &sw0 } else { &sw }));
     let v = scalar(&f);
     assert!(v.is_finite(), "{v}");
-    assert!((v - scalar(&g)).abs() <= 1e-12 * v.abs(), "{v} vs {}", scalar(&g));
+    assert!(
+        (v - scalar(&g)).abs() <= 1e-12 * v.abs(),
+        "{v} vs {}",
+        scalar(&g)
+    );
     if !zero_row {
         assert!((v - 7.500000000000001e306).abs() < 1e-12 * v, "{v}");
         let gr = f.grad.unwrap();
-        for (a, b) in gr.index_axis(Axis(0), 0).iter().zip([0.075, -0.025, -0.025, -0.025]) {
+        for (a, b) in gr
+            .index_axis(Axis(0), 0)
+            .iter()
+            .zip([0.075, -0.025, -0.025, -0.025])
+        {
             assert!((a - b).abs() < 1e-12, "{gr}");
         }
     }
@@ -217,7 +225,10 @@ fn issue11_19_sigmoid_inf_times_zero_order(#[case] which: &str) {
     let (f, g) = both(&loss, &x, z.view(), Some(&sw));
     let (fv, gv) = (scalar(&f), scalar(&g));
     assert_eq!(fv.is_nan(), gv.is_nan(), "fused {fv} general {gv}");
-    assert!(fv.is_nan() || (fv - gv).abs() <= 1e-6 * gv.abs(), "fused {fv} general {gv}");
+    assert!(
+        fv.is_nan() || (fv - gv).abs() <= 1e-6 * gv.abs(),
+        "fused {fv} general {gv}"
+    );
 }
 
 /// (issue 11 #20) categorical focal loss from probabilities, +∞ probability on a zero-label class
@@ -241,4 +252,37 @@ fn issue11_20_focal_probs_inf_probability(#[case] p: &[f64], #[case] dtype: &str
         "f32" => check::<f32>(p),
         _ => check::<f64>(p),
     }
+}
+
+/// Shrunk by the property suite: a weighted mean with `divide_no_nan` over a zero total weight
+/// (all class weights 0, or a zero sample weight) and a non-finite logit: the general path
+/// returns value 0 and a zero gradient, the fused kernels returned a NaN gradient (NaN·0).
+#[rstest]
+#[case::sparse_zero_class_weights("sparse")]
+#[case::dense_zero_sample_weight("dense")]
+fn property_zero_denominator_divide_no_nan_gradient_is_zero(#[case] which: &str) {
+    let reducer = reweigh::Reducer {
+        reduction: Reduction::WeightedMean,
+        on_zero: reweigh::OnZeroWeights::Zero,
+    };
+    let (f, g) = if which == "sparse" {
+        let x = d::<f64>(
+            &[0.0, f64::NEG_INFINITY, -9.885449952692445, f64::INFINITY],
+            &[1, 4],
+        );
+        let loss = SparseSoftmaxCrossEntropy::<f64>::new()
+            .class_weights(array![0.0, 0.0, 0.0, 0.0])
+            .reduction(reducer);
+        both(&loss, &x, array![0_i64].into_dyn().view(), None)
+    } else {
+        let x = d::<f64>(&[0.0, 0.0, 0.0, f64::NAN], &[1, 4]);
+        let y = d::<f64>(&[0.0, 0.0, 0.0, 0.0], &[1, 4]);
+        let sw = d::<f64>(&[0.0], &[1]);
+        let loss = SoftmaxCrossEntropy::<f64>::new().reduction(reducer);
+        both(&loss, &x, y.view(), Some(&sw))
+    };
+    assert_eq!(scalar(&f), 0.0);
+    assert_eq!(scalar(&g), 0.0);
+    assert!(f.grad.unwrap().iter().all(|&v| v == 0.0));
+    assert!(g.grad.unwrap().iter().all(|&v| v == 0.0));
 }
