@@ -145,7 +145,16 @@ pub(crate) fn fused_output<F: Real>(
         let v = values
             .as_mut()
             .map(|v| v.as_slice_mut().expect("standard layout"));
-        kernel(&scale, g, v)
+        match g {
+            // divide_no_nan, as Reducer::finish: a zero gradient even where the gradient of
+            // the sum is not finite (the kernel's NaN·0)
+            Some(g) if matches!(scale, Scale::Zero) => {
+                let total = kernel(&scale, Some(&mut *g), v);
+                g.fill(F::zero());
+                total
+            }
+            g => kernel(&scale, g, v),
+        }
     });
     LossOutput {
         value: scale.loss_value(reducer, total, values),

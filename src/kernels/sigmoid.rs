@@ -74,13 +74,38 @@ pub(crate) fn run<F: Real>(
                             &mut vals.as_deref_mut().expect("values")[local * c..(local + 1) * c];
                         v.iter_mut().for_each(|l| *l = *l * r);
                     }
-                    total += (s * r).f64();
+                    let sr = s * r;
+                    total += if sr.is_finite() {
+                        sr.f64()
+                    } else {
+                        // cold path: the general path's order, Σ_j (l_j·r) in f64, so that a
+                        // row sum that overflows (or ∞·0 with a zero row weight) behaves as there
+                        // (issue 11 #19)
+                        row_weighted_sum(b, i, c, r)
+                    };
                 }
             }
             total
         },
     );
     parts.into_iter().sum()
+}
+
+/// `Σ_j (l_ij·r)` of row `i`, summed in f64 as the general path sums the weighted losses.
+#[cold]
+fn row_weighted_sum<F: Real>(b: &Batch<'_, F>, i: usize, c: usize, r: F) -> f64 {
+    let x = &b.logits[i * c..(i + 1) * c];
+    let z = &b.labels[i * c..(i + 1) * c];
+    let keep = F::one() - b.eps;
+    let half_eps = F::of(0.5) * b.eps;
+    (0..c)
+        .map(|j| {
+            let (xj, q, v) = (x[j], b.pos_weight[j], b.weight[j]);
+            let zj = z[j] * keep + half_eps;
+            let l = v * (q * zj * softplus(-xj) + (F::one() - zj) * softplus(xj));
+            (l * r).f64()
+        })
+        .sum()
 }
 
 /// `Σ_j l_ij` of row `i`; writes `kr·∂l_ij/∂x_ij` into `grad` and `l_ij` into `vals` when given.

@@ -300,10 +300,26 @@ fn finish_row<F: Real>(
                 }
                 -(g * lp(y))
             } else {
-                let su: F = match u {
-                    Some(u) => (0..c).map(|j| u[j] * lp(j)).sum(),
-                    None => (0..c).map(lp).sum(),
+                // −Σ_c a_c·log p_c with the coefficients of the general path
+                // (`sparse_coefficients`), each term scaled before the sum, in the same order:
+                // a −∞ logit on the label with ε = 1 is +∞ (not 0·∞), and near-overflow logits
+                // do not overflow the sum of the log-probabilities (issue 11 #19)
+                let a_off = |j: usize| match u {
+                    Some(u) => consts.spread * u[j],
+                    None => g * consts.spread,
                 };
+                let a_y = match u {
+                    Some(u) => consts.spread * u[y] + consts.keep * g,
+                    None => g * (consts.keep + consts.spread),
+                };
+                let mut dot = F::zero();
+                for j in 0..y {
+                    dot = dot + a_off(j) * lp(j);
+                }
+                dot = dot + a_y * lp(y);
+                for j in y + 1..c {
+                    dot = dot + a_off(j) * lp(j);
+                }
                 if let Some(gr) = grad {
                     let ca = (alpha + beta * consts.u_sum) / s;
                     let ey = gr[y];
@@ -317,7 +333,7 @@ fn finish_row<F: Real>(
                     let uy = u.map_or(F::one(), |u| u[y]);
                     gr[y] = (ca * ey - (alpha + beta * uy)) * kr;
                 }
-                -(alpha * lp(y) + beta * su)
+                -dot
             }
         }
         Targets::Dense {

@@ -25,7 +25,10 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn
 /// ```
 /// From logits, `ln p` is a log-softmax and `1 − p_c = −expm1(ln p_c)`, both accurate for a
 /// confident correct prediction (Keras computes `1 − p` and `ln p` from the rounded probability,
-/// which cancels there). A class whose `y'_c = 0` contributes 0, even where `ln p̂_c = −∞`.
+/// which cancels there). A class whose `y'_c = 0` contributes 0, even where `ln p̂_c = −∞`;
+/// a NaN probability (from a NaN input, or a `+∞` probability, which normalises to `∞/∞`) makes
+/// the row's value and gradient NaN whatever its label, as Keras gives
+/// (`scripts/reference/issue11_losses_edges.py`).
 ///
 /// Equivalent framework call:
 /// `keras.losses.CategoricalFocalCrossentropy(from_logits, alpha, gamma, label_smoothing,
@@ -277,6 +280,13 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
                 let m = tk.powf(gamma);
                 let w = alpha[k] * y;
                 g[k] = F::zero();
+                if ph.is_nan() {
+                    // a NaN probability (a NaN input, or +∞ normalised to ∞/∞) makes the row
+                    // NaN, value and gradient, whatever its label, as in Keras (issue 11 #20)
+                    total = ph;
+                    g[k] = ph;
+                    continue;
+                }
                 if w == F::zero() {
                     continue;
                 }

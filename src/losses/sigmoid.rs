@@ -215,8 +215,8 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
     }
 
     /// The fused kernel (one pass over the rows; README, "Performance"). `None` when it does not
-    /// apply: a `pos_weight`, `weight` or sample weight that varies along both the rows and the
-    /// class axis.
+    /// apply: a `pos_weight` or `weight` that varies along both the rows and the class axis, or
+    /// a sample weight that varies along the class axis.
     fn fused(
         &self,
         logits: ArrayViewD<'_, F>,
@@ -235,10 +235,10 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         let Some(q) = per_class(self.pos_weight.as_ref(), shape) else {
             return Ok(None);
         };
-        let Some(mut v) = per_class(self.element_weights.as_ref(), shape) else {
+        let Some(v) = per_class(self.element_weights.as_ref(), shape) else {
             return Ok(None);
         };
-        // sample weights: per row (folded into the row factor) or per class (folded into v)
+        // sample weights: per row (folded into the row factor), else the general path
         let mut row_weight = None;
         let mut mass = None; // the sample weights' totals over the elements
         if let Some(sw) = &sample_weight {
@@ -254,10 +254,11 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
                     let r = kernels::contiguous(&b.index_axis(last, 0)).into_owned();
                     mass = Some(MassTotals::of(&r).repeated(c));
                     row_weight = Some(r);
-                } else if let Some(col) = column(&b) {
-                    mass = Some(MassTotals::of(&col).repeated(rows));
-                    v.iter_mut().zip(&col).for_each(|(v, &w)| *v = *v * w);
                 } else {
+                    // sample weights that vary along the class axis take the general path: it
+                    // multiplies v·l by them after the loss, and folding them into v first
+                    // would turn an overflowing v·l times a zero weight (NaN there) into 0
+                    // (issue 11 #19)
                     return Ok(None);
                 }
             }

@@ -211,15 +211,15 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
             count: rows,
             mass: sw.as_ref().map(|sw| MassTotals::of(sw)),
         };
+        // any layout of the weights (issue 11 #1): borrowed when contiguous, else copied
+        let w_view = self.class_weights.as_ref().map(|w| w.view().into_dyn());
+        let w_buf = w_view.as_ref().map(kernels::contiguous);
         let batch = kernels::softmax::Batch {
             logits: &x,
             classes: logits.len_of(Axis(logits.ndim() - 1)),
             targets: Targets::Dense {
                 labels: &y,
-                class_weights: self
-                    .class_weights
-                    .as_ref()
-                    .map(|w| w.as_slice().expect("1-D")),
+                class_weights: w_buf.as_deref(),
                 eps: self.label_smoothing,
             },
             sample_weight: sw.as_deref(),

@@ -277,10 +277,10 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         let labels = kernels::contiguous(&labels);
         let row_shape = &logits.shape()[..logits.ndim() - 1];
         let sw = kernels::row_weights(sample_weight.as_ref(), row_shape)?;
-        let w = self
-            .class_weights
-            .as_ref()
-            .map(|w| w.as_slice().expect("1-D"));
+        // any layout of the weights (issue 11 #1): borrowed when contiguous, else copied
+        let w_view = self.class_weights.as_ref().map(|w| w.view().into_dyn());
+        let w_buf = w_view.as_ref().map(kernels::contiguous);
+        let w = w_buf.as_deref();
         let ignore = [self.ignore_index, self.ignore_class];
         // denominators: the row mass is w[y]·sample_weight (0 for an ignored row)
         let mut count = 0;
