@@ -1,6 +1,6 @@
 //! Class-balanced weights from the effective number of samples (Cui et al., CVPR 2019).
 
-use super::check::{check_counts, check_result};
+use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use ndarray::{Array1, ArrayView1};
@@ -45,9 +45,10 @@ pub fn effective_number_weights<F: Real>(
     let b = F::of(beta);
     let ln_b = b.ln(); // -inf for β = 0: expm1(-inf) = -1, E_c = 1
     let raw = counts.mapv(|nc| (F::one() - b) / -(nc * ln_b).exp_m1());
-    let s: F = raw.sum();
+    // w / Σw as (w / m) / Σ(w / m): finite where Σw overflows (tiny weighted counts)
+    let (m, s) = scaled_sum(raw.iter());
     let c = F::of(counts.len() as f64);
-    let w = raw.mapv(|w| w / s * c);
+    let w = raw.mapv(|w| w / m / s * c);
     check_result(w.as_slice().unwrap_or(&[]))?;
     Ok(w)
 }

@@ -1,6 +1,6 @@
 //! Log-smoothed inverse frequency with a floor (the seed-001 `create_class_weight`).
 
-use super::check::{check_counts, check_result};
+use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use ndarray::{Array1, ArrayView1};
@@ -49,10 +49,17 @@ pub fn log_smoothed_weights<F: Real>(
         });
     }
     check_counts(counts, true)?;
-    let n: F = counts.sum();
+    // n / n_c as (n / m) / (n_c / m), m = max_c n_c: finite where n overflows
+    let (m, s) = scaled_sum(counts.iter());
     let (mu, floor) = (F::of(mu), F::of(floor));
     let w = counts.mapv(|nc| {
-        let score = (mu * n / nc).ln();
+        let score = (mu * s / (nc / m)).ln();
+        // μ·n/n_c overflows (or underflows) where its logarithm does not: sum the logarithms
+        let score = if score.is_finite() {
+            score
+        } else {
+            mu.ln() + s.ln() - (nc.ln() - m.ln())
+        };
         if score > floor { score } else { floor }
     });
     check_result(w.as_slice().unwrap_or(&[]))?;
