@@ -204,6 +204,10 @@ fn cw(classes: Vec<i64>, w: Vec<f64>) -> ClassWeights<f64> {
 })]
 #[case::inverse_sqrt_1e308("(issue 11 #14) inverse_sqrt_weights([1e308, 1e308]) = [√2, √2]", ||
     inverse_sqrt_weights(array![1e308_f64, 1e308].view()).unwrap().to_vec() == [2.0_f64.sqrt(), 2.0_f64.sqrt()])]
+#[case::log_smoothed_negative_floor("(issue 11 #14, found by the property suite) log_smoothed(0.001, floor=-1.8) on [1]: InvalidParameter, not the negative weight -1.8", ||
+    matches!(log_smoothed_weights(array![1.0_f64].view(), 0.001, -1.8), Err(ReweighError::InvalidParameter { name: "floor", .. })))]
+#[case::effective_number_f32_beta_near_one("(issue 11 #14, found by the property suite) effective_number(1 - 1e-12) in f32 on [1]: [1], not a NaN error (β rounded to 1 in f32)", ||
+    effective_number_weights(array![1.0_f32].view(), 1.0 - 1e-12).unwrap().to_vec() == [1.0_f32])]
 // #16: Scheme::from_str binds arguments as Python does (messages measured with CPython)
 #[case::positional_then_same_keyword("(issue 11 #16) \"log_smoothed(2, mu=0.1)\": got multiple values for argument 'mu', not floor 1.0", ||
     parse_error("log_smoothed(2, mu=0.1)").contains("log_smoothed() got multiple values for argument 'mu'"))]

@@ -16,8 +16,9 @@ use ndarray::{Array1, ArrayView1};
 /// math.log(mu*total/float(labels_dict[key])); score if score > 1.0 else 1.0`), which with
 /// μ = 0.15 on `{0: 2813, 1: 78, 2: 2814, 3: 78, 4: 7914, 5: 248, 6: 7914, 7: 248}` gives
 /// 3.749820767859636 for classes 1 and 3, 2.5931008483842453 for 5 and 7, and 1.0 elsewhere.
-/// That code returns inf for a zero count; this is [`ReweighError::ZeroCount`]. `μ ≤ 0` or a
-/// non-finite `μ`/`floor` is [`ReweighError::InvalidParameter`].
+/// That code returns inf for a zero count; this is [`ReweighError::ZeroCount`]. `μ ≤ 0`, a
+/// negative floor (it would let a negative weight through) or a non-finite `μ`/`floor` is
+/// [`ReweighError::InvalidParameter`].
 ///
 /// # Example
 /// ```
@@ -41,11 +42,12 @@ pub fn log_smoothed_weights<F: Real>(
             expected: "finite and > 0",
         });
     }
-    if !floor.is_finite() {
+    if !(floor >= 0.0 && floor.is_finite()) {
+        // a negative floor lets ln(μ·n/n_c) < 0 through: a negative class weight
         return Err(ReweighError::InvalidParameter {
             name: "floor",
             value: floor,
-            expected: "finite",
+            expected: "finite and >= 0 (a class weight is never negative)",
         });
     }
     check_counts(counts, true)?;
