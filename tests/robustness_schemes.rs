@@ -2,7 +2,8 @@
 //! never panics, hangs, aborts or gives a quietly wrong number: one row per finding of issue 11
 //! (its item numbers in the names), each failing on the code before the fix. The expected
 //! framework numbers were measured with scikit-learn 1.9.1, TensorFlow 2.21 and CPython
-//! (scripts/reference/gen_schemes.py, and the messages quoted in each row).
+//! (scripts/reference/gen_schemes.py for the golden cases, scripts/reference/measure_schemes_differences.py
+//! for the messages quoted in the rows).
 
 use ndarray::{Array1, array};
 use rand::TryRng;

@@ -57,9 +57,11 @@ pub struct LogUniformSampler {
 impl LogUniformSampler {
     /// The largest `range_max`, 2⁵²: up to it every class `k` and `k + 2` is exact in float64,
     /// so `P(k) = ln((k + 2)/(k + 1)) / ln(range_max + 1)` is positive for every class and the
-    /// inverse CDF reaches every class. Beyond it TensorFlow's float64 formula gives `P(k) = 0`
-    /// (an infinite `−ln Q`) for the last classes and classes beyond `i64::MAX` cannot be
-    /// returned at all; reweigh rejects such ranges (TensorFlow accepts any int64).
+    /// inverse CDF reaches every class. Beyond it TensorFlow's float64 formula breaks down for
+    /// the last classes (measured with TensorFlow 2.21: `range_max = 2⁶⁰` gives class 2⁶⁰ − 1 the
+    /// expected count 0, an infinite `−ln Q`; `2⁵³ + 10` twice the exact count) and classes
+    /// beyond `i64::MAX` cannot be returned at all; reweigh rejects such ranges (TensorFlow
+    /// accepts any int64).
     pub const MAX_RANGE: usize = 1 << 52;
 
     /// The bound on draws per requested candidate of a unique draw (with at least 2²⁰ draws in
