@@ -190,6 +190,8 @@ fn cw(classes: Vec<i64>, w: Vec<f64>) -> ClassWeights<f64> {
     rescale_to_mean_one(array![1e308_f64, 1e308].view()).unwrap().to_vec() == [1.0, 1.0])]
 #[case::balanced_1e308("(issue 11 #14) balanced_weights([1e308, 1e308]) = [1, 1], not an error", ||
     balanced_weights(array![1e308_f64, 1e308].view()).unwrap().to_vec() == [1.0, 1.0])]
+#[case::balanced_product_overflows("(issue 11 #14, found by the property suite) balanced_weights([5e307, 1e308]) = [1.5, 0.75], not [1.5, 0] (C·n_c overflowed)", ||
+    balanced_weights(array![5e307_f64, 1e308].view()).unwrap().to_vec() == [1.5, 0.75])]
 #[case::inverse_frequency_1e308("(issue 11 #14) inverse_frequency_weights([1e308, 1e308]) = [2, 2]", ||
     inverse_frequency_weights(array![1e308_f64, 1e308].view()).unwrap().to_vec() == [2.0, 2.0])]
 #[case::every_scheme_1e308("(issue 11 #14) every Scheme on counts [1e308, 1e308, 1e308] is finite and equal to its value on [1, 1, 1]", || {
@@ -209,6 +211,12 @@ fn cw(classes: Vec<i64>, w: Vec<f64>) -> ClassWeights<f64> {
     matches!(log_smoothed_weights(array![1.0_f64].view(), 0.001, -1.8), Err(ReweighError::InvalidParameter { name: "floor", .. })))]
 #[case::effective_number_f32_beta_near_one("(issue 11 #14, found by the property suite) effective_number(1 - 1e-12) in f32 on [1]: [1], not a NaN error (β rounded to 1 in f32)", ||
     effective_number_weights(array![1.0_f32].view(), 1.0 - 1e-12).unwrap().to_vec() == [1.0_f32])]
+#[case::compute_sample_weight_product_overflows("(issue 11 #14) compute_sample_weight over two outputs whose weights multiply past f64::MAX: NonFinite, not inf", || {
+    let y = ndarray::array![[0_i64, 0], [1, 1]];
+    let dict = |w: f64| Scheme::Custom(BTreeMap::from([(0, w), (1, 1.0)]));
+    matches!(compute_sample_weight::<f64>(&[dict(1e200), dict(1e200)], y.view().into_dyn(), None),
+        Err(ReweighError::NonFinite { .. }))
+})]
 // #16: Scheme::from_str binds arguments as Python does (messages measured with CPython)
 #[case::positional_then_same_keyword("(issue 11 #16) \"log_smoothed(2, mu=0.1)\": got multiple values for argument 'mu', not floor 1.0", ||
     parse_error("log_smoothed(2, mu=0.1)").contains("log_smoothed() got multiple values for argument 'mu'"))]

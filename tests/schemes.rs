@@ -541,12 +541,27 @@ fn table_display_and_html() {
 /// Scheme parameters bind as Python binds a call's arguments: nothing is dropped silently, and
 /// the messages are CPython's (scripts/reference/measure_schemes_differences.py).
 #[rstest]
-#[case::twice_positional_then_keyword("log_smoothed(2, mu=0.1)", "log_smoothed() got multiple values for argument 'mu'")]
+#[case::twice_positional_then_keyword(
+    "log_smoothed(2, mu=0.1)",
+    "log_smoothed() got multiple values for argument 'mu'"
+)]
 #[case::positional_after_keyword("log_smoothed(floor=3, 0.2)", "positional argument follows")]
-#[case::twice_by_keyword("effective_number(beta=0.9, beta=0.99)", "keyword argument repeated: beta")]
-#[case::unknown_keyword("effective_number(gamma=0.9)", "effective_number() got an unexpected keyword argument 'gamma'")]
-#[case::too_many("effective_number(0.9, 0.99)", "takes from 0 to 1 positional arguments but 2 were given")]
-#[case::none_taken("balanced(1)", "balanced() takes 0 positional arguments but 1 was given")]
+#[case::twice_by_keyword(
+    "effective_number(beta=0.9, beta=0.99)",
+    "keyword argument repeated: beta"
+)]
+#[case::unknown_keyword(
+    "effective_number(gamma=0.9)",
+    "effective_number() got an unexpected keyword argument 'gamma'"
+)]
+#[case::too_many(
+    "effective_number(0.9, 0.99)",
+    "takes from 0 to 1 positional arguments but 2 were given"
+)]
+#[case::none_taken(
+    "balanced(1)",
+    "balanced() takes 0 positional arguments but 1 was given"
+)]
 fn scheme_arguments_bind_as_in_python(#[case] text: &str, #[case] says: &str) {
     let e = text.parse::<Scheme>().unwrap_err();
     assert!(matches!(e, ReweighError::Incompatible(_)), "{e:?}");

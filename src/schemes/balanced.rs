@@ -30,8 +30,7 @@ pub fn balanced_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>>
     let c = F::of(counts.len() as f64);
     // scikit-learn: np.sum(counts) / (n_classes * counts), with n and n_c divided by the largest
     // count m first so that an overflowing n still gives the exact (finite) ratio
-    let (m, s) = scaled_sum(counts.iter());
-    let w = counts.mapv(|nc| s / (c * (nc / m)));
+    let w = balanced_ratio(counts, c);
     check_result(w.as_slice().unwrap_or(&[]))?;
     Ok(w)
 }
@@ -72,6 +71,19 @@ pub fn max_over_count_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Arra
 pub fn balanced_weights_sklearn<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
     check_counts(counts, false)?;
     let c = F::of(counts.len() as f64);
+    Ok(balanced_ratio(counts, c))
+}
+
+/// `n / (C · n_c)` for every class: scikit-learn's plain formula when `n` and `C · max n_c` are
+/// finite (bit for bit), else with `n` and `n_c` divided by the largest count first, so that an
+/// overflowing sum or product still gives the exact finite ratio (`[5e307, 1e308]` gives
+/// `[1.5, 0.75]`).
+fn balanced_ratio<F: Real>(counts: ArrayView1<'_, F>, c: F) -> Array1<F> {
     let (m, s) = scaled_sum(counts.iter());
-    Ok(counts.mapv(|nc| s / (c * (nc / m))))
+    let largest = counts.fold(F::zero(), |a, &x| a.max(x));
+    if m == F::one() && (c * largest).is_finite() {
+        return counts.mapv(|nc| s / (c * nc));
+    }
+    let s: F = counts.iter().map(|&x| x / largest).sum();
+    counts.mapv(|nc| s / (c * (nc / largest)))
 }

@@ -169,6 +169,8 @@ pub fn compute_sample_weight<F: Real>(
             *o = *o * index.get(l).map_or(F::zero(), |&i| wv[i]);
         }
     }
+    // the product over outputs of finite weights can overflow: an error, never a silent inf
+    crate::loss::check_finite("sample weights (product over outputs)", out.iter())?;
     Ok(out)
 }
 
