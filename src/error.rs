@@ -119,6 +119,21 @@ pub enum ReweighError {
         /// The label.
         class: i64,
     },
+    /// A label that is not an integer class label: a float with a fractional part, NaN, ±∞ or
+    /// an integer outside `i64` (scikit-learn: "Unknown label type: continuous"; integral floats
+    /// such as `1.0` are labels).
+    #[error(
+        "label {value} at position {index} of {what} is not an integer class label (continuous \
+         targets are not classes; scikit-learn: \"Unknown label type: continuous\")"
+    )]
+    NonIntegerLabel {
+        /// Which argument.
+        what: &'static str,
+        /// Its flat position.
+        index: usize,
+        /// The value (as `f64`; NaN when it has none).
+        value: f64,
+    },
     /// Reading external data (a CSV file, a polars column) failed.
     #[error("cannot read {what}: {message}")]
     Input {

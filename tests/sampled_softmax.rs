@@ -343,7 +343,9 @@ fn sampler_is_reproducible_and_unique() {
 #[test]
 fn sampler_inverse_cdf_and_probabilities() {
     let s = LogUniformSampler::new(1000).unwrap();
-    let total: f64 = (0..1000).map(|k| f64::from(s.probability(k))).sum();
+    let total: f64 = (0..1000)
+        .map(|k| f64::from(s.probability(k).unwrap()))
+        .sum();
     assert!((total - 1.0).abs() < 1e-5, "{total}");
     // u just above ln(k+1)/ln(1001) falls in class k
     for k in [0_i64, 1, 9, 500, 999] {
@@ -367,7 +369,7 @@ fn sampler_frequencies_follow_the_log_uniform_law() {
         counts[k as usize] += 1;
     }
     for (k, &c) in counts.iter().enumerate() {
-        let p = f64::from(s.probability(k as i64));
+        let p = f64::from(s.probability(k as i64).unwrap());
         let sd = (n as f64 * p * (1.0 - p)).sqrt();
         assert!(
             (c as f64 - n as f64 * p).abs() < 5.0 * sd,
@@ -390,5 +392,5 @@ fn expected_count_is_tensorflows(
     // tf.random.log_uniform_candidate_sampler([[0]], 1, num_sampled, True, range_max) output
     // for class 0 on draws that took num_tries (scripts/reference/gen_sampled.py recovers them).
     let s = LogUniformSampler::new(range_max).unwrap();
-    assert_eq!(s.expected_count(0, num_sampled, num_tries), tf);
+    assert_eq!(s.expected_count(0, num_sampled, num_tries).unwrap(), tf);
 }

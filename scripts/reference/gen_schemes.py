@@ -54,17 +54,22 @@ def err(fn):
 
 
 # --- compute_class_weight -------------------------------------------------------------------------
-def add_ccw(id, y, class_weight, classes=None, sample_weight=None, note=None):
+def add_ccw(id, y, class_weight, classes=None, sample_weight=None, note=None, mode=None,
+            strict_error=None):
+    """mode="sklearn": reweigh's scikit-learn-compatible function by name (balanced_weights_sklearn,
+    custom_weights_sklearn); strict_error: the ReweighError variant reweigh's strict default
+    returns instead (the runner checks both)."""
     y = np.asarray(y, dtype=np.int64)
     classes = np.unique(y) if classes is None else np.asarray(classes, dtype=np.int64)
     cw_param = class_weight if not isinstance(class_weight, dict) else {"pairs": pairs(class_weight)}
+    extra_params = {k: v for k, v in (("mode", mode), ("strict_error", strict_error)) if v is not None}
     call = (f"sklearn.utils.class_weight.compute_class_weight({class_weight!r}, classes=classes, y=y"
             + (", sample_weight=sw" if sample_weight is not None else "") + ")")
     kw = dict(id=f"sklearn/compute_class_weight/{id}", loss="class_weight", framework="sklearn",
               call=call, dtype=F64,
               inputs={"y": y, "classes": classes,
                       "sample_weight": None if sample_weight is None else np.asarray(sample_weight, float)},
-              params={"class_weight": cw_param}, note=note)
+              params={"class_weight": cw_param, **extra_params}, note=note)
     try:
         w = compute_class_weight(class_weight, classes=classes, y=y, sample_weight=sample_weight)
     except Exception as e:  # noqa: BLE001
@@ -389,5 +394,53 @@ add_metric("error/no_label_in_y_true", "confusion_matrix", "confusion_matrix(y, 
 add_metric("error/empty", "balanced_accuracy", "balanced_accuracy_score([], [])",
            np.zeros(0), np.zeros(0), params={"adjusted": False},
            expect_error=err(lambda: balanced_accuracy_score(np.zeros(0, int), np.zeros(0, int))))
+
+# --- deliberate differences from scikit-learn (data/reference/README.md, last section) -------------
+# Each case holds scikit-learn 1.9.1's own answer, reproduced by reweigh's function for it by name
+# (params.mode), and the ReweighError variant of reweigh's strict default (params.strict_error).
+# No random numbers here: the cases above stay identical.
+add_ccw("sklearn_mode/balanced_zero_total_weight", [0, 1, 1], "balanced", classes=[0, 1],
+        sample_weight=[0.0, 0.0, 2.0], mode="sklearn", strict_error="ZeroCount",
+        note="a class whose sample weights are all zero: scikit-learn gives inf (divide by zero); "
+             "reweigh: ZeroCount, or balanced_weights_sklearn")
+add_ccw("sklearn_mode/balanced_zero_weight_first", [0, 1, 2, 2], "balanced", classes=[0, 1, 2],
+        sample_weight=[1.0, 0.0, 1.0, 3.0], mode="sklearn", strict_error="ZeroCount")
+add_ccw("sklearn_mode/balanced_positive_weights", [0, 1, 1, 2], "balanced",
+        sample_weight=[1.0, 0.5, 2.0, 4.0], mode="sklearn",
+        note="with every total positive the two forms agree")
+add_ccw("sklearn_mode/dict_extra_key_ignored", [0, 1, 1], {0: 1.0, 1: 2.0, 5: 3.0}, mode="sklearn",
+        strict_error="UnknownClass",
+        note="a key that is not a class is ignored when every class is in the dict; "
+             "reweigh: UnknownClass, or custom_weights_sklearn")
+add_ccw("sklearn_mode/dict_extra_keys_ignored", [0, 1, 2, 2], {-3: 9.0, 0: 0.5, 1: 2.0, 2: 4.0, 7: 3.0},
+        mode="sklearn", strict_error="UnknownClass")
+add_ccw("sklearn_mode/dict_missing_class_gets_1", [0, 1, 1, 2], {1: 50.0}, mode="sklearn")
+add_ccw("sklearn_mode/dict_extra_key_and_missing_class", [0, 1, 2], {0: 1.0, 5: 2.0}, mode="sklearn",
+        note="scikit-learn raises when a key is not a class and a class is missing")
+
+
+# continuous (non-integral) labels: the metrics raise; reweigh rejects them everywhere
+def add_continuous_metric(id, loss, fn, call, y_true, y_pred, params=None):
+    cf.add(case(f"sklearn/{loss}/continuous/{id}", loss, "sklearn", call, F64,
+                {"y_true": np.asarray(y_true, float), "y_pred": np.asarray(y_pred, float),
+                 "labels": None, "sample_weight": None}, params or {},
+                expect_error=err(lambda: fn(y_true, y_pred)),
+                note="labels with a fractional part are continuous targets, not classes "
+                     "(reweigh: ReweighError::NonIntegerLabel, never truncated)"))
+
+
+add_continuous_metric("issue11", "balanced_accuracy", balanced_accuracy_score,
+                      "balanced_accuracy_score([0.4, 0.6], [0.6, 0.4])", [0.4, 0.6], [0.6, 0.4],
+                      params={"adjusted": False})
+add_continuous_metric("y_pred", "confusion_matrix", confusion_matrix,
+                      "confusion_matrix([0, 1, 1], [0, 0.5, 1])", [0.0, 1.0, 1.0], [0.0, 0.5, 1.0])
+add_continuous_metric("y_true", "f1_macro", lambda t, p: f1_score(t, p, average="macro"),
+                      "f1_score([0.25, 1, 1], [0, 1, 1], average='macro')", [0.25, 1.0, 1.0],
+                      [0.0, 1.0, 1.0], params={"zero_division": "warn"})
+# integral floats are labels: the same numbers as integers
+add_metric("integral_floats", "balanced_accuracy", "balanced_accuracy_score([0., 1., 1., 2.], [0., 1., 2., 2.])",
+           [0, 1, 1, 2], [0, 1, 2, 2],
+           balanced_accuracy_score(np.array([0.0, 1.0, 1.0, 2.0]), np.array([0.0, 1.0, 2.0, 2.0])),
+           params={"adjusted": False})
 
 cf.write()

@@ -3,6 +3,7 @@
 //! approximates.
 
 use crate::Real;
+use crate::alloc;
 use crate::error::{Result, ReweighError};
 use crate::loss::{check_nonempty, check_same_shape};
 use crate::losses::weighting::apply_sample_weight;
@@ -276,7 +277,11 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         // compute_accidental_hits maps each class to its last position among the candidates.
         let last_position: HashMap<i64, usize> =
             c.sampled.iter().enumerate().map(|(j, &k)| (k, j)).collect();
-        let mut cols = Columns::new(n, t + s, t);
+        let k = t.checked_add(s).ok_or_else(|| ReweighError::TooLarge {
+            what: "sampled softmax columns",
+            reason: "num_true + num_sampled overflows usize".into(),
+        })?;
+        let mut cols = Columns::new(n, k, t)?;
         for i in 0..n {
             for k in 0..t {
                 cols.class[[i, k]] = labels[[i, k]] as usize;
@@ -302,7 +307,7 @@ impl<F: Real> SampledSoftmaxLoss<F> {
     fn full_columns(&self, labels: ArrayView2<'_, i64>, batch_size: usize) -> Result<Columns<F>> {
         self.check_labels(labels, batch_size)?;
         let (n, t) = labels.dim();
-        let mut cols = Columns::new(n, self.num_classes, t);
+        let mut cols = Columns::new(n, self.num_classes, t)?;
         for i in 0..n {
             for j in 0..self.num_classes {
                 cols.class[[i, j]] = j;
@@ -415,12 +420,20 @@ struct Columns<F> {
 }
 
 impl<F: Real> Columns<F> {
-    fn new(n: usize, k: usize, num_true: usize) -> Self {
-        Columns {
-            class: Array2::zeros((n, k)),
-            log_q: Array2::zeros((n, k)),
-            hit: Array2::from_elem((n, k), false),
-            target: Array2::zeros((n, num_true)),
+    /// `(n, k)` columns for `num_true` true classes per row, every size checked before
+    /// allocating (`n · k` can be huge: many rows times many candidates or classes), so a
+    /// request too large is [`ReweighError::TooLarge`], not an abort.
+    fn new(n: usize, k: usize, num_true: usize) -> Result<Self> {
+        fn filled<A: Clone>(what: &'static str, n: usize, k: usize, v: A) -> Result<Array2<A>> {
+            Ok(alloc::filled(what, &[n, k], v)?
+                .into_dimensionality()
+                .expect("2-D"))
         }
+        Ok(Columns {
+            class: filled("sampled softmax columns", n, k, 0)?,
+            log_q: filled("sampled softmax columns", n, k, F::zero())?,
+            hit: filled("sampled softmax columns", n, k, false)?,
+            target: filled("sampled softmax targets", n, num_true, 0)?,
+        })
     }
 }

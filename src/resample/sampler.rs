@@ -1,7 +1,8 @@
 //! Seeded random over- and under-samplers returning index vectors.
 
 use super::{SamplingKind, SamplingStrategy, sampling_targets};
-use crate::error::Result;
+use crate::alloc;
+use crate::error::{Result, ReweighError};
 use crate::schemes::ClassCounts;
 use crate::schemes::counts_internal::labels_to_i64;
 use num_traits::ToPrimitive;
@@ -51,13 +52,27 @@ impl RandomOverSampler {
     }
 
     /// The resampled index vector (index into your `X` and `y`).
+    ///
+    /// Errors: a label that is not an integer ([`ReweighError::NonIntegerLabel`]), the
+    /// strategy's errors ([`sampling_targets`]), and a result too large to allocate
+    /// ([`ReweighError::TooLarge`], checked before allocating).
     pub fn fit_resample<L: ToPrimitive>(&self, labels: &[L]) -> Result<Vec<usize>> {
         let labels = labels_to_i64(labels.iter())?;
         let counts = ClassCounts::from_labels(&labels)?;
         let targets = sampling_targets(&counts, &self.strategy, SamplingKind::Over)?;
         let members = class_members(&labels, &counts);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut out: Vec<usize> = (0..labels.len()).collect();
+        // the result's length N + Σ added, checked before anything is allocated: a target of
+        // usize::MAX or 10^12 samples is ReweighError::TooLarge, not an overflow or an abort
+        let total = targets
+            .values()
+            .try_fold(labels.len(), |t, &add| t.checked_add(add))
+            .ok_or_else(|| ReweighError::TooLarge {
+                what: "over-sampled indices",
+                reason: "the total number of samples overflows usize".into(),
+            })?;
+        let mut out: Vec<usize> = alloc::with_capacity("over-sampled indices", total)?;
+        out.extend(0..labels.len());
         for (&class, &add) in &targets {
             let m = &members[counts.position(class).expect("target classes are classes")];
             out.extend((0..add).map(|_| m[rng.random_range(0..m.len())]));

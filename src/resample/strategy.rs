@@ -102,6 +102,9 @@ impl fmt::Display for SamplingStrategy {
 /// imbalanced-learn's `sampling_strategy_`: for over-sampling, how many samples to **add** to
 /// each listed class; for under-sampling, how many to **keep** (unlisted classes keep all).
 ///
+/// A count that is not a whole number is [`ReweighError::InvalidParameter`]; one that does not
+/// fit in `usize` (a weighted count of 1e30) is [`ReweighError::TooLarge`], never saturated.
+///
 /// # Example
 /// ```
 /// use reweigh::resample::{SamplingKind, SamplingStrategy, sampling_targets};
@@ -123,6 +126,13 @@ pub fn sampling_targets(
                     name: "class count",
                     value: n,
                     expected: "a whole number of samples",
+                });
+            }
+            // 2^64 = usize::MAX as f64 + 1 on 64-bit: `as usize` would saturate silently
+            if n >= usize::MAX as f64 {
+                return Err(ReweighError::TooLarge {
+                    what: "class count",
+                    reason: format!("{n} samples do not fit in usize"),
                 });
             }
             Ok((c, n as usize))

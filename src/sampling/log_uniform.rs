@@ -1,6 +1,7 @@
 //! The log-uniform (Zipfian) candidate sampler of TensorFlow.
 
 use super::SampledCandidates;
+use crate::alloc;
 use crate::error::{Result, ReweighError};
 use ndarray::ArrayView2;
 use rand::{Rng, RngExt, SeedableRng};
@@ -44,8 +45,8 @@ use std::collections::HashSet;
 /// // tf.random.log_uniform_candidate_sampler([[0]], 1, 3, True, 10, seed=1) after
 /// // tf.random.set_seed(s): true_expected_count 0.8671945 when it drew [1, 3, 5] (3 draws),
 /// // 0.7445417 when it drew [0, 4, 3] (4 draws: 1 − (1 − P(0))⁴).
-/// assert_eq!(sampler.expected_count(0, 3, 3), 0.8671945_f32);
-/// assert_eq!(sampler.expected_count(0, 3, 4), 0.7445417_f32);
+/// assert_eq!(sampler.expected_count(0, 3, 3).unwrap(), 0.8671945_f32);
+/// assert_eq!(sampler.expected_count(0, 3, 4).unwrap(), 0.7445417_f32);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogUniformSampler {
@@ -54,13 +55,30 @@ pub struct LogUniformSampler {
 }
 
 impl LogUniformSampler {
-    /// A sampler over the classes `[0, range_max)`; `range_max` must be at least 1.
+    /// The largest `range_max`, 2⁵²: up to it every class `k` and `k + 2` is exact in float64,
+    /// so `P(k) = ln((k + 2)/(k + 1)) / ln(range_max + 1)` is positive for every class and the
+    /// inverse CDF reaches every class. Beyond it TensorFlow's float64 formula breaks down for
+    /// the last classes (measured with TensorFlow 2.21: `range_max = 2⁶⁰` gives class 2⁶⁰ − 1 the
+    /// expected count 0, an infinite `−ln Q`; `2⁵³ + 10` twice the exact count) and classes
+    /// beyond `i64::MAX` cannot be returned at all; reweigh rejects such ranges (TensorFlow
+    /// accepts any int64).
+    pub const MAX_RANGE: usize = 1 << 52;
+
+    /// The bound on draws per requested candidate of a unique draw (with at least 2²⁰ draws in
+    /// all): far above what the coupon collector needs under this distribution (about
+    /// `ln²(range_max)` draws per candidate when every class is requested), so it only stops a
+    /// draw that could not finish.
+    pub const MAX_TRIES_PER_CANDIDATE: usize = 4096;
+
+    /// A sampler over the classes `[0, range_max)`; `range_max` must be in
+    /// `[1, MAX_RANGE]` ([`Self::MAX_RANGE`]), else [`ReweighError::InvalidParameter`].
     pub fn new(range_max: usize) -> Result<Self> {
-        if range_max == 0 {
+        if range_max == 0 || range_max > Self::MAX_RANGE {
             return Err(ReweighError::InvalidParameter {
                 name: "range_max",
-                value: 0.0,
-                expected: "at least 1",
+                value: range_max as f64,
+                expected: "in [1, 2^52] (beyond 2^52 the log-uniform probabilities of the last \
+                           classes are not representable in float64)",
             });
         }
         Ok(LogUniformSampler {
@@ -75,10 +93,13 @@ impl LogUniformSampler {
     }
 
     /// `P(k) = ln((k + 2)/(k + 1)) / ln(range_max + 1)`, in float64 rounded to float32 (TF's
-    /// `LogUniformSampler::Probability`). Defined for any `k ≥ 0`; `k` is not range-checked.
-    pub fn probability(&self, class: i64) -> f32 {
+    /// `LogUniformSampler::Probability`). A class outside `[0, range_max)` is
+    /// [`ReweighError::LabelOutOfRange`] (the formula would give ±∞ or a probability of a
+    /// class the sampler never draws).
+    pub fn probability(&self, class: i64) -> Result<f32> {
+        super::check_class_range([class].iter(), self.range_max)?;
         let k = class as f64;
-        (((k + 2.0) / (k + 1.0)).ln() / self.log_range) as f32
+        Ok((((k + 2.0) / (k + 1.0)).ln() / self.log_range) as f32)
     }
 
     /// The class the inverse CDF assigns to `u ∈ [0, 1)`:
@@ -89,21 +110,25 @@ impl LogUniformSampler {
     }
 
     /// The expected count of `class` among `num_sampled` candidates that took `num_tries` draws
-    /// (TF's `ExpectedCountHelper`, in float32; see the type documentation).
-    pub fn expected_count(&self, class: i64, num_sampled: usize, num_tries: usize) -> f32 {
-        let p = self.probability(class);
-        if num_tries == num_sampled {
+    /// (TF's `ExpectedCountHelper`, in float32; see the type documentation). A class outside
+    /// `[0, range_max)` is [`ReweighError::LabelOutOfRange`].
+    pub fn expected_count(&self, class: i64, num_sampled: usize, num_tries: usize) -> Result<f32> {
+        let p = self.probability(class)?;
+        Ok(if num_tries == num_sampled {
             p * num_sampled as f32
         } else {
             -((num_tries as f32) * (-p).ln_1p()).exp_m1()
-        }
+        })
     }
 
     /// Draws `num_sampled` candidates with `rng` and returns them with the number of draws made
     /// (`num_tries`; equal to `num_sampled` unless `unique`).
     ///
-    /// Errors: `num_sampled = 0`; `unique` with `num_sampled > range_max` (TF: "Sampler's range
-    /// is too small.").
+    /// Errors: `num_sampled = 0`; `unique` with `num_sampled > range_max` (TF raises "Sampler's
+    /// range is too small."); `num_sampled` candidates that cannot be allocated
+    /// ([`ReweighError::TooLarge`], checked before allocating); a unique draw that has not
+    /// found `num_sampled` distinct classes after `MAX_TRIES_PER_CANDIDATE · num_sampled` draws
+    /// ([`ReweighError::TooLarge`]: the loop is bounded, it never spins forever).
     pub fn draw<R: Rng + ?Sized>(
         &self,
         rng: &mut R,
@@ -111,16 +136,33 @@ impl LogUniformSampler {
         unique: bool,
     ) -> Result<(Vec<i64>, usize)> {
         self.check_num_sampled(num_sampled, unique)?;
+        let mut sampled: Vec<i64> = alloc::with_capacity("sampled candidates", num_sampled)?;
         if !unique {
-            let sampled = (0..num_sampled)
-                .map(|_| self.class_at(rng.random::<f64>()))
-                .collect();
+            sampled.extend((0..num_sampled).map(|_| self.class_at(rng.random::<f64>())));
             return Ok((sampled, num_sampled));
         }
-        let mut seen = HashSet::with_capacity(num_sampled);
-        let mut sampled = Vec::with_capacity(num_sampled);
+        let mut seen = HashSet::new();
+        seen.try_reserve(num_sampled)
+            .map_err(|e| ReweighError::TooLarge {
+                what: "sampled candidates",
+                reason: format!("cannot allocate a set of {num_sampled} classes: {e}"),
+            })?;
+        let max_tries = num_sampled
+            .saturating_mul(Self::MAX_TRIES_PER_CANDIDATE)
+            .max(1 << 20);
         let mut num_tries = 0;
         while sampled.len() < num_sampled {
+            if num_tries == max_tries {
+                return Err(ReweighError::TooLarge {
+                    what: "unique candidate draws",
+                    reason: format!(
+                        "{num_tries} draws found only {} of {num_sampled} distinct classes \
+                         among {}; sample fewer candidates or with unique = false",
+                        sampled.len(),
+                        self.range_max
+                    ),
+                });
+            }
             num_tries += 1;
             let class = self.class_at(rng.random::<f64>());
             if seen.insert(class) {
@@ -153,7 +195,13 @@ impl LogUniformSampler {
                 expected: "at least the number of sampled candidates",
             });
         }
-        let count = |&c: &i64| f64::from(self.expected_count(c, num_sampled, num_tries));
+        // every class was range-checked above
+        let count = |&c: &i64| {
+            f64::from(
+                self.expected_count(c, num_sampled, num_tries)
+                    .expect("classes are in range"),
+            )
+        };
         Ok(SampledCandidates {
             true_expected_count: true_classes.map(count),
             sampled_expected_count: sampled.iter().map(count).collect(),
@@ -206,7 +254,8 @@ impl LogUniformSampler {
             return Err(ReweighError::InvalidParameter {
                 name: "num_sampled",
                 value: num_sampled as f64,
-                expected: "at most range_max (the number of classes) when sampling unique candidates",
+                expected: "at most range_max (the number of classes) when sampling unique \
+                           candidates (TensorFlow: \"Sampler's range is too small.\")",
             });
         }
         Ok(())

@@ -10,22 +10,35 @@ use num_traits::ToPrimitive;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-/// Converts one label to `i64`, or names it.
-pub(crate) fn label_to_i64<L: ToPrimitive>(label: &L) -> Result<i64> {
-    label
-        .to_i64()
-        .ok_or_else(|| ReweighError::InvalidParameter {
-            name: "label",
-            value: label.to_f64().unwrap_or(f64::NAN),
-            expected: "an integer that fits in i64",
-        })
+/// Converts one label to `i64`: an integer of any type that fits in `i64`, or an integral
+/// float (`1.0`); a fractional, NaN or infinite float, or an integer outside `i64`, is
+/// [`ReweighError::NonIntegerLabel`] at `index` of `what` (never truncated: scikit-learn
+/// rejects continuous targets).
+pub(crate) fn label_at<L: ToPrimitive>(what: &'static str, index: usize, label: &L) -> Result<i64> {
+    let bad = || ReweighError::NonIntegerLabel {
+        what,
+        index,
+        value: label.to_f64().unwrap_or(f64::NAN),
+    };
+    let v = label.to_i64().ok_or_else(bad)?;
+    // `to_i64` truncates floats: an integer type gives the same `f64` as its `i64`, a float
+    // with a fractional part does not
+    match label.to_f64() {
+        Some(f) if f == v as f64 => Ok(v),
+        _ => Err(bad()),
+    }
 }
 
-/// Converts labels of any integer type to `i64`.
+/// Converts labels of any integer type (or integral floats) to `i64`, naming the first that is
+/// not an integer class label.
 pub(crate) fn labels_to_i64<'a, L: ToPrimitive + 'a>(
     labels: impl IntoIterator<Item = &'a L>,
 ) -> Result<Vec<i64>> {
-    labels.into_iter().map(label_to_i64).collect()
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| label_at("labels", i, l))
+        .collect()
 }
 
 /// How many samples (or how much sample weight) each class has.
@@ -53,8 +66,11 @@ pub struct ClassCounts {
 }
 
 impl ClassCounts {
-    /// Counts integer labels (a slice, a `Vec`, an ndarray `.iter()`); the classes are the sorted
-    /// distinct labels (`np.unique(y)`). Empty labels are an error.
+    /// Counts integer labels (a slice, a `Vec`, an ndarray `.iter()`; integral floats such as
+    /// `1.0` count as labels); the classes are the sorted distinct labels (`np.unique(y)`).
+    /// Empty labels are an error, and so is a float label with a fractional part, NaN or ±∞
+    /// ([`ReweighError::NonIntegerLabel`]; scikit-learn raises for continuous targets instead of
+    /// truncating them).
     pub fn from_labels<'a, L: ToPrimitive + 'a>(
         labels: impl IntoIterator<Item = &'a L>,
     ) -> Result<Self> {
@@ -62,8 +78,8 @@ impl ClassCounts {
         const DENSE: i64 = 1 << 20;
         let mut dense: Vec<f64> = Vec::new();
         let mut map: BTreeMap<i64, f64> = BTreeMap::new();
-        for l in labels {
-            let v = label_to_i64(l)?;
+        for (index, l) in labels.into_iter().enumerate() {
+            let v = label_at("labels", index, l)?;
             if (0..DENSE).contains(&v) {
                 let i = v as usize;
                 if i >= dense.len() {
@@ -98,8 +114,8 @@ impl ClassCounts {
         let index = class_index(classes)?;
         let mut counts = vec![0.0; classes.len()];
         let mut n = 0usize;
-        for l in labels {
-            let l = label_to_i64(l)?;
+        for (position, l) in labels.into_iter().enumerate() {
+            let l = label_at("labels", position, l)?;
             let &i = index.get(&l).ok_or(ReweighError::UnknownClass {
                 what: "labels",
                 class: l,

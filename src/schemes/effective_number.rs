@@ -1,6 +1,6 @@
 //! Class-balanced weights from the effective number of samples (Cui et al., CVPR 2019).
 
-use super::check::{check_counts, check_result};
+use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use ndarray::{Array1, ArrayView1};
@@ -42,12 +42,18 @@ pub fn effective_number_weights<F: Real>(
         });
     }
     check_counts(counts, true)?;
-    let b = F::of(beta);
-    let ln_b = b.ln(); // -inf for β = 0: expm1(-inf) = -1, E_c = 1
-    let raw = counts.mapv(|nc| (F::one() - b) / -(nc * ln_b).exp_m1());
-    let s: F = raw.sum();
-    let c = F::of(counts.len() as f64);
-    let w = raw.mapv(|w| w / s * c);
+    // in float64 whatever F is (β = 1 − 1e-12 rounds to 1 in f32, which would give 0/0), rounded
+    // to F at the end
+    let n: Vec<f64> = counts.iter().map(|c| c.f64()).collect();
+    let ln_b = beta.ln(); // -inf for β = 0: expm1(-inf) = -1, E_c = 1
+    let raw: Vec<f64> = n
+        .iter()
+        .map(|&nc| (1.0 - beta) / -(nc * ln_b).exp_m1())
+        .collect();
+    // w / Σw as (w / m) / Σ(w / m): finite where Σw overflows (tiny weighted counts)
+    let (m, s) = scaled_sum(raw.iter());
+    let c = n.len() as f64;
+    let w: Array1<F> = raw.iter().map(|&w| F::of(w / m / s * c)).collect();
     check_result(w.as_slice().unwrap_or(&[]))?;
     Ok(w)
 }

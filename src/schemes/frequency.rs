@@ -1,6 +1,6 @@
 //! Frequency-based schemes: uniform, frequency, inverse frequency and inverse square root.
 
-use super::check::{check_counts, check_result};
+use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::Result;
 use ndarray::{Array1, ArrayView1};
@@ -35,8 +35,9 @@ pub fn uniform_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> 
 /// ```
 pub fn frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
     check_counts(counts, false)?;
-    let n: F = counts.sum();
-    let w = counts.mapv(|c| c / n);
+    // n_c / n as (n_c / m) / (n / m), m = max_c n_c: finite even where n overflows
+    let (m, s) = scaled_sum(counts.iter());
+    let w = counts.mapv(|c| c / m / s);
     check_result(w.as_slice().unwrap_or(&[]))?;
     Ok(w)
 }
@@ -60,8 +61,9 @@ pub fn frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>
 /// ```
 pub fn inverse_frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
     check_counts(counts, true)?;
-    let n: F = counts.sum();
-    let w = counts.mapv(|c| n / c);
+    // n / n_c as (n / m) / (n_c / m): n may overflow where the ratio does not
+    let (m, s) = scaled_sum(counts.iter());
+    let w = counts.mapv(|c| s / (c / m));
     check_result(w.as_slice().unwrap_or(&[]))?;
     Ok(w)
 }

@@ -1,6 +1,6 @@
 //! Log-smoothed inverse frequency with a floor (the seed-001 `create_class_weight`).
 
-use super::check::{check_counts, check_result};
+use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use ndarray::{Array1, ArrayView1};
@@ -16,8 +16,9 @@ use ndarray::{Array1, ArrayView1};
 /// math.log(mu*total/float(labels_dict[key])); score if score > 1.0 else 1.0`), which with
 /// μ = 0.15 on `{0: 2813, 1: 78, 2: 2814, 3: 78, 4: 7914, 5: 248, 6: 7914, 7: 248}` gives
 /// 3.749820767859636 for classes 1 and 3, 2.5931008483842453 for 5 and 7, and 1.0 elsewhere.
-/// That code returns inf for a zero count; this is [`ReweighError::ZeroCount`]. `μ ≤ 0` or a
-/// non-finite `μ`/`floor` is [`ReweighError::InvalidParameter`].
+/// That code returns inf for a zero count; this is [`ReweighError::ZeroCount`]. `μ ≤ 0`, a
+/// negative floor (it would let a negative weight through) or a non-finite `μ`/`floor` is
+/// [`ReweighError::InvalidParameter`].
 ///
 /// # Example
 /// ```
@@ -41,18 +42,26 @@ pub fn log_smoothed_weights<F: Real>(
             expected: "finite and > 0",
         });
     }
-    if !floor.is_finite() {
+    if !(floor >= 0.0 && floor.is_finite()) {
+        // a negative floor lets ln(μ·n/n_c) < 0 through: a negative class weight
         return Err(ReweighError::InvalidParameter {
             name: "floor",
             value: floor,
-            expected: "finite",
+            expected: "finite and >= 0 (a class weight is never negative)",
         });
     }
     check_counts(counts, true)?;
-    let n: F = counts.sum();
+    // n / n_c as (n / m) / (n_c / m), m = max_c n_c: finite where n overflows
+    let (m, s) = scaled_sum(counts.iter());
     let (mu, floor) = (F::of(mu), F::of(floor));
     let w = counts.mapv(|nc| {
-        let score = (mu * n / nc).ln();
+        let score = (mu * s / (nc / m)).ln();
+        // μ·n/n_c overflows (or underflows) where its logarithm does not: sum the logarithms
+        let score = if score.is_finite() {
+            score
+        } else {
+            mu.ln() + s.ln() - (nc.ln() - m.ln())
+        };
         if score > floor { score } else { floor }
     });
     check_result(w.as_slice().unwrap_or(&[]))?;

@@ -39,9 +39,9 @@ mod scheme;
 mod table;
 mod weights;
 
-pub use balanced::{balanced_weights, max_over_count_weights};
+pub use balanced::{balanced_weights, balanced_weights_sklearn, max_over_count_weights};
 pub use counts::{ClassCounts, MultiLabelCounts};
-pub use custom::custom_weights;
+pub use custom::{custom_weights, custom_weights_sklearn};
 pub use effective_number::effective_number_weights;
 pub use frequency::{
     frequency_weights, inverse_frequency_weights, inverse_sqrt_weights, uniform_weights,

@@ -1,9 +1,9 @@
 //! Rescaling a weight vector: to sum 1, to sum C, or to a per-sample mean of 1.
 
-use super::check::check_result;
+use super::check::{check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use crate::loss::check_same_shape;
+use crate::loss::{check_same_shape, check_weights};
 use ndarray::{Array1, ArrayView1};
 use std::fmt;
 
@@ -42,8 +42,11 @@ impl fmt::Display for Normalization {
     }
 }
 
-/// Rescales `weights` (one per class, matching `counts`) as `how` says. A zero normaliser (all
-/// weights zero, or all weight on empty classes) is [`ReweighError::AllZeroWeights`].
+/// Rescales `weights` (one per class, matching `counts`) as `how` says. Weights and counts must
+/// be finite and non-negative (for every `how`, `None` included); a zero normaliser (all
+/// weights zero, or all weight on empty classes) is [`ReweighError::AllZeroWeights`]. The sums
+/// are scaled by their largest term when they overflow, so `[1e308, 1e308]` normalises to
+/// `[0.5, 0.5]` (Sum1), not `[0, 0]`.
 ///
 /// # Example
 /// ```
@@ -59,26 +62,59 @@ pub fn normalize<F: Real>(
     how: Normalization,
 ) -> Result<Array1<F>> {
     check_same_shape("class weights", counts.shape(), weights.shape())?;
+    check_weights("class weights", weights.iter())?;
+    check_weights("class counts", counts.iter())?;
     let c = F::of(weights.len() as f64);
-    let (num, den) = match how {
+    // w · num / den, every sum taken as m · s (scaled_sum) so that an overflowing sum still
+    // gives the exact finite ratio; m = 1 (the plain sums) whenever they are finite
+    let (w_scale, num, den) = match how {
         Normalization::None => return Ok(weights.to_owned()),
-        Normalization::Sum1 => (F::one(), weights.sum()),
-        Normalization::SumC => (c, weights.sum()),
-        Normalization::SampleMean1 => (
-            counts.sum(),
-            weights
+        Normalization::Sum1 | Normalization::SumC => {
+            let (m, s) = scaled_sum(weights.iter());
+            (
+                m,
+                if how == Normalization::Sum1 {
+                    F::one()
+                } else {
+                    c
+                },
+                s,
+            )
+        }
+        Normalization::SampleMean1 => {
+            let num: F = counts.sum();
+            let den: F = weights
                 .iter()
                 .zip(counts.iter())
                 .map(|(&w, &n)| w * n)
-                .sum(),
-        ),
+                .sum();
+            if num.is_finite() && den.is_finite() {
+                (F::one(), num, den)
+            } else {
+                // n·w / Σ n_c w_c = (w / mw) · Σ(n_c/mn) / Σ (w_c/mw)(n_c/mn): every term ≤ C
+                let max = |v: ArrayView1<'_, F>| v.fold(F::zero(), |m, &x| m.max(x));
+                let (mw, mn) = (max(weights), max(counts));
+                if mw == F::zero() {
+                    return Err(ReweighError::AllZeroWeights {
+                        what: "class weights (normaliser)",
+                    });
+                }
+                let sn: F = counts.iter().map(|&n| n / mn).sum();
+                let sp: F = weights
+                    .iter()
+                    .zip(counts.iter())
+                    .map(|(&w, &n)| w / mw * (n / mn))
+                    .sum();
+                (mw, sn, sp)
+            }
+        }
     };
     if den == F::zero() {
         return Err(ReweighError::AllZeroWeights {
             what: "class weights (normaliser)",
         });
     }
-    let w = weights.mapv(|w| w / den * num);
+    let w = weights.mapv(|w| w / w_scale / den * num);
     check_result(w.as_slice().unwrap_or(&[]))?;
     Ok(w)
 }

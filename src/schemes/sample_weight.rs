@@ -58,15 +58,11 @@ pub fn per_timestep_weights<F: Real, L: ToPrimitive>(
     labels: ArrayView2<'_, L>,
     padding: Option<i64>,
 ) -> Result<Array2<F>> {
-    let labels = labels.map(|l| l.to_i64());
-    let mut out = Array2::zeros(labels.raw_dim());
+    let shape = labels.raw_dim();
+    let labels = labels_to_i64(labels.iter())?;
+    let mut out = Array2::zeros(shape);
     let mut real = Vec::with_capacity(labels.len());
-    for (o, l) in out.iter_mut().zip(labels.iter()) {
-        let l = l.ok_or(ReweighError::InvalidParameter {
-            name: "label",
-            value: f64::NAN,
-            expected: "an integer that fits in i64",
-        })?;
+    for (o, &l) in out.iter_mut().zip(labels.iter()) {
         if Some(l) != padding {
             real.push(l);
             *o = F::one();
@@ -173,6 +169,8 @@ pub fn compute_sample_weight<F: Real>(
             *o = *o * index.get(l).map_or(F::zero(), |&i| wv[i]);
         }
     }
+    // the product over outputs of finite weights can overflow: an error, never a silent inf
+    crate::loss::check_finite("sample weights (product over outputs)", out.iter())?;
     Ok(out)
 }
 
@@ -184,12 +182,16 @@ pub fn rescale_to_mean_one<F: Real>(sample_weight: ArrayView1<'_, F>) -> Result<
         });
     }
     crate::loss::check_weights("sample_weight", sample_weight.iter())?;
-    let s: F = sample_weight.sum();
+    // sw · N / Σ sw, the sum scaled by its largest term where it overflows: [1e308, 1e308]
+    // gives [1, 1]
+    let (m, s) = super::check::scaled_sum(sample_weight.iter());
     if s == F::zero() {
         return Err(ReweighError::AllZeroWeights {
             what: "sample_weight",
         });
     }
     let n = F::of(sample_weight.len() as f64);
-    Ok(sample_weight.mapv(|w| w / s * n))
+    let w = sample_weight.mapv(|w| w / m / s * n);
+    crate::loss::check_finite("rescaled sample_weight", w.iter())?;
+    Ok(w)
 }

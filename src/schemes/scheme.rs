@@ -258,29 +258,45 @@ impl FromStr for Scheme {
                 names.join(", ")
             ))
         };
+        // Python's binding of f(*args, **kwargs) to def f(p1=d1, p2=d2): positional arguments
+        // fill the parameters in order, then keywords by name; the errors are Python's
+        let args = parse_params(args, &s)?;
+        let positional = args.iter().take_while(|(k, _)| k.is_none()).count();
+        if args[positional..].iter().any(|(k, _)| k.is_none()) {
+            return Err(bad(
+                "positional argument follows keyword argument (a SyntaxError in Python)".into(),
+            ));
+        }
+        if positional > defaults.len() {
+            return Err(bad(format!(
+                "{name}() takes {} positional arguments but {positional} {} given",
+                match defaults.len() {
+                    0 => "0".to_string(),
+                    n => format!("from 0 to {n}"),
+                },
+                if positional == 1 { "was" } else { "were" },
+            )));
+        }
         let mut values: Vec<Option<f64>> = vec![None; defaults.len()];
-        let mut keywords = false;
-        for (position, (key, value)) in parse_params(args, &s)?.into_iter().enumerate() {
-            let slot = match key {
-                None if keywords => {
-                    return Err(bad(
-                        "a positional argument follows a keyword argument".into()
-                    ));
-                }
-                None if position >= defaults.len() => {
-                    return Err(bad(format!("{} arguments given", position + 1)));
-                }
+        for (position, (key, value)) in args.into_iter().enumerate() {
+            let slot = match &key {
                 None => position,
-                Some(k) => {
-                    keywords = true;
-                    defaults
-                        .iter()
-                        .position(|(n, _)| *n == k)
-                        .ok_or_else(|| bad(format!("unknown keyword {k:?}")))?
-                }
+                Some(k) => defaults.iter().position(|(n, _)| n == k).ok_or_else(|| {
+                    bad(format!("{name}() got an unexpected keyword argument '{k}'"))
+                })?,
             };
+            // a slot past the positional ones was filled by an earlier keyword
+            if values[slot].is_some() && slot >= positional {
+                return Err(bad(format!(
+                    "keyword argument repeated: {} (a SyntaxError in Python)",
+                    defaults[slot].0
+                )));
+            }
             if values[slot].replace(value).is_some() {
-                return Err(bad(format!("{:?} given twice", defaults[slot].0)));
+                return Err(bad(format!(
+                    "{name}() got multiple values for argument '{}'",
+                    defaults[slot].0
+                )));
             }
         }
         let values: Vec<f64> = values
@@ -298,6 +314,9 @@ fn parse_params(args: Option<&str>, whole: &str) -> Result<Vec<(Option<String>, 
     if args.trim().is_empty() {
         return Ok(vec![]);
     }
+    // one trailing comma is allowed, as in a Python call: `log_smoothed(0.2,)`
+    let args = args.trim_end();
+    let args = args.strip_suffix(',').unwrap_or(args);
     args.split(',')
         .map(|a| {
             let (k, v) = match a.split_once('=') {

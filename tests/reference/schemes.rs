@@ -5,7 +5,9 @@ use super::case::{Case, Outcome};
 use ndarray::{ArrayD, IxDyn};
 use reweigh::metrics::{BinaryCosts, CostMatrix, Evaluation, ZeroDivision};
 use reweigh::resample::{RandomOverSampler, RandomUnderSampler, SamplingStrategy};
-use reweigh::schemes::{ClassCounts, Scheme, compute_sample_weight};
+use reweigh::schemes::{
+    ClassCounts, Scheme, balanced_weights_sklearn, compute_sample_weight, custom_weights_sklearn,
+};
 use reweigh::{Real, ReweighError};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -51,7 +53,53 @@ fn scheme_of(v: Option<&Value>) -> Result<Scheme, ReweighError> {
 }
 
 /// The class weights of `compute_class_weight(class_weight, classes=classes, y=y, sample_weight=sw)`.
+///
+/// `params.mode = "sklearn"` computes them with reweigh's scikit-learn-compatible functions by
+/// name (`balanced_weights_sklearn`, `custom_weights_sklearn`); `params.strict_error` names the
+/// `ReweighError` variant that reweigh's strict default must return for the same input (a
+/// deliberate difference, data/reference/README.md): the case fails unless it does.
 fn class_weight<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
+    let strict = class_weight_with::<F>(case, false);
+    if let Some(variant) = case.str_param("strict_error") {
+        match &strict {
+            Err(e) if format!("{e:?}").starts_with(variant) => {}
+            other => {
+                return Err(ReweighError::Incompatible(format!(
+                    "the strict default should return ReweighError::{variant}, returned {:?}",
+                    other.as_ref().map(|o| o.value.mapv(|x| x.f64()))
+                )));
+            }
+        }
+    }
+    match case.str_param("mode") {
+        None => strict,
+        Some("sklearn") => class_weight_with::<F>(case, true),
+        Some(other) => Err(ReweighError::UnknownName {
+            kind: "case mode",
+            name: other.to_string(),
+            valid: "sklearn".into(),
+        }),
+    }
+}
+
+/// The weights of `scheme` on `counts`: the strict default, or with `sklearn` the
+/// scikit-learn-compatible function of the scheme where reweigh has one.
+fn weights_of<F: Real>(
+    scheme: &Scheme,
+    counts: &ClassCounts,
+    sklearn: bool,
+) -> Result<Vec<f64>, ReweighError> {
+    let w: Vec<F> = match (sklearn, scheme) {
+        (true, Scheme::Balanced) => {
+            balanced_weights_sklearn(counts.to_array::<F>().view())?.to_vec()
+        }
+        (true, Scheme::Custom(dict)) => custom_weights_sklearn::<F>(dict, counts)?.to_vec(),
+        _ => scheme.weights::<F>(counts)?.weights().to_vec(),
+    };
+    Ok(w.iter().map(|x| x.f64()).collect())
+}
+
+fn class_weight_with<F: Real>(case: &Case, sklearn: bool) -> Result<Outcome<F>, ReweighError> {
     let scheme = scheme_of(case.param("class_weight"))?;
     let y = ints(case, "y");
     let classes = ints(case, "classes");
@@ -71,17 +119,20 @@ fn class_weight<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
                 })
                 .collect::<Result<_, _>>()?;
             let _ = ClassCounts::with_classes(&y, &classes)?;
-            let w = scheme.weights::<F>(&ClassCounts::from_pairs(pairs)?)?;
+            let counts = ClassCounts::from_pairs(pairs)?;
+            let w = weights_of::<F>(&scheme, &counts, sklearn)?;
             return Ok(value(
-                classes.iter().map(|k| w.get(*k).unwrap().f64()).collect(),
+                classes
+                    .iter()
+                    .map(|k| w[counts.position(*k).unwrap()])
+                    .collect(),
                 &[classes.len()],
             ));
         }
         None => ClassCounts::with_classes(&y, &classes)?,
     };
-    let w = scheme.weights::<F>(&counts)?;
     Ok(value(
-        w.weights().iter().map(|x| x.f64()).collect(),
+        weights_of::<F>(&scheme, &counts, sklearn)?,
         &[classes.len()],
     ))
 }
@@ -149,8 +200,14 @@ fn resample<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     Ok(value(v.clone(), &[v.len()]))
 }
 
+/// The labels as the case holds them (floats: a continuous label must be rejected by reweigh,
+/// not truncated by the runner).
+fn labels(case: &Case, name: &str) -> Vec<f64> {
+    case.input::<f64>(name).iter().copied().collect()
+}
+
 fn evaluation(case: &Case) -> Result<Evaluation, ReweighError> {
-    let ev = Evaluation::new(&ints(case, "y_true"), &ints(case, "y_pred"))?;
+    let ev = Evaluation::new(&labels(case, "y_true"), &labels(case, "y_pred"))?;
     match opt_floats(case, "sample_weight") {
         Some(sw) => ev.with_sample_weight(&sw),
         None => Ok(ev),
