@@ -13,10 +13,11 @@
 
 use ndarray::{ArrayD, IxDyn};
 use reweigh::losses::{
-    BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs, CategoricalFocalLoss,
-    ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights, NllLoss, SigmoidCrossEntropy,
-    SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss,
-    SparseSoftmaxCrossEntropy,
+    AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
+    CategoricalFocalLoss, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
+    DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, NllLoss, PolyCrossEntropy,
+    SigmoidCrossEntropy, SingleLabelAsymmetricLoss, SoftmaxCrossEntropy,
+    SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss, SparseSoftmaxCrossEntropy,
 };
 use reweigh::{Loss, LossOutput, Result};
 
@@ -204,6 +205,49 @@ fn table() -> Vec<(String, Vec<String>, String)> {
         "`ClassBalancedLoss::new(w, SigmoidCrossEntropy::new())`",
         row(
             &ClassBalancedLoss::new(w, SigmoidCrossEntropy::new()),
+            false,
+            dv.clone(),
+        ),
+        rs,
+    );
+    let counts = [50.0, 10.0, 2.0];
+    add(
+        "`LogitAdjustedCrossEntropy::menon(counts, 1)`",
+        row(
+            &LogitAdjustedCrossEntropy::menon(&counts, 1.0).unwrap(),
+            false,
+            sv.clone(),
+        ),
+        "as `SparseSoftmaxCrossEntropy` of the shifted logits",
+    );
+    add(
+        "`LdamLoss::from_counts(counts, 0.5, 30)`",
+        row(
+            &LdamLoss::from_counts(&counts, 0.5, 30.0).unwrap(),
+            false,
+            sv.clone(),
+        ),
+        "as `SparseSoftmaxCrossEntropy` of the margined logits",
+    );
+    add(
+        "`PolyCrossEntropy::timm(2)`",
+        row(&PolyCrossEntropy::timm(2.0), false, dv.clone()),
+        rs,
+    );
+    add(
+        "`AsymmetricLoss::timm()`",
+        row(&AsymmetricLoss::timm(), false, dv.clone()),
+        rs,
+    );
+    add(
+        "`SingleLabelAsymmetricLoss::timm()`",
+        row(&SingleLabelAsymmetricLoss::timm(), false, sv.clone()),
+        rs,
+    );
+    add(
+        "`DistributionBalancedLoss::timm(counts, 100)`",
+        row(
+            &DistributionBalancedLoss::timm(&counts, 100).unwrap(),
             false,
             dv.clone(),
         ),

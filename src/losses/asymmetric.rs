@@ -487,7 +487,8 @@ impl<F: Real> Loss<F> for SingleLabelAsymmetricLoss<F> {
                     let q = -lp.exp_m1();
                     let w = q.powf(gp);
                     let ratio = if q > zero { lp / q } else { -one };
-                    let k_lp = if gp == zero {
+                    // p·ln p → 0 as p → 0 (a −∞ logit on the label): the limit, not 0·∞
+                    let k_lp = if gp == zero || p == zero {
                         zero
                     } else {
                         -(gp * p * ratio * w)

@@ -26,8 +26,9 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 /// l     = w·(y'·P + (1 − y')·Q)
 /// ∂P/∂x = −σ(−z)·[…] − γ·softplus(−z)·σ(−z)^γ·σ(z)·f,  ∂Q/∂x = σ(λz)·[…] + γ·softplus(λz)·σ(λz)^γ·σ(−λz)·f
 /// ```
-/// The focal derivatives are written without `σ^(γ−1)`, so they are finite at saturated logits
-/// for every `γ ≥ 0`. Reductions as [`AsymmetricLoss`](crate::losses::AsymmetricLoss): timm's
+/// The focal derivatives are written without `σ^(γ−1)`, and `softplus(−z)·σ(z)` is taken as its
+/// limit 0 where `σ(z)` underflows, so they are finite at saturated (even infinite) logits for
+/// every `γ ≥ 0`. Reductions as [`AsymmetricLoss`](crate::losses::AsymmetricLoss): timm's
 /// `'mean'` (its default, [`Self::timm`]) is `sum_over_batch_size` over the elements,
 /// `'batchmean'` the per-row sums ([`Self::sum_over_classes`]) with `sum_over_batch_size`.
 ///
@@ -273,8 +274,8 @@ impl<F: Real> Loss<F> for DistributionBalancedLoss<F> {
                     (
                         sp_neg * fp * fb,
                         sp_pos / lambda * fq * fb,
-                        -(s_nz * fp + gamma * sp_neg * fp * s_z) * fb,
-                        (s_lz * fq + gamma * sp_pos * fq * s_nlz) * fb,
+                        -(s_nz * fp + gamma * fp * vanishing(sp_neg, s_z)) * fb,
+                        (s_lz * fq + gamma * fq * vanishing(sp_pos, s_nlz)) * fb,
                     )
                 } else {
                     (sp_neg, sp_pos / lambda, -s_nz, s_lz)
@@ -292,5 +293,15 @@ impl<F: Real> Loss<F> for DistributionBalancedLoss<F> {
             values
         };
         apply_sample_weight(values, grad, sample_weight)
+    }
+}
+
+/// `softplus(±z)·σ(∓z)`: 0 where the sigmoid underflows to 0 (its limit at a saturated logit,
+/// where softplus grows linearly and the sigmoid decays exponentially), not IEEE's `∞·0`.
+fn vanishing<F: Real>(softplus: F, sigmoid: F) -> F {
+    if sigmoid == F::zero() {
+        F::zero()
+    } else {
+        softplus * sigmoid
     }
 }

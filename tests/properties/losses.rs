@@ -31,10 +31,12 @@ use ndarray::{Array1, ArrayD, IxDyn};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use reweigh::losses::{
-    BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs, CategoricalFocalLoss,
-    ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights, NllLoss, ProbClip, SigmoidCrossEntropy,
-    SmoothingForm, SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs,
-    SparseCategoricalFocalLoss, SparseSoftmaxCrossEntropy,
+    AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
+    CategoricalFocalLoss, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
+    DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, NllLoss,
+    PolyCrossEntropy, ProbClip, SigmoidCrossEntropy, SingleLabelAsymmetricLoss, SmoothingForm,
+    SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss,
+    SparsePolyCrossEntropy, SparseSoftmaxCrossEntropy,
 };
 use reweigh::{Loss, OnZeroWeights, Real, Reducer, Reduction};
 
@@ -515,8 +517,9 @@ fn finite_opts(o: &Opts) -> bool {
 // ---------------------------------------------------------------------------------------------
 // the losses
 
-fn sparse_softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
-    let o = &c.opts;
+/// The sparse softmax cross-entropy of the case's options (also the base of the losses that
+/// shift or margin the logits before it).
+fn sparse_softmax_loss<F: Real>(o: &Opts) -> SparseSoftmaxCrossEntropy<F> {
     let mut l = match o.preset {
         1 => SparseSoftmaxCrossEntropy::<F>::pytorch(),
         2 => SparseSoftmaxCrossEntropy::keras(),
@@ -541,7 +544,57 @@ fn sparse_softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     if o.flag && o.variant == 0 {
         l = l.weight_by_predicted(true);
     }
-    let l = with_reducer(l, o, |l, r| l.reduction(r));
+    with_reducer(l, o, |l, r| l.reduction(r))
+}
+
+fn sparse_softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let l = sparse_softmax_loss::<F>(&c.opts);
+    check(
+        &l,
+        &cast(&c.x),
+        &c.sparse,
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, true),
+        finite_opts(&c.opts),
+    )
+}
+
+/// The case's per-class values as class counts (ones without).
+fn counts(o: &Opts, c: usize) -> Vec<f64> {
+    o.per_class.clone().unwrap_or_else(|| vec![1.0; c])
+}
+
+fn logit_adjusted<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let k = c.x.shape()[c.x.ndim() - 1];
+    let offset = match o.variant {
+        0 => LogitOffset::Menon { tau: o.gamma },
+        1 => LogitOffset::TauLogPrior { tau: o.gamma },
+        _ => LogitOffset::BalancedSoftmax,
+    };
+    let offsets = match offset.offsets::<F>(&counts(o, k)) {
+        Ok(v) => v,
+        Err(_) => return Ok(Err("counts".into())),
+    };
+    // an empty class's −∞ offset is exact math with an infinite loss where it is the label
+    let finite = finite_opts(o) && offsets.iter().all(|v| v.is_finite());
+    let l = LogitAdjustedCrossEntropy::new(offsets).base(sparse_softmax_loss::<F>(o));
+    check(
+        &l,
+        &cast(&c.x),
+        &c.sparse,
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, true),
+        finite,
+    )
+}
+
+fn ldam<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let k = c.x.shape()[c.x.ndim() - 1];
+    let margins = arr1::<F>(&o.per_class_2.clone().unwrap_or_else(|| vec![0.5; k]));
+    let scale = F::of([1.0, 5.0, 30.0][o.variant as usize]);
+    let l = LdamLoss::new(margins, scale).base(sparse_softmax_loss::<F>(o));
     check(
         &l,
         &cast(&c.x),
@@ -549,6 +602,113 @@ fn sparse_softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         c.sw.as_ref().map(cast).as_ref(),
         layouts3(c, true),
         finite_opts(o),
+    )
+}
+
+fn poly_loss<F: Real>(o: &Opts) -> PolyCrossEntropy<F> {
+    let eps = if o.flag { -o.gamma } else { o.gamma };
+    let mut l = PolyCrossEntropy::new()
+        .epsilon(F::of(eps))
+        .label_smoothing(F::of(o.smoothing));
+    if let Some(w) = &o.class_weights {
+        l = l.class_weights(arr1(w));
+    }
+    with_reducer(l, o, |l, r| l.reduction(r))
+}
+
+fn poly<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let l = poly_loss::<F>(&c.opts);
+    check(
+        &l,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, false),
+        finite_opts(&c.opts),
+    )
+}
+
+fn sparse_poly<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let l = SparsePolyCrossEntropy::new(poly_loss::<F>(&c.opts));
+    check(
+        &l,
+        &cast(&c.x),
+        &c.sparse,
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, true),
+        finite_opts(&c.opts),
+    )
+}
+
+/// Smoothing below 1 (the losses that take `[0, 1)`).
+fn below_one(s: f64) -> f64 {
+    if s >= 1.0 { 0.5 } else { s }
+}
+
+fn asymmetric<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let mut l = AsymmetricLoss::<F>::new()
+        .gamma_neg(F::of(o.gamma))
+        .gamma_pos(F::of(o.alpha.unwrap_or(0.5) * 2.0))
+        .margin(F::of(o.clip))
+        .detach_focal_weight(o.flag)
+        .label_smoothing(F::of(below_one(o.smoothing)))
+        .sum_over_classes(o.variant == 1);
+    if let Some(w) = &o.class_weights {
+        l = l.class_weights(arr1(w));
+    }
+    if let Some(q) = &o.per_class {
+        l = l.pos_weight(arr1::<F>(q).into_dyn());
+    }
+    let l = with_reducer(l, o, |l, r| l.reduction(r));
+    check(
+        &l,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, false),
+        finite_opts(o),
+    )
+}
+
+fn single_label_asymmetric<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let l = SingleLabelAsymmetricLoss::<F>::new()
+        .gamma_pos(F::of(o.gamma))
+        .gamma_neg(F::of(o.alpha.unwrap_or(1.0) * 4.0))
+        .label_smoothing(F::of(o.smoothing));
+    let l = with_reducer(l, o, |l, r| l.reduction(r));
+    check(
+        &l,
+        &cast(&c.x),
+        &c.sparse,
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, true),
+        true,
+    )
+}
+
+fn distribution_balanced<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let k = c.x.shape()[c.x.ndim() - 1];
+    let counts: Vec<f64> = counts(o, k)
+        .iter()
+        .map(|&w| (w * 100.0).min(1000.0))
+        .collect();
+    let l = DistributionBalancedLoss::<F>::new(&counts, 1000)
+        .expect("counts in [0, 1000]")
+        .negative_tolerance(F::of([1.0, 2.0, 5.0][o.variant as usize]), F::of(0.05))
+        .focal(F::of(o.gamma), F::of(2.0))
+        .label_smoothing(F::of(below_one(o.smoothing)))
+        .sum_over_classes(o.flag);
+    let l = with_reducer(l, o, |l, r| l.reduction(r));
+    check(
+        &l,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, false),
+        true,
     )
 }
 
@@ -934,5 +1094,12 @@ pub fn properties() -> Vec<Property> {
         "CostMatrixCrossEntropy from logits", false, 1000, cost_logits;
         "CostMatrixCrossEntropy from probabilities", true, 1000, cost_probs;
         "ClassBalancedLoss", false, 1500, class_balanced;
+        "LogitAdjustedCrossEntropy", false, 1500, logit_adjusted;
+        "LdamLoss", false, 1500, ldam;
+        "PolyCrossEntropy", false, 1000, poly;
+        "SparsePolyCrossEntropy", false, 1000, sparse_poly;
+        "AsymmetricLoss", false, 1500, asymmetric;
+        "SingleLabelAsymmetricLoss", false, 1000, single_label_asymmetric;
+        "DistributionBalancedLoss", false, 1000, distribution_balanced;
     ]
 }
