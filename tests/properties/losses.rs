@@ -353,7 +353,27 @@ where
     let general = out(loss
         .unreduced(x.view(), t.view(), swv(), true)
         .map(|u| loss.reducer().finish(u)));
-    outs_close_floor("fused vs general", &fused, &general, rel, floor, floor_abs)?;
+    // the gradient of a row cancels (p − 1 where p ≈ 1) to the dtype's epsilon times the row's
+    // factor, which the weights scale: the absolute floor of the gradients grows with them
+    let grad_floor = floor_abs * WEIGHT_SCALE.with(|s| s.get());
+    let values_only = |o: &Out| o.clone().map(|(v, _)| (v, None));
+    outs_close_floor(
+        "fused vs general",
+        &values_only(&fused),
+        &values_only(&general),
+        rel,
+        floor,
+        floor_abs,
+    )?;
+    if let (Ok((_, Some(ga))), Ok((_, Some(gb)))) = (&fused, &general) {
+        arrays_close("fused vs general grad", ga, gb, rel, floor, grad_floor)?;
+    } else if let (Ok((_, ga)), Ok((_, gb))) = (&fused, &general) {
+        prop_assert_eq!(
+            ga.is_some(),
+            gb.is_some(),
+            "fused vs general: gradient presence differs"
+        );
+    }
     // forward = value of forward_backward, exactly
     let fwd = loss
         .compute(x.view(), t.view(), swv(), false)
@@ -440,6 +460,32 @@ fn f32_vs_f64(a: &Out, b: &Out) -> Result<(), TestCaseError> {
     }
 }
 
+thread_local! {
+    /// The case's weight scale (largest sample weight times largest per-class weight, at least
+    /// 1), set by [`both_dtypes`] for [`check`]'s gradient floor.
+    static WEIGHT_SCALE: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
+fn weight_scale(c: &Case) -> f64 {
+    let finite_max = |v: &mut dyn Iterator<Item = f64>| {
+        v.filter(|x| x.is_finite())
+            .fold(1.0_f64, |m, x| m.max(x.abs()))
+    };
+    let sw =
+        c.sw.as_ref()
+            .map_or(1.0, |w| finite_max(&mut w.iter().copied()));
+    let per_class = [
+        &c.opts.class_weights,
+        &c.opts.per_class,
+        &c.opts.per_class_2,
+    ]
+    .iter()
+    .filter_map(|w| w.as_ref())
+    .map(|w| finite_max(&mut w.iter().copied()))
+    .fold(1.0_f64, f64::max);
+    sw * per_class
+}
+
 /// Runs `run::<f64>` and, on well-conditioned inputs, `run::<f32>` against it, catching panics.
 fn both_dtypes(
     c: &Case,
@@ -450,6 +496,7 @@ fn both_dtypes(
     // the panic's message goes into the failure (with the input), not to stderr
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    WEIGHT_SCALE.with(|s| s.set(weight_scale(c)));
     let caught = catch_unwind(AssertUnwindSafe(|| -> Result<(), TestCaseError> {
         let o64 = run64(c)?;
         let weights_ok = c.sw.as_ref().is_none_or(|w| well_conditioned(w, false))
