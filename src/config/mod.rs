@@ -53,7 +53,10 @@ mod softmax;
 
 pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
-pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};
+pub use focal::{
+    AlphaConfig, AlphaConvention, BinaryFocalLossConfig, BinaryFocalLossProbsConfig,
+    CategoricalFocalLossConfig,
+};
 pub use probs::{
     BinaryCrossEntropyConfig, CategoricalCrossEntropyProbsConfig, ClipRule, NllLossConfig,
     SparseCategoricalCrossEntropyProbsConfig,

@@ -209,7 +209,8 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         // denominators: the mass is the sample weight (1 without), the count the rows
         let totals = Totals {
             count: rows,
-            mass: sw.as_ref().map(|sw| MassTotals::of(sw)),
+            mass: (sw.as_ref().zip(sample_weight.as_ref()))
+                .map(|(sw, passed)| MassTotals::of(sw).passed_as(passed)),
         };
         let batch = kernels::softmax::Batch {
             logits: &x,

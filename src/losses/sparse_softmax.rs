@@ -301,6 +301,7 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
             mass: Some(MassTotals {
                 sum: mass_sum,
                 nonzero,
+                passed: mass_sum,
             }),
         };
         let batch = kernels::softmax::Batch {
