@@ -487,4 +487,41 @@ for dtype in DTYPES:
                     sparse_params("sum_by_nonzero_weights", "zero", seed_cw, by_predicted=True, dtype="float32"),
                     v, g, note="seed 000 data; argmax of the logits (first maximum on ties) picks the weight"))
 
+# --- issue 11 #21: sample weights that broadcast, (9, 1) weights on (9, 4) element losses ---------------
+# Keras's mean_with_sample_weight divides by the weight's sum as passed (sum(sw), not 4 * sum(sw)); with
+# ignore_class the mask broadcasts the weight first. TF1 MEAN and SUM_BY_NONZERO_WEIGHTS broadcast.
+for dtype in DTYPES:
+    for red, name in (("mean_with_sample_weight", "mean_with_sample_weight"),
+                      ("sum_over_batch_size", "sum_over_batch_size")):
+        x = logits((9, 4, C)); yi = int_labels((9, 4)); sw = rng.uniform(0.2, 2, (9, 1))
+        loss = keras.losses.CategoricalCrossentropy(from_logits=True, reduction=red, dtype=dtype)
+        v, g = tf_value_grad(keras_call(loss, onehot(yi).astype(dtype), sw, dtype), x, dtype)
+        cf.add(case(f"keras/categorical_crossentropy/{dtype}/{red}/broadcast_sw", DENSE, "keras",
+                    f"keras.losses.CategoricalCrossentropy(from_logits=True, reduction={red!r})(one_hot(y), x, sample_weight=sw)",
+                    dtype, {"logits": x.astype(dtype), "labels": onehot(yi).astype(dtype), "sample_weight": sw},
+                    dense_params(name, "zero"), v, g, note="logits (9, 4, 5), sample_weight (9, 1) (issue 11 #21)"))
+        for ign in (None, -1):
+            x = logits((9, 4, C)); yi = int_labels((9, 4)); sw = rng.uniform(0.2, 2, (9, 1))
+            if ign == -1:
+                yi[[0, 3, 5], [1, 2, 0]] = -1
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=ign, reduction=red,
+                                                              dtype=dtype)
+            v, g = tf_value_grad(keras_call(loss, yi, sw, dtype), x, dtype)
+            cf.add(case(f"keras/sparse_categorical_crossentropy/{dtype}/{red}/broadcast_sw/ignore_{ign}", SPARSE,
+                        "keras",
+                        f"keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class={ign}, reduction={red!r})(y, x, sample_weight=sw)",
+                        dtype, {"logits": x.astype(dtype), "labels": yi, "sample_weight": sw},
+                        sparse_params(name, "zero", ignore_class=ign), v, g,
+                        note="logits (9, 4, 5), sample_weight (9, 1) (issue 11 #21)"))
+    tol = TF1_F64_TOL if dtype == "float64" else None
+    for red in (R1.MEAN, R1.SUM_BY_NONZERO_WEIGHTS):
+        x = logits((9, 4, C)); yi = int_labels((9, 4)); w = rng.uniform(0.2, 2, (9, 1)); w[2, 0] = 0.0
+        v, g = tf_value_grad(lambda xx: tf.compat.v1.losses.sparse_softmax_cross_entropy(
+            yi, xx, weights=w.astype(dtype), reduction=red), x, dtype)
+        cf.add(case(f"tf1/sparse_softmax_cross_entropy/{dtype}/{TF1_RED[red]}/broadcast_w", SPARSE, "tensorflow",
+                    f"tf.compat.v1.losses.sparse_softmax_cross_entropy(y, x, weights=w, reduction={red!r})",
+                    dtype, {"logits": x.astype(dtype), "labels": yi, "sample_weight": w},
+                    sparse_params(TF1_RED[red], "zero"), v, g, tolerance=tol,
+                    note="logits (9, 4, 5), weights (9, 1): TF1 broadcasts the weights (issue 11 #21)"))
+
 cf.write()
