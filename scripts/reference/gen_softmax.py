@@ -524,4 +524,43 @@ for dtype in DTYPES:
                     sparse_params(TF1_RED[red], "zero"), v, g, tolerance=tol,
                     note="logits (9, 4, 5), weights (9, 1): TF1 broadcasts the weights (issue 11 #21)"))
 
+# --- issue 11 #24: labels that do not sum to 1 ------------------------------------------------------------
+# TensorFlow's kernel returns softmax - y as the gradient whatever y sums to; the derivative of its value is
+# sum(y) * softmax - y (TF's own autograd of -sum(y * log_softmax(x))). reweigh's default is the derivative;
+# gradient="tensorflow" reproduces TensorFlow's.
+for dtype in DTYPES:
+    x = logits((N, C)); y = rng.uniform(0, 1, (N, C)); y[0] *= 0.2  # row sums from ~0.5 to ~3.5
+    v, g = tf_value_grad(lambda xx: tf.nn.softmax_cross_entropy_with_logits(labels=y.astype(dtype), logits=xx), x,
+                         dtype)
+    cf.add(case(f"tf/softmax_cross_entropy_with_logits/{dtype}/unnormalised/gradient_tensorflow", DENSE, "tensorflow",
+                "tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=x) with rows of y not summing to 1",
+                dtype, {"logits": x.astype(dtype), "labels": y.astype(dtype)},
+                dict(dense_params("none", "zero"), gradient="tensorflow"), v, g,
+                note="TensorFlow's gradient softmax - y (issue 11 #24)"))
+    v, g = tf_value_grad(lambda xx: -tf.reduce_sum(y.astype(dtype) * tf.nn.log_softmax(xx), axis=-1), x, dtype)
+    cf.add(case(f"tf/softmax_cross_entropy_with_logits/{dtype}/unnormalised/gradient_exact", DENSE, "tensorflow",
+                "-tf.reduce_sum(y * tf.nn.log_softmax(x), -1): the value of softmax_cross_entropy_with_logits, "
+                "differentiated by TensorFlow's autograd", dtype, {"logits": x.astype(dtype), "labels": y.astype(dtype)},
+                dense_params("none", "zero"), v, g, note="the derivative of the value, reweigh's default (issue 11 #24)"))
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True, dtype=dtype)
+    v, g = tf_value_grad(keras_call(loss, y.astype(dtype), None, dtype), x, dtype)
+    cf.add(case(f"keras/categorical_crossentropy/{dtype}/sum_over_batch_size/unnormalised/gradient_tensorflow", DENSE,
+                "keras", "keras.losses.CategoricalCrossentropy(from_logits=True)(y, x) with rows of y not summing to 1",
+                dtype, {"logits": x.astype(dtype), "labels": y.astype(dtype)},
+                dict(dense_params("sum_over_batch_size", "zero"), gradient="tensorflow"), v, g,
+                note="Keras inherits TensorFlow's gradient softmax - y (issue 11 #24)"))
+# torch silently treats a negative label_smoothing as 0 (measured: -0.1, -1 and -5 give the ls = 0 value);
+# reweigh rejects it, as torch rejects ls > 1
+for ls in (-0.1, 1.5):
+    x = logits((N, C)); y = int_labels(N)
+    v0 = float(F.cross_entropy(t(x, "float64"), torch.tensor(y), reduction="sum"))
+    try:
+        vl = float(F.cross_entropy(t(x, "float64"), torch.tensor(y), label_smoothing=ls, reduction="sum"))
+        msg = f"none: torch returns {vl!r} (= the ls = 0 value {v0!r}); reweigh rejects ls < 0, a deliberate difference"
+    except RuntimeError as e:
+        msg = f"RuntimeError: {e}"
+    cf.add(case(f"torch/cross_entropy/float64/error/label_smoothing{ls}", SPARSE, "torch",
+                f"torch.nn.CrossEntropyLoss(label_smoothing={ls}, reduction='sum')(x, y)", "float64",
+                {"logits": x, "labels": y}, sparse_params("sum", "nan", ls=ls, form="pytorch"), expect_error=msg))
+
 cf.write()

@@ -13,6 +13,7 @@ mod sampled_softmax;
 mod sigmoid;
 mod smoothing;
 mod softmax;
+mod softmax_gradient;
 mod sparse_softmax;
 pub(crate) mod weighting;
 
@@ -30,4 +31,5 @@ pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftma
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;
 pub use softmax::SoftmaxCrossEntropy;
+pub use softmax_gradient::SoftmaxGradient;
 pub use sparse_softmax::SparseSoftmaxCrossEntropy;
