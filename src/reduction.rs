@@ -6,18 +6,28 @@
 //! none                    ℓ_i = w_i·l_i                        (per element)
 //! sum                     Σ_i w_i·l_i
 //! sum_over_batch_size     Σ_i w_i·l_i / n                      Keras default ("mean" in Keras 3), TF1 SUM_OVER_BATCH_SIZE
-//! weighted_mean           Σ_i w_i·l_i / Σ_i w_i                PyTorch "mean", TF1 MEAN, Keras "mean_with_sample_weight"
+//! weighted_mean           Σ_i w_i·l_i / Σ_i w_i                PyTorch "mean", TF1 MEAN
+//! mean_with_sample_weight Σ_i w_i·l_i / Σ_j v_j                Keras "mean_with_sample_weight"
 //! sum_by_nonzero_weights  Σ_i w_i·l_i / #{i : w_i ≠ 0}         TF1 default SUM_BY_NONZERO_WEIGHTS
 //! ```
 //!
-//! `n` counts the valid (not ignored) elements. The weights `w_i` in the denominators are the
+//! `n` counts the valid (not ignored) elements. `v_j` are the sample weights *as passed*, before
+//! they are broadcast to the losses' shape: Keras 3 divides by `ops.sum(sample_weight)` of the
+//! unbroadcast weight, so an `(N, 1)` weight on `(N, T)` element losses gives a denominator `Σ v`,
+//! `T` times smaller than the weighted mean's `Σ w = T·Σ v` (PyTorch and TF1 divide by the
+//! broadcast sum). Where the mass is not the sample weight alone (class weights, ignored
+//! elements: Keras multiplies its mask into the weight, which broadcasts it),
+//! `mean_with_sample_weight` divides by the broadcast mass as `weighted_mean` does. The weights `w_i` in the denominators are the
 //! loss's *mass*: the sample weight times, for PyTorch's class-weighted cross-entropy, the class
 //! weight of the true label. When the denominator is zero (all weights zero, or every element
 //! ignored) Keras and TF1 return 0 (`divide_no_nan`) and PyTorch returns NaN (0/0): see
 //! [`OnZeroWeights`].
 //!
-//! The gradient of a reduced loss is the gradient of `Σ_i ℓ_i` divided by the same denominator,
-//! which never depends on the logits. For `none` the gradient returned is that of `Σ_i ℓ_i`
+//! The total `Σ_i ℓ_i` and the denominator are accumulated in f64 and divided in f64; the quotient
+//! is rounded to the loss's dtype once (an f32 total of 2^20 losses of 1e33 overflows f32, its
+//! mean does not). The gradient of a reduced loss is the gradient of `Σ_i ℓ_i` divided by the same
+//! denominator (in f64 on the general path; the fused kernels multiply by `1/d` rounded to the
+//! dtype), which never depends on the logits. For `none` the gradient returned is that of `Σ_i ℓ_i`
 //! (an upstream gradient of ones, as `loss.sum().backward()` in PyTorch).
 
 use crate::Real;
@@ -41,19 +51,23 @@ pub enum Reduction {
     Sum,
     /// `Σ w·l / n` (n = number of valid elements).
     SumOverBatchSize,
-    /// `Σ w·l / Σ w`.
+    /// `Σ w·l / Σ w` (the broadcast weights: PyTorch `mean`, TF1 `MEAN`).
     WeightedMean,
+    /// `Σ w·l / Σ v`, `v` the sample weights as passed, before broadcasting (Keras 3
+    /// `"mean_with_sample_weight"`).
+    MeanWithSampleWeight,
     /// `Σ w·l / #{w ≠ 0}`.
     SumByNonzeroWeights,
 }
 
 impl Reduction {
     /// All reductions, in documentation order.
-    pub const ALL: [Reduction; 5] = [
+    pub const ALL: [Reduction; 6] = [
         Reduction::None,
         Reduction::Sum,
         Reduction::SumOverBatchSize,
         Reduction::WeightedMean,
+        Reduction::MeanWithSampleWeight,
         Reduction::SumByNonzeroWeights,
     ];
 
@@ -64,6 +78,7 @@ impl Reduction {
             Reduction::Sum => "sum",
             Reduction::SumOverBatchSize => "sum_over_batch_size",
             Reduction::WeightedMean => "weighted_mean",
+            Reduction::MeanWithSampleWeight => "mean_with_sample_weight",
             Reduction::SumByNonzeroWeights => "sum_by_nonzero_weights",
         }
     }
@@ -88,7 +103,7 @@ impl fmt::Display for Reduction {
     }
 }
 
-const REDUCTION_NAMES: &str = "none, sum, sum_over_batch_size, weighted_mean (alias mean_with_sample_weight), \
+const REDUCTION_NAMES: &str = "none, sum, sum_over_batch_size, weighted_mean, mean_with_sample_weight, \
      sum_by_nonzero_weights (aliases sum_over_nonzero_weights, weighted_sum_by_nonzero_weights); \
      \"mean\" is ambiguous (Keras: sum_over_batch_size, PyTorch: weighted_mean): use Framework::reducer";
 
@@ -101,7 +116,8 @@ impl FromStr for Reduction {
             "none" => Reduction::None,
             "sum" | "weighted_sum" => Reduction::Sum,
             "sum_over_batch_size" | "weighted_sum_over_batch_size" => Reduction::SumOverBatchSize,
-            "weighted_mean" | "mean_with_sample_weight" => Reduction::WeightedMean,
+            "weighted_mean" => Reduction::WeightedMean,
+            "mean_with_sample_weight" => Reduction::MeanWithSampleWeight,
             "sum_by_nonzero_weights"
             | "sum_over_nonzero_weights"
             | "weighted_sum_by_nonzero_weights" => Reduction::SumByNonzeroWeights,
@@ -219,7 +235,7 @@ impl Framework {
                     "none" => Some(None),
                     "sum" => Some(Sum),
                     "sum_over_batch_size" | "mean" => Some(SumOverBatchSize),
-                    "mean_with_sample_weight" => Some(WeightedMean),
+                    "mean_with_sample_weight" => Some(MeanWithSampleWeight),
                     _ => Option::None,
                 },
                 "none, sum, sum_over_batch_size, mean, mean_with_sample_weight",
@@ -286,6 +302,10 @@ pub struct Unreduced<F> {
     pub count: usize,
     /// Gradient of `Σ_i ℓ_i` with respect to the loss input, when requested.
     pub grad: Option<ArrayD<F>>,
+    /// `Σ v` of the sample weights as passed, before broadcasting, when the mass is exactly those
+    /// weights broadcast (`None`: the mass's own sum): the denominator of
+    /// [`Reduction::MeanWithSampleWeight`].
+    pub passed_mass: Option<f64>,
     /// Which elements are ignored (`ignore_index`, `ignore_class`), with the shape of `values`
     /// (`None`: none is). [`Reducer::finish`] gives their gradient (the gradient's entries whose
     /// leading index is an ignored element) the value 0 after the reduction, whatever the
@@ -306,29 +326,50 @@ pub(crate) struct Totals {
     pub(crate) mass: Option<MassTotals>,
 }
 
-/// `Σ mass` (accumulated in f64) and `#{mass ≠ 0}`.
+/// `Σ mass` (accumulated in f64), `#{mass ≠ 0}` and the sum of the mass as passed.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct MassTotals {
     /// `Σ_i mass_i`, in f64 (f32 batches of millions of elements would lose digits in f32).
     pub(crate) sum: f64,
     /// `#{i : mass_i ≠ 0}`.
     pub(crate) nonzero: usize,
+    /// `Σ_j v_j` of the weights as passed, before [broadcasting](Self::repeated) (Keras's
+    /// `mean_with_sample_weight` denominator).
+    pub(crate) passed: f64,
 }
 
 impl MassTotals {
     /// The totals of a mass.
     pub(crate) fn of<'a, F: Real>(mass: impl IntoIterator<Item = &'a F> + Clone) -> Self {
+        let sum = mass.clone().into_iter().map(|w| w.f64()).sum();
         MassTotals {
-            sum: mass.clone().into_iter().map(|w| w.f64()).sum(),
+            sum,
             nonzero: mass.into_iter().filter(|&&w| w != F::zero()).count(),
+            passed: sum,
         }
     }
 
-    /// The totals of this mass repeated `times` times (a weight broadcast along an axis).
+    /// The totals of this mass repeated `times` times (a weight broadcast along an axis; the
+    /// sum as passed is unchanged).
     pub(crate) fn repeated(self, times: usize) -> Self {
         MassTotals {
             sum: self.sum * times as f64,
             nonzero: self.nonzero * times,
+            passed: self.passed,
+        }
+    }
+}
+
+impl MassTotals {
+    /// These totals with the sum as passed taken from the sample weights as passed, before any
+    /// broadcasting (for a mass that is those weights broadcast).
+    pub(crate) fn passed_as<'a, F: Real>(
+        self,
+        sample_weight: impl IntoIterator<Item = &'a F>,
+    ) -> Self {
+        MassTotals {
+            passed: sample_weight.into_iter().map(|w| w.f64()).sum(),
+            ..self
         }
     }
 }
@@ -338,37 +379,43 @@ impl Totals {
     pub(crate) fn of<F: Real>(u: &Unreduced<F>) -> Self {
         Totals {
             count: u.count,
-            mass: u.mass.as_ref().map(|m| MassTotals::of(m.iter())),
+            mass: u.mass.as_ref().map(|m| {
+                let t = MassTotals::of(m.iter());
+                MassTotals {
+                    passed: u.passed_mass.unwrap_or(t.sum),
+                    ..t
+                }
+            }),
         }
     }
 }
 
-/// `Σ x` accumulated in f64 (f32 batches of millions of elements would lose digits in f32),
-/// rounded once.
-fn sum64<'a, F: Real>(x: impl Iterator<Item = &'a F>) -> F {
-    F::of(x.map(|v| v.f64()).sum())
+/// `Σ x` accumulated in f64 (f32 batches of millions of elements would lose digits in f32, and
+/// their total can overflow f32 where the mean does not).
+fn sum64<'a, F: Real>(x: impl Iterator<Item = &'a F>) -> f64 {
+    x.map(|v| v.f64()).sum()
 }
 
 impl Reducer {
-    /// The denominator this reducer divides by, or `None` for `none` and `sum`.
-    pub fn denominator<F: Real>(&self, u: &Unreduced<F>) -> Option<F> {
+    /// The denominator this reducer divides by (in f64, as the reduction divides), or `None` for
+    /// `none` and `sum`.
+    pub fn denominator<F: Real>(&self, u: &Unreduced<F>) -> Option<f64> {
         if matches!(self.reduction, Reduction::None | Reduction::Sum) {
             return None;
         }
         self.denominator_of(&Totals::of(u))
     }
 
-    /// The denominator of given totals, or `None` for `none` and `sum`: the one place the
-    /// reductions' denominators are defined.
-    pub(crate) fn denominator_of<F: Real>(&self, t: &Totals) -> Option<F> {
-        let count = || F::of(t.count as f64);
+    /// The denominator of given totals, in f64, or `None` for `none` and `sum`: the one place
+    /// the reductions' denominators are defined.
+    pub(crate) fn denominator_of(&self, t: &Totals) -> Option<f64> {
+        let count = t.count as f64;
         match self.reduction {
             Reduction::None | Reduction::Sum => None,
-            Reduction::SumOverBatchSize => Some(count()),
-            Reduction::WeightedMean => Some(t.mass.map_or_else(count, |m| F::of(m.sum))),
-            Reduction::SumByNonzeroWeights => {
-                Some(t.mass.map_or_else(count, |m| F::of(m.nonzero as f64)))
-            }
+            Reduction::SumOverBatchSize => Some(count),
+            Reduction::WeightedMean => Some(t.mass.map_or(count, |m| m.sum)),
+            Reduction::MeanWithSampleWeight => Some(t.mass.map_or(count, |m| m.passed)),
+            Reduction::SumByNonzeroWeights => Some(t.mass.map_or(count, |m| m.nonzero as f64)),
         }
     }
 
@@ -394,7 +441,7 @@ impl Reducer {
         &self,
         values: ArrayD<F>,
         grad: Option<ArrayD<F>>,
-        denom: Option<F>,
+        denom: Option<f64>,
     ) -> LossOutput<F> {
         let scale = Scale::new(*self, denom);
         let value = match self.reduction {
@@ -406,10 +453,8 @@ impl Reducer {
                 Scale::One => {}
                 // divide_no_nan: 0 even where the gradient of the sum is not finite
                 Scale::Zero => g.fill(F::zero()),
-                Scale::Divide(_) => {
-                    let factor = scale.grad_factor();
-                    g.mapv_inplace(|x| x * factor);
-                }
+                // in f64: the factor 1/d can be subnormal or 0 in f32 where x/d is not
+                Scale::Divide(d) => g.mapv_inplace(|x| F::of(x.f64() / d)),
             }
             g
         });
@@ -420,47 +465,47 @@ impl Reducer {
 /// The reduced value and the factor the gradient of `Σ ℓ` is multiplied by, for a total `Σ ℓ`
 /// and a denominator as [`Reducer::denominator_of`] computes it: the arithmetic of
 /// [`Reducer::finish`] and of the fused kernels.
-pub(crate) enum Scale<F> {
+pub(crate) enum Scale {
     /// `none` or `sum`: the gradient of the sum.
     One,
-    /// Divide by a denominator: value `Σ ℓ / d`, gradient times `1/d`.
-    Divide(F),
+    /// Divide by a denominator (in f64): value `Σ ℓ / d` rounded once, gradient times `1/d`.
+    Divide(f64),
     /// A zero denominator with `divide_no_nan`: value 0, gradient 0.
     Zero,
 }
 
-impl<F: Real> Scale<F> {
+impl Scale {
     /// The factor applied to the gradient of `Σ ℓ`.
-    pub(crate) fn grad_factor(&self) -> F {
+    pub(crate) fn grad_factor<F: Real>(&self) -> F {
         match self {
             Scale::One => F::one(),
-            Scale::Divide(d) => F::one() / *d,
+            Scale::Divide(d) => F::of(1.0 / *d),
             Scale::Zero => F::zero(),
         }
     }
 
-    /// The reduced value of a total.
-    pub(crate) fn value(&self, total: F) -> F {
+    /// The reduced value of a total accumulated in f64: divided in f64, rounded once.
+    pub(crate) fn value<F: Real>(&self, total: f64) -> F {
         match self {
-            Scale::One => total,
-            Scale::Divide(d) => total / *d,
+            Scale::One => F::of(total),
+            Scale::Divide(d) => F::of(total / *d),
             Scale::Zero => F::zero(),
         }
     }
 }
 
-impl<F: Real> Scale<F> {
+impl Scale {
     /// The scale of `reducer` for a denominator (`None` for `none` and `sum`).
-    pub(crate) fn new(reducer: Reducer, denominator: Option<F>) -> Self {
+    pub(crate) fn new(reducer: Reducer, denominator: Option<f64>) -> Self {
         match denominator {
             None => Scale::One,
-            Some(d) if d == F::zero() && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
+            Some(d) if d == 0.0 && reducer.on_zero == OnZeroWeights::Zero => Scale::Zero,
             Some(d) => Scale::Divide(d),
         }
     }
 
     /// The loss value of a kernel's total `Σ ℓ` (or its per-element values for `none`).
-    pub(crate) fn loss_value(
+    pub(crate) fn loss_value<F: Real>(
         &self,
         reducer: Reducer,
         total: f64,
@@ -468,7 +513,7 @@ impl<F: Real> Scale<F> {
     ) -> LossValue<F> {
         match (reducer.reduction, values) {
             (Reduction::None, Some(v)) => LossValue::PerElement(v),
-            _ => LossValue::Scalar(self.value(F::of(total))),
+            _ => LossValue::Scalar(self.value(total)),
         }
     }
 }

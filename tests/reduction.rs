@@ -10,6 +10,7 @@ fn unreduced(values: &[f64], mass: Option<&[f64]>) -> Unreduced<f64> {
         mass: mass.map(|m| ArrayD::from_shape_vec(IxDyn(&[m.len()]), m.to_vec()).unwrap()),
         count: values.len(),
         grad: Some(ArrayD::from_elem(IxDyn(&[values.len(), 2]), 1.0)),
+        passed_mass: None,
         ignored: None,
     }
 }
@@ -19,7 +20,7 @@ fn unreduced(values: &[f64], mass: Option<&[f64]>) -> Unreduced<f64> {
 #[case::sum("sum", Reduction::Sum)]
 #[case::tf1_sum("weighted_sum", Reduction::Sum)]
 #[case::sobs("sum_over_batch_size", Reduction::SumOverBatchSize)]
-#[case::keras_mwsw("mean_with_sample_weight", Reduction::WeightedMean)]
+#[case::keras_mwsw("mean_with_sample_weight", Reduction::MeanWithSampleWeight)]
 #[case::wm("weighted_mean", Reduction::WeightedMean)]
 #[case::sbnz("sum_by_nonzero_weights", Reduction::SumByNonzeroWeights)]
 #[case::tf1_sbnz("weighted_sum_by_nonzero_weights", Reduction::SumByNonzeroWeights)]
@@ -57,7 +58,7 @@ fn unknown_or_ambiguous_reduction_is_a_typed_error(#[case] name: &str) {
 #[case::keras_mwsw(
     Framework::Keras,
     "mean_with_sample_weight",
-    Reduction::WeightedMean,
+    Reduction::MeanWithSampleWeight,
     OnZeroWeights::Zero
 )]
 #[case::torch_mean(

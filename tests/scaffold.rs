@@ -137,6 +137,7 @@ impl Loss<f64> for Marker {
             mass: None,
             count: input.len(),
             grad: want_grad.then(|| ArrayD::ones(input.shape())),
+            passed_mass: None,
             ignored: None,
         })
     }

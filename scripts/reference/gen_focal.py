@@ -3,6 +3,7 @@
 - torchvision.ops.sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)  -> "binary_focal"
 - keras.losses.BinaryFocalCrossentropy(from_logits=True, ...)                 -> "binary_focal"
 - keras.losses.CategoricalFocalCrossentropy(from_logits=True/False, ...)        -> "categorical_focal"
+- keras.losses.BinaryFocalCrossentropy(from_logits=False, ...)                -> "binary_focal_probs"
 
 Tolerances. Both frameworks compute the modulating factor from the *rounded probability*:
 `1 - p_t = 1 - (p*z + (1-p)*(1-z))` (torchvision, Keras binary) and `1 - p`, `log(p)` (Keras
@@ -69,7 +70,18 @@ def reduce_outputs(a, red, sw=None):
     if red == "weighted_mean":
         s = float(np.broadcast_to(sw, a.shape).sum()) if sw is not None else a.size
         return float(a.sum() / s) if s != 0 else 0.0
+    if red == "mean_with_sample_weight":  # Keras: the weight's sum as passed
+        s = float(np.sum(sw)) if sw is not None else a.size
+        return float(a.sum() / s) if s != 0 else 0.0
     raise ValueError(red)
+
+
+def keras_red(red, sw, value_shape):
+    """reweigh's name of a Keras reduction: mean_with_sample_weight is weighted_mean unless the
+    weight broadcasts (Keras divides by the weight's sum as passed; issue 11 #21)."""
+    if red == "mean_with_sample_weight" and sw is not None and np.size(sw) != int(np.prod(value_shape)):
+        return "mean_with_sample_weight"
+    return KERAS_RED[red]
 
 
 def excess(err, exact, dtype):
@@ -211,8 +223,10 @@ def keras_binary_case(id_, x, z, gamma, acb, alpha, ls, red, sw, dtype, note=Non
                 dtype, {"logits": np.asarray(x).astype(dtype), "labels": zz,
                         "sample_weight": None if sw is None else sw.astype(dtype)},
                 {"preset": "keras", "gamma": gamma, "alpha": alpha if acb else None, "alpha_convention": "plain",
-                 "label_smoothing": ls, "mean_last_axis": True, "reduction": KERAS_RED[red], "on_zero": "zero"},
-                v, g, tolerance=tol(reduce_outputs(excess(err, exact, dtype), KERAS_RED[red], sw), WHY_BINARY),
+                 "label_smoothing": ls, "mean_last_axis": True, "reduction": keras_red(red, sw, exact.shape),
+                 "on_zero": "zero"},
+                v, g, tolerance=tol(reduce_outputs(excess(err, exact, dtype), keras_red(red, sw, exact.shape), sw),
+                                    WHY_BINARY),
                 note=note))
 
 
@@ -346,5 +360,100 @@ for dtype in DTYPES:
                 {"preset": "keras", "gamma": 2.0, "alpha": [0.1, 0.2, 0.3], "keras_alpha_list": True,
                  "from_logits": True, "clip_epsilon": 1e-7, "reduction": "sum_over_batch_size", "on_zero": "zero"},
                 expect_error=msg))
+
+
+# --- keras.losses.BinaryFocalCrossentropy(from_logits=False): the probability form ---------------
+WHY_PROBS = ("Keras computes 1-p_t by cancellation from the rounded probability: absolute error ~u, "
+             "not relative, where 1-p_t is tiny; abs_value = 4x the propagated roundoff bound")
+
+
+def probs_bound(p, z, gamma, alpha, dtype, eps=1e-7):
+    """Per element: (exact loss, bound on Keras's absolute error of the value); z smoothed."""
+    u = U[dtype]
+    p = np.asarray(p, float)
+    z = np.asarray(z, float)
+    c = np.clip(p, eps, 1 - eps)
+    ce = -(z * np.log(c) + (1 - z) * np.log(1 - c))
+    q = z * (1 - p) + (1 - z) * p
+    m = q ** gamma
+    at = 1.0 if alpha is None else alpha * z + (1 - alpha) * (1 - z)
+    gm = 0.0 if gamma == 0 else max(gamma, 1.0)
+    qq = np.maximum(q, u)
+    err = 4 * at * (m * u * (ce + 1) + ce * gm * qq ** (gamma - 1) * u)
+    if dtype == "float32":
+        err = err + 1e-37  # TF flushes float32 denormals to zero
+    return at * ce * m, err
+
+
+def keras_probs_case(id_, p, z, gamma, acb, alpha, ls, red, sw, dtype, note=None):
+    loss = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=acb, alpha=alpha, gamma=gamma,
+                                                from_logits=False, label_smoothing=ls, reduction=red,
+                                                dtype=dtype)
+    zz = np.asarray(z).astype(dtype)
+    fn = (lambda pp: loss(zz, pp)) if sw is None else (lambda pp: loss(zz, pp, sample_weight=sw.astype(dtype)))
+    v, g = tf_value_grad(fn, p, dtype)
+    if g is not None and np.isnan(g).any():
+        msg = ("Keras's autograd gradient is NaN here (0 * inf at 1 - p_t = 0: gamma * q^(gamma - 1) is inf for "
+               "gamma < 1 and meets a zero factor); reweigh returns the exact derivative (0 for gamma = 0, "
+               "+-inf for 0 < gamma < 1); gradient left out")
+        g, note = None, msg if note is None else note + "; " + msg
+    zs = z * (1 - ls) + 0.5 * ls
+    exact, err = probs_bound(np.asarray(p).astype(dtype).astype(float), zs, gamma, alpha if acb else None, dtype)
+    exact, err = exact.mean(-1), err.mean(-1)
+    cf.add(case(id_, "binary_focal_probs", "keras",
+                f"keras.losses.BinaryFocalCrossentropy(apply_class_balancing={acb}, alpha={alpha}, gamma={gamma}, "
+                f"from_logits=False, label_smoothing={ls}, reduction={red!r})(z, p, sample_weight=sw)",
+                dtype, {"probs": np.asarray(p).astype(dtype), "labels": zz,
+                        "sample_weight": None if sw is None else sw.astype(dtype)},
+                {"gamma": gamma, "alpha": alpha if acb else None, "label_smoothing": ls, "clip_epsilon": 1e-7,
+                 "mean_last_axis": True, "reduction": keras_red(red, sw, exact.shape), "on_zero": "zero"},
+                v, g, tolerance=tol(reduce_outputs(excess(err, exact, dtype), keras_red(red, sw, exact.shape), sw),
+                                    WHY_PROBS),
+                note=note))
+
+
+def probs(shape):
+    return rng.uniform(0.02, 0.98, shape)
+
+
+for dtype in DTYPES:
+    k = 0
+    for gamma in GAMMAS:
+        for acb, alpha in ((False, 0.25), (True, 0.25), (True, 0.6)):
+            k += 1
+            red = KERAS_REDS[k % 4]
+            ls = (0.0, 0.1)[k % 2]
+            swn = ("none", "per_sample", "zeros", "per_sample")[(k // 2) % 4]
+            sw = {"none": None, "per_sample": rng.uniform(0, 3, N), "zeros": np.zeros(N)}[swn]
+            kind = ("hard", "soft")[(k // 3) % 2]
+            p = probs((N, C))
+            z = hard((N, C)) if kind == "hard" else soft((N, C))
+            keras_probs_case(f"keras/binary_focal_probs/{dtype}/g{gamma}/acb{acb}_a{alpha}/{red}/ls{ls}/sw_{swn}/"
+                             f"{kind}", p, z, gamma, acb, alpha, ls, red, sw, dtype)
+    # clipped probabilities (exact 0 and 1, inside the margin): the gradient is the focal term alone
+    pe = np.array([[0.0, 1.0, 1e-9, 1 - 1e-9], [0.0, 1.0, 0.5, 5e-8], [1.0, 0.0, 0.3, 0.999]])
+    ze = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 1.0]])
+    for gamma in GAMMAS:
+        keras_probs_case(f"keras/binary_focal_probs/{dtype}/g{gamma}/acbTrue_a0.25/none/clipped", pe, ze, gamma,
+                         True, 0.25, 0.0, "none", None, dtype)
+    # rank 3 with per-sample weights of shape (2, 3)
+    p = probs((2, 3, 4)); z = hard((2, 3, 4)); sw = rng.uniform(0, 2, (2, 3))
+    keras_probs_case(f"keras/binary_focal_probs/{dtype}/g2.0/acbTrue_a0.25/sum_over_batch_size/3d", p, z, 2.0,
+                     True, 0.25, 0.0, "sum_over_batch_size", sw, dtype)
+    # issue 11 #21: mean_with_sample_weight divides by the (9, 1) weight as passed, not broadcast
+    p = probs((9, 4, 5)); z = hard((9, 4, 5)); sw = rng.uniform(0.2, 2, (9, 1))
+    keras_probs_case(f"keras/binary_focal_probs/{dtype}/g2.0/acbFalse_a0.25/mean_with_sample_weight/broadcast_sw",
+                     p, z, 2.0, False, 0.25, 0.0, "mean_with_sample_weight", sw, dtype)
+    x = logits((9, 4, 5)); z = hard((9, 4, 5)); sw = rng.uniform(0.2, 2, (9, 1))
+    keras_binary_case(f"keras/binary_focal/{dtype}/g2.0/acbTrue_a0.25/mean_with_sample_weight/broadcast_sw",
+                      x, z, 2.0, True, 0.25, 0.0, "mean_with_sample_weight", sw, dtype)
+    # probabilities outside [0, 1]: Keras computes 1 - p_t < 0; reweigh rejects them (a deliberate difference)
+    p = probs((N, C)); p[1, 2] = 1.5; z = hard((N, C))
+    cf.add(case(f"keras/binary_focal_probs/{dtype}/error/prob_above_one", "binary_focal_probs", "keras",
+                "keras.losses.BinaryFocalCrossentropy()(z, p) with p[1, 2] = 1.5 (Keras returns a number)", dtype,
+                {"probs": p.astype(dtype), "labels": z.astype(dtype)},
+                {"mean_last_axis": True, "reduction": "sum_over_batch_size", "on_zero": "zero"},
+                expect_error="none: Keras returns a number (1 - p_t < 0); reweigh rejects probabilities outside "
+                             "[0, 1] (ValueOutOfRange), a deliberate difference"))
 
 cf.write()

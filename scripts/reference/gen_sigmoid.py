@@ -173,4 +173,39 @@ for dtype in ("float32", "float64"):
                             {"label_smoothing": ls, "reduction": name, "on_zero": "zero"}, v, g,
                             tolerance=TF1_F64_TOL if dtype == "float64" else None))
 
+# --- issue 11 #21: sample weights that broadcast ---------------------------------------------------------
+# Keras: (9, 4, 5) logits -> (9, 4) losses, (9, 1) sample weights; mean_with_sample_weight divides by sum(sw)
+# as passed. TF1: (9, 5) logits, (9, 1) weights, broadcast. torch: BCEWithLogitsLoss(weight=(9, 1)) scales
+# the loss, and mean divides by the element count.
+for dtype in ("float32", "float64"):
+    for red in ("mean_with_sample_weight", "sum_over_batch_size"):
+        x = logits((9, 4, C)); lab = hard((9, 4, C)); sw = rng.uniform(0.2, 2, (9, 1))
+        loss = keras.losses.BinaryCrossentropy(from_logits=True, reduction=red, dtype=dtype)
+        v, g = tf_value_grad(lambda xx: loss(lab.astype(dtype), xx, sample_weight=sw.astype(dtype)), x, dtype)
+        cf.add(case(f"keras/binary_crossentropy/{dtype}/{red}/broadcast_sw", "sigmoid_cross_entropy", "keras",
+                    f"keras.losses.BinaryCrossentropy(from_logits=True, reduction={red!r})(z, x, sample_weight=sw)",
+                    dtype, {"logits": x.astype(dtype), "labels": lab.astype(dtype), "sample_weight": sw.astype(dtype)},
+                    {"label_smoothing": 0.0, "mean_last_axis": True, "reduction": red, "on_zero": "zero"}, v, g,
+                    note="logits (9, 4, 5), sample_weight (9, 1) (issue 11 #21)"))
+    for red in (tf.compat.v1.losses.Reduction.MEAN, tf.compat.v1.losses.Reduction.SUM_BY_NONZERO_WEIGHTS):
+        x = logits((9, C)); lab = hard((9, C)); w = rng.uniform(0.2, 2, (9, 1)); w[4, 0] = 0.0
+        v, g = tf_value_grad(lambda xx: tf.compat.v1.losses.sigmoid_cross_entropy(
+            lab.astype(dtype), xx, weights=w.astype(dtype), reduction=red), x, dtype)
+        cf.add(case(f"tf1/sigmoid_cross_entropy/{dtype}/{TF1_RED[red]}/broadcast_w", "sigmoid_cross_entropy",
+                    "tensorflow", f"tf.compat.v1.losses.sigmoid_cross_entropy(z, x, weights=w, reduction={red!r})",
+                    dtype, {"logits": x.astype(dtype), "labels": lab.astype(dtype), "sample_weight": w.astype(dtype)},
+                    {"label_smoothing": 0.0, "reduction": TF1_RED[red], "on_zero": "zero"}, v, g,
+                    tolerance=TF1_F64_TOL if dtype == "float64" else None,
+                    note="logits (9, 5), weights (9, 1): TF1 broadcasts the weights (issue 11 #21)"))
+    x = logits((9, C)); lab = hard((9, C)); w = rng.uniform(0.2, 2, (9, 1))
+    fn = lambda xx: torch.nn.BCEWithLogitsLoss(weight=t(w, dtype), reduction="mean")(xx, t(lab, dtype))
+    v, g = torch_value_grad(fn, x, dtype)
+    cf.add(case(f"torch/bce_with_logits/{dtype}/mean/w_broadcast", "sigmoid_cross_entropy", "torch",
+                "torch.nn.BCEWithLogitsLoss(weight=w, reduction='mean')(x, z)",
+                dtype, {"logits": x.astype(dtype), "labels": lab.astype(dtype)},
+                {"pos_weight": None, "weight": w.astype(dtype).tolist(), "label_smoothing": 0.0,
+                 "mean_last_axis": False, "reduction": "weighted_mean", "on_zero": "nan"},
+                v, g, tolerance=TORCH_TINY_TOL if dtype == "float64" else TORCH_F32_TOL,
+                note="weight (9, 1) broadcast on (9, 5): scales the loss, mean divides by 45 (issue 11 #21)"))
+
 cf.write()

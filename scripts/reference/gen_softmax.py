@@ -487,4 +487,80 @@ for dtype in DTYPES:
                     sparse_params("sum_by_nonzero_weights", "zero", seed_cw, by_predicted=True, dtype="float32"),
                     v, g, note="seed 000 data; argmax of the logits (first maximum on ties) picks the weight"))
 
+# --- issue 11 #21: sample weights that broadcast, (9, 1) weights on (9, 4) element losses ---------------
+# Keras's mean_with_sample_weight divides by the weight's sum as passed (sum(sw), not 4 * sum(sw)); with
+# ignore_class the mask broadcasts the weight first. TF1 MEAN and SUM_BY_NONZERO_WEIGHTS broadcast.
+for dtype in DTYPES:
+    for red, name in (("mean_with_sample_weight", "mean_with_sample_weight"),
+                      ("sum_over_batch_size", "sum_over_batch_size")):
+        x = logits((9, 4, C)); yi = int_labels((9, 4)); sw = rng.uniform(0.2, 2, (9, 1))
+        loss = keras.losses.CategoricalCrossentropy(from_logits=True, reduction=red, dtype=dtype)
+        v, g = tf_value_grad(keras_call(loss, onehot(yi).astype(dtype), sw, dtype), x, dtype)
+        cf.add(case(f"keras/categorical_crossentropy/{dtype}/{red}/broadcast_sw", DENSE, "keras",
+                    f"keras.losses.CategoricalCrossentropy(from_logits=True, reduction={red!r})(one_hot(y), x, sample_weight=sw)",
+                    dtype, {"logits": x.astype(dtype), "labels": onehot(yi).astype(dtype), "sample_weight": sw},
+                    dense_params(name, "zero"), v, g, note="logits (9, 4, 5), sample_weight (9, 1) (issue 11 #21)"))
+        for ign in (None, -1):
+            x = logits((9, 4, C)); yi = int_labels((9, 4)); sw = rng.uniform(0.2, 2, (9, 1))
+            if ign == -1:
+                yi[[0, 3, 5], [1, 2, 0]] = -1
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=ign, reduction=red,
+                                                              dtype=dtype)
+            v, g = tf_value_grad(keras_call(loss, yi, sw, dtype), x, dtype)
+            cf.add(case(f"keras/sparse_categorical_crossentropy/{dtype}/{red}/broadcast_sw/ignore_{ign}", SPARSE,
+                        "keras",
+                        f"keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class={ign}, reduction={red!r})(y, x, sample_weight=sw)",
+                        dtype, {"logits": x.astype(dtype), "labels": yi, "sample_weight": sw},
+                        sparse_params(name, "zero", ignore_class=ign), v, g,
+                        note="logits (9, 4, 5), sample_weight (9, 1) (issue 11 #21)"))
+    tol = TF1_F64_TOL if dtype == "float64" else None
+    for red in (R1.MEAN, R1.SUM_BY_NONZERO_WEIGHTS):
+        x = logits((9, 4, C)); yi = int_labels((9, 4)); w = rng.uniform(0.2, 2, (9, 1)); w[2, 0] = 0.0
+        v, g = tf_value_grad(lambda xx: tf.compat.v1.losses.sparse_softmax_cross_entropy(
+            yi, xx, weights=w.astype(dtype), reduction=red), x, dtype)
+        cf.add(case(f"tf1/sparse_softmax_cross_entropy/{dtype}/{TF1_RED[red]}/broadcast_w", SPARSE, "tensorflow",
+                    f"tf.compat.v1.losses.sparse_softmax_cross_entropy(y, x, weights=w, reduction={red!r})",
+                    dtype, {"logits": x.astype(dtype), "labels": yi, "sample_weight": w},
+                    sparse_params(TF1_RED[red], "zero"), v, g, tolerance=tol,
+                    note="logits (9, 4, 5), weights (9, 1): TF1 broadcasts the weights (issue 11 #21)"))
+
+# --- issue 11 #24: labels that do not sum to 1 ------------------------------------------------------------
+# TensorFlow's kernel returns softmax - y as the gradient whatever y sums to; the derivative of its value is
+# sum(y) * softmax - y (TF's own autograd of -sum(y * log_softmax(x))). reweigh's default is the derivative;
+# gradient="tensorflow" reproduces TensorFlow's.
+for dtype in DTYPES:
+    x = logits((N, C)); y = rng.uniform(0, 1, (N, C)); y[0] *= 0.2  # row sums from ~0.5 to ~3.5
+    v, g = tf_value_grad(lambda xx: tf.nn.softmax_cross_entropy_with_logits(labels=y.astype(dtype), logits=xx), x,
+                         dtype)
+    cf.add(case(f"tf/softmax_cross_entropy_with_logits/{dtype}/unnormalised/gradient_tensorflow", DENSE, "tensorflow",
+                "tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=x) with rows of y not summing to 1",
+                dtype, {"logits": x.astype(dtype), "labels": y.astype(dtype)},
+                dict(dense_params("none", "zero"), gradient="tensorflow"), v, g,
+                note="TensorFlow's gradient softmax - y (issue 11 #24)"))
+    v, g = tf_value_grad(lambda xx: -tf.reduce_sum(y.astype(dtype) * tf.nn.log_softmax(xx), axis=-1), x, dtype)
+    cf.add(case(f"tf/softmax_cross_entropy_with_logits/{dtype}/unnormalised/gradient_exact", DENSE, "tensorflow",
+                "-tf.reduce_sum(y * tf.nn.log_softmax(x), -1): the value of softmax_cross_entropy_with_logits, "
+                "differentiated by TensorFlow's autograd", dtype, {"logits": x.astype(dtype), "labels": y.astype(dtype)},
+                dense_params("none", "zero"), v, g, note="the derivative of the value, reweigh's default (issue 11 #24)"))
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True, dtype=dtype)
+    v, g = tf_value_grad(keras_call(loss, y.astype(dtype), None, dtype), x, dtype)
+    cf.add(case(f"keras/categorical_crossentropy/{dtype}/sum_over_batch_size/unnormalised/gradient_tensorflow", DENSE,
+                "keras", "keras.losses.CategoricalCrossentropy(from_logits=True)(y, x) with rows of y not summing to 1",
+                dtype, {"logits": x.astype(dtype), "labels": y.astype(dtype)},
+                dict(dense_params("sum_over_batch_size", "zero"), gradient="tensorflow"), v, g,
+                note="Keras inherits TensorFlow's gradient softmax - y (issue 11 #24)"))
+# torch silently treats a negative label_smoothing as 0 (measured: -0.1, -1 and -5 give the ls = 0 value);
+# reweigh rejects it, as torch rejects ls > 1
+for ls in (-0.1, 1.5):
+    x = logits((N, C)); y = int_labels(N)
+    v0 = float(F.cross_entropy(t(x, "float64"), torch.tensor(y), reduction="sum"))
+    try:
+        vl = float(F.cross_entropy(t(x, "float64"), torch.tensor(y), label_smoothing=ls, reduction="sum"))
+        msg = f"none: torch returns {vl!r} (= the ls = 0 value {v0!r}); reweigh rejects ls < 0, a deliberate difference"
+    except RuntimeError as e:
+        msg = f"RuntimeError: {e}"
+    cf.add(case(f"torch/cross_entropy/float64/error/label_smoothing{ls}", SPARSE, "torch",
+                f"torch.nn.CrossEntropyLoss(label_smoothing={ls}, reduction='sum')(x, y)", "float64",
+                {"logits": x, "labels": y}, sparse_params("sum", "nan", ls=ls, form="pytorch"), expect_error=msg))
+
 cf.write()

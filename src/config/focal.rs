@@ -1,8 +1,8 @@
-//! The configurations of [`BinaryFocalLoss`] and [`CategoricalFocalLoss`].
+//! The configurations of [`BinaryFocalLoss`], [`BinaryFocalLossProbs`] and [`CategoricalFocalLoss`].
 
 use super::{LossConfig, reducer};
 use crate::error::Result;
-use crate::losses::{BinaryFocalLoss, CategoricalFocalLoss, KERAS_EPSILON};
+use crate::losses::{BinaryFocalLoss, BinaryFocalLossProbs, CategoricalFocalLoss, KERAS_EPSILON};
 use crate::{Framework, OnZeroWeights, Real, Reduction};
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,78 @@ impl LossConfig for BinaryFocalLossConfig {
                 AlphaConvention::Plain => loss.alpha(F::of(a)),
                 AlphaConvention::Torchvision => loss.torchvision_alpha(F::of(a)),
             };
+        }
+        loss.check_options()?;
+        Ok(loss)
+    }
+}
+
+/// The options of [`BinaryFocalLossProbs`] (Keras's `BinaryFocalCrossentropy(from_logits=False)`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BinaryFocalLossProbsConfig {
+    /// The focusing parameter `γ ≥ 0`.
+    pub gamma: f64,
+    /// The class-balancing factor `α ∈ [0, 1]` (none: no factor; Keras's
+    /// `apply_class_balancing=True, alpha=α`).
+    pub alpha: Option<f64>,
+    /// Binary label smoothing `ls ∈ [0, 1]`.
+    pub label_smoothing: f64,
+    /// The clipping constant `ε ∈ [0, 0.5]` (accepted as `clip_epsilon`).
+    #[serde(alias = "clip_epsilon")]
+    pub epsilon: f64,
+    /// Average over the last axis before weighting (Keras).
+    pub mean_last_axis: bool,
+    /// The reduction.
+    pub reduction: Reduction,
+    /// What a zero denominator gives.
+    pub on_zero: OnZeroWeights,
+}
+
+impl Default for BinaryFocalLossProbsConfig {
+    /// [`BinaryFocalLossProbs::new`]: `γ = 2`, no `α`, `ε = 1e-7`, reduction `none`.
+    fn default() -> Self {
+        BinaryFocalLossProbsConfig {
+            gamma: 2.0,
+            alpha: None,
+            label_smoothing: 0.0,
+            epsilon: KERAS_EPSILON,
+            mean_last_axis: false,
+            reduction: Reduction::None,
+            on_zero: OnZeroWeights::Zero,
+        }
+    }
+}
+
+impl BinaryFocalLossProbsConfig {
+    /// [`BinaryFocalLossProbs::keras`].
+    pub fn keras() -> Self {
+        BinaryFocalLossProbsConfig {
+            mean_last_axis: true,
+            ..Self::default()
+        }
+        .with_reducer(Framework::Keras.default_reducer())
+    }
+}
+
+impl LossConfig for BinaryFocalLossProbsConfig {
+    type Loss<F: Real> = BinaryFocalLossProbs<F>;
+    const NAME: &'static str = "BinaryFocalLossProbsConfig";
+    const ALIASES: &'static [(&'static str, &'static str)] = &[("clip_epsilon", "epsilon")];
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
+
+    fn build<F: Real>(&self) -> Result<BinaryFocalLossProbs<F>> {
+        let mut loss = BinaryFocalLossProbs::new()
+            .gamma(F::of(self.gamma))
+            .label_smoothing(F::of(self.label_smoothing))
+            .epsilon(self.epsilon)
+            .mean_last_axis(self.mean_last_axis)
+            .reduction(reducer(self.reduction, self.on_zero));
+        if let Some(a) = self.alpha {
+            loss = loss.alpha(F::of(a));
         }
         loss.check_options()?;
         Ok(loss)

@@ -60,7 +60,10 @@ pub use asymmetric::{AsymmetricLossConfig, SingleLabelAsymmetricLossConfig};
 pub use class_balanced::ClassBalancedConfig;
 pub use cost_matrix::{CostMatrixConfig, CostWeightsConfig};
 pub use distribution_balanced::DistributionBalancedConfig;
-pub use focal::{AlphaConfig, AlphaConvention, BinaryFocalLossConfig, CategoricalFocalLossConfig};
+pub use focal::{
+    AlphaConfig, AlphaConvention, BinaryFocalLossConfig, BinaryFocalLossProbsConfig,
+    CategoricalFocalLossConfig,
+};
 pub use ldam::LdamConfig;
 pub use logit_adjusted::LogitAdjustedConfig;
 pub use poly::PolyCrossEntropyConfig;

@@ -2,7 +2,9 @@
 
 use super::{LossConfig, array, reducer};
 use crate::error::Result;
-use crate::losses::{SmoothingForm, SoftmaxCrossEntropy, SparseSoftmaxCrossEntropy};
+use crate::losses::{
+    SmoothingForm, SoftmaxCrossEntropy, SoftmaxGradient, SparseSoftmaxCrossEntropy,
+};
 use crate::{Framework, OnZeroWeights, Real, Reduction};
 use ndarray::ArrayD;
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,8 @@ pub struct SoftmaxCrossEntropyConfig {
     pub label_smoothing: f64,
     /// PyTorch's `ignore_index` (only a negative one is valid with probability targets).
     pub ignore_index: Option<i64>,
+    /// The gradient rule for labels that do not sum to 1 (`"exact"`, `"tensorflow"`).
+    pub gradient: SoftmaxGradient,
     /// The reduction.
     pub reduction: Reduction,
     /// What a zero denominator gives.
@@ -33,6 +37,7 @@ impl Default for SoftmaxCrossEntropyConfig {
             class_weights: None,
             label_smoothing: 0.0,
             ignore_index: None,
+            gradient: SoftmaxGradient::Exact,
             reduction: Reduction::None,
             on_zero: OnZeroWeights::Zero,
         }
@@ -63,6 +68,7 @@ impl LossConfig for SoftmaxCrossEntropyConfig {
         let mut loss = SoftmaxCrossEntropy::new()
             .label_smoothing(F::of(self.label_smoothing))
             .ignore_index(self.ignore_index)
+            .gradient(self.gradient)
             .reduction(reducer(self.reduction, self.on_zero));
         if let Some(w) = &self.class_weights {
             loss = loss.class_weights(array::per_class("class_weights", w)?);

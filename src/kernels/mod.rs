@@ -136,7 +136,7 @@ pub(crate) fn fused_output<F: Real>(
     shape: &[usize],
     value_shape: &[usize],
     out: GradOut<'_, '_, F>,
-    kernel: impl FnOnce(&Scale<F>, Option<&mut [F]>, Option<&mut [F]>) -> f64,
+    kernel: impl FnOnce(&Scale, Option<&mut [F]>, Option<&mut [F]>) -> f64,
 ) -> LossOutput<F> {
     let scale = Scale::new(reducer, reducer.denominator_of(totals));
     let mut values =

@@ -90,13 +90,13 @@ pub(crate) fn output<F: Real>(
 /// into `values` when given, and the gradient of `Σ ℓ` times the scale's factor into `grad`.
 pub(crate) fn run<F: Real>(
     b: &Batch<'_, F>,
-    scale: &Scale<F>,
+    scale: &Scale,
     grad: Option<&mut [F]>,
     values: Option<&mut [F]>,
 ) -> f64 {
     let c = b.classes;
     let rows = b.logits.len() / c;
-    let k = scale.grad_factor();
+    let k: F = scale.grad_factor();
     let u_sum = match &b.targets {
         Targets::Sparse {
             class_weights: Some(w),

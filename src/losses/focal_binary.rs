@@ -167,17 +167,49 @@ impl<F: Real> BinaryFocalLoss<F> {
     /// The checks of the options alone (what [`LossConfig::build`](crate::config::LossConfig::build)
     /// runs once): `γ`, `α` and the smoothing `ε`.
     pub(crate) fn check_options(&self) -> Result<()> {
-        check_gamma(self.gamma)?;
-        if let Some(a) = self.alpha {
-            check_range(
-                "alpha",
-                a.f64(),
-                0.0,
-                1.0,
-                "in [0, 1] (or -1 in torchvision's convention for no alpha factor)",
-            )?;
-        }
-        crate::losses::smoothing::check_smoothing(self.label_smoothing.f64())
+        check_binary_focal_options(self.gamma, self.alpha, self.label_smoothing)
+    }
+}
+
+/// The checks of a binary focal loss's options (logits and probability forms): `γ`, `α` and
+/// the smoothing `ε`.
+pub(crate) fn check_binary_focal_options<F: Real>(
+    gamma: F,
+    alpha: Option<F>,
+    eps: F,
+) -> Result<()> {
+    check_gamma(gamma)?;
+    if let Some(a) = alpha {
+        check_range(
+            "alpha",
+            a.f64(),
+            0.0,
+            1.0,
+            "in [0, 1] (or -1 in torchvision's convention for no alpha factor)",
+        )?;
+    }
+    crate::losses::smoothing::check_smoothing(eps.f64())
+}
+
+/// Checks binary focal labels: finite and in `[0, 1]` (else `1 − p_t` could be negative).
+pub(crate) fn check_focal_labels<F: Real>(labels: &ArrayViewD<'_, F>) -> Result<()> {
+    check_finite("labels", labels.iter())?;
+    if let Some(&z) = labels.iter().find(|&&z| z < F::zero() || z > F::one()) {
+        return Err(ReweighError::InvalidParameter {
+            name: "labels",
+            value: z.f64(),
+            expected: "in [0, 1] (the focal factor needs 1 - p_t >= 0)",
+        });
+    }
+    Ok(())
+}
+
+/// The class-balancing factor `α_t = α·z + (1 − α)·(1 − z)` of a (smoothed) label, 1 without `α`.
+#[inline]
+pub(crate) fn alpha_t<F: Real>(alpha: Option<F>, z: F) -> F {
+    match alpha {
+        Some(a) => a * z + (F::one() - a) * (F::one() - z),
+        None => F::one(),
     }
 }
 
@@ -224,23 +256,12 @@ impl<F: Real> Loss<F> for BinaryFocalLoss<F> {
         check_nonempty("logits", &logits)?;
         check_same_shape("labels", logits.shape(), labels.shape())?;
         self.check_options()?;
-        check_finite("labels", labels.iter())?;
-        if let Some(&z) = labels.iter().find(|&&z| z < F::zero() || z > F::one()) {
-            return Err(ReweighError::InvalidParameter {
-                name: "labels",
-                value: z.f64(),
-                expected: "in [0, 1] (the focal factor needs 1 - p_t >= 0)",
-            });
-        }
+        check_focal_labels(&labels)?;
         let smoothing = BinarySmoothing::new(self.label_smoothing);
         let (gamma, alpha) = (self.gamma, self.alpha);
         let elem = |x: F, z: F, _: usize| {
             let z = smoothing.apply(z);
-            let a = match alpha {
-                Some(a) => a * z + (F::one() - a) * (F::one() - z),
-                None => F::one(),
-            };
-            focal_elem(x, z, gamma, a)
+            focal_elem(x, z, gamma, alpha_t(alpha, z))
         };
         let mean = self.mean_last_axis;
         elementwise(&logits, &labels, want_grad, mean, sample_weight, elem)

@@ -264,6 +264,7 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
             }
         }
         let count = if self.mean_last_axis { rows } else { rows * c };
+        let mass = mass.map(|m| m.passed_as(sample_weight.iter().flatten()));
         let totals = Totals { count, mass };
         let batch = kernels::sigmoid::Batch {
             logits: &x,
@@ -285,7 +286,7 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
             shape,
             value_shape,
             grad,
-            |s, g, v| kernels::sigmoid::run(&batch, s.grad_factor(), g, v),
+            |s, g, v| kernels::sigmoid::run(&batch, s.grad_factor::<F>(), g, v),
         );
         Ok(Some(out))
     }

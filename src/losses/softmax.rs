@@ -7,6 +7,7 @@ use crate::kernels;
 use crate::kernels::softmax::Targets;
 use crate::loss::{GradOut, Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{check_smoothing, dense_coefficients};
+use crate::losses::softmax_gradient::SoftmaxGradient;
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::log_softmax_fill;
 use crate::output::LossOutput;
@@ -30,7 +31,8 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 /// Equivalent framework calls (PyTorch puts the class axis at dim 1; here it is last):
 /// - `tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=x)`: [`Self::new`] (reduction
 ///   `none`); TensorFlow's gradient is `softmax(x) − y` even when `Σ_c y_c ≠ 1`, reweigh's is the
-///   true derivative above (they agree for normalised labels);
+///   true derivative above (they agree for normalised labels): a deliberate difference,
+///   `.gradient(SoftmaxGradient::Tensorflow)` reproduces TensorFlow's ([`SoftmaxGradient`]);
 /// - `torch.nn.CrossEntropyLoss(weight=w, label_smoothing=ε, reduction=...)(x, y)` with
 ///   probability targets: [`Self::pytorch`];
 /// - `keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=ε)`: [`Self::keras`];
@@ -63,6 +65,7 @@ pub struct SoftmaxCrossEntropy<F> {
     class_weights: Option<Array1<F>>,
     label_smoothing: F,
     ignore_index: Option<i64>,
+    gradient: SoftmaxGradient,
     reducer: Reducer,
 }
 
@@ -79,8 +82,16 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
             class_weights: None,
             label_smoothing: F::zero(),
             ignore_index: None,
+            gradient: SoftmaxGradient::Exact,
             reducer: Reduction::None.into(),
         }
+    }
+
+    /// The gradient rule for labels that do not sum to 1 ([`SoftmaxGradient`]; default the
+    /// exact derivative, `SoftmaxGradient::Tensorflow` reproduces TensorFlow's `softmax − y`).
+    pub fn gradient(mut self, rule: SoftmaxGradient) -> Self {
+        self.gradient = rule;
+        self
     }
 
     /// `torch.nn.CrossEntropyLoss()` defaults with probability targets: `mean` over rows, NaN
@@ -184,8 +195,17 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
             let rows = logits.lanes(last).into_iter().zip(labels.lanes(last));
             for ((x, y), l) in rows.zip(values.iter_mut()) {
                 dense_coefficients(y, self.label_smoothing, w, a.view_mut());
-                let g = grad_rows.as_mut().and_then(Iterator::next);
-                *l = row_cross_entropy(x, a.view(), None, &mut log_p, g);
+                let mut g = grad_rows.as_mut().and_then(Iterator::next);
+                *l = row_cross_entropy(
+                    x,
+                    a.view(),
+                    None,
+                    &mut log_p,
+                    g.as_mut().map(|g| g.view_mut()),
+                );
+                if let Some(g) = g {
+                    self.gradient.rewrite_row(g, &log_p, a.view());
+                }
             }
         }
         apply_sample_weight(values, grad, sample_weight)
@@ -201,6 +221,9 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         self.check(&logits, &labels)?;
+        if self.gradient != SoftmaxGradient::Exact {
+            return Ok(None); // the kernel computes the exact rule only
+        }
         // a non-contiguous input is copied, so that every layout gives the same numbers
         let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
         let row_shape = &logits.shape()[..logits.ndim() - 1];
@@ -209,7 +232,8 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
         // denominators: the mass is the sample weight (1 without), the count the rows
         let totals = Totals {
             count: rows,
-            mass: sw.as_ref().map(|sw| MassTotals::of(sw)),
+            mass: (sw.as_ref().zip(sample_weight.as_ref()))
+                .map(|(sw, passed)| MassTotals::of(sw).passed_as(passed)),
         };
         // any layout of the weights (issue 11 #1): borrowed when contiguous, else copied
         let w_view = self.class_weights.as_ref().map(|w| w.view().into_dyn());

@@ -9,7 +9,7 @@ use crate::kernels::softmax::{Targets, is_ignored};
 use crate::loss::{GradOut, Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::smoothing::{SmoothingForm, check_smoothing, sparse_coefficients};
 use crate::losses::softmax::{check_class_weights, row_cross_entropy};
-use crate::losses::weighting::with_mass;
+use crate::losses::weighting::{apply_sample_weight, with_mass};
 use crate::math::argmax;
 use crate::output::LossOutput;
 use crate::reduction::{Framework, MassTotals, Reducer, Reduction, Totals, Unreduced};
@@ -255,6 +255,10 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         }
         let ignored = (self.ignore_index.is_some() || self.ignore_class.is_some())
             .then(|| labels.mapv(|y| self.is_ignored(y)));
+        if w.is_none() && ignored.is_none() {
+            // the mass is the sample weight alone (its sum as passed is Keras's denominator)
+            return apply_sample_weight(values, grad, sample_weight);
+        }
         with_mass(values, grad, sample_weight, mass, count, ignored)
     }
 
@@ -301,6 +305,12 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
             mass: Some(MassTotals {
                 sum: mass_sum,
                 nonzero,
+                passed: mass_sum,
+            })
+            .map(|m| match &sample_weight {
+                // the mass is the sample weight alone: its sum as passed (Keras)
+                Some(sw) if w.is_none() && ignore == [None, None] => m.passed_as(sw),
+                _ => m,
             }),
         };
         let batch = kernels::softmax::Batch {

@@ -23,6 +23,7 @@ pub(crate) fn apply_sample_weight<F: Real>(
             mass: None,
             count,
             grad,
+            passed_mass: None,
             ignored: None,
         });
     };
@@ -51,18 +52,21 @@ pub(crate) fn apply_weight_and_mass<F: Real>(
         let wg = broadcast_to("sample_weight", &wg, g.shape())?;
         Zip::from(g).and(&wg).for_each(|g, &w| *g = *g * w);
     }
-    let mass = match mass {
+    // the sum as passed is the denominator of Keras's mean_with_sample_weight, when the mass is
+    // the sample weight alone
+    let (mass, passed_mass) = match mass {
         Some(mut m) => {
             Zip::from(&mut m).and(&w).for_each(|m, &w| *m = *m * w);
-            m
+            (m, None)
         }
-        None => w.to_owned(),
+        None => (w.to_owned(), Some(sw.iter().map(|v| v.f64()).sum())),
     };
     Ok(Unreduced {
         values,
         mass: Some(mass),
         count,
         grad,
+        passed_mass,
         ignored: None,
     })
 }
@@ -85,6 +89,7 @@ pub(crate) fn with_mass<F: Real>(
             mass: Some(mass),
             count,
             grad,
+            passed_mass: None,
             ignored: None,
         },
     };

@@ -6,10 +6,10 @@ use super::case::{Case, Outcome};
 use ndarray::ArrayViewD;
 use reweigh::config::{
     AsymmetricLossConfig, BinaryCrossEntropyConfig, BinaryFocalLossConfig,
-    CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig, ClassBalancedConfig,
-    CostMatrixConfig, DistributionBalancedConfig, LdamConfig, LogitAdjustedConfig, LossConfig,
-    NllLossConfig, PolyCrossEntropyConfig, SigmoidCrossEntropyConfig,
-    SingleLabelAsymmetricLossConfig, SoftmaxCrossEntropyConfig,
+    BinaryFocalLossProbsConfig, CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig,
+    ClassBalancedConfig, CostMatrixConfig, DistributionBalancedConfig, LdamConfig,
+    LogitAdjustedConfig, LossConfig, NllLossConfig, PolyCrossEntropyConfig,
+    SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig, SoftmaxCrossEntropyConfig,
     SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
 };
 use reweigh::losses::{DeferredReweighting, ldam_margins, posthoc_logit_adjustment};
@@ -108,6 +108,8 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
             .and_then(|c| sparse(case, c.build()?, "log_probs")),
         "binary_focal" => config(case, BinaryFocalLossConfig::default(), none)
             .and_then(|c| dense(case, c.build()?, "logits")),
+        "binary_focal_probs" => config(case, BinaryFocalLossProbsConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "probs")),
         "categorical_focal" => {
             config(case, CategoricalFocalLossConfig::default(), none).and_then(|c| {
                 let input = if c.from_logits { "logits" } else { "probs" };
