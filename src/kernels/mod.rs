@@ -130,6 +130,11 @@ pub(crate) fn with_grad<F: Real, R>(
 /// The output of a fused kernel run for `reducer`: the scale of the denominator of `totals`,
 /// the per-element values (of `value_shape`) for `none`, the gradient (of `shape`) where `out`
 /// says, and the reduced value of the total `Σ ℓ` that `kernel(scale, grad, values)` returns.
+///
+/// `None` (the caller's [`Loss::fused`](crate::Loss::fused) then leaves the batch to the general
+/// path) when the denominator is zero and the reducer's rule is NaN: the gradient is then `x / 0`
+/// element by element, whose sign and NaN-ness depend on the order of the products that
+/// underflowed (the kernel folds `1/0 = ∞` into each row's factor first), so one path decides.
 pub(crate) fn fused_output<F: Real>(
     reducer: Reducer,
     totals: &Totals,
@@ -137,8 +142,11 @@ pub(crate) fn fused_output<F: Real>(
     value_shape: &[usize],
     out: GradOut<'_, '_, F>,
     kernel: impl FnOnce(&Scale, Option<&mut [F]>, Option<&mut [F]>) -> f64,
-) -> LossOutput<F> {
+) -> Option<LossOutput<F>> {
     let scale = Scale::new(reducer, reducer.denominator_of(totals));
+    if matches!(scale, Scale::Divide(d) if d == 0.0) {
+        return None;
+    }
     let mut values =
         (reducer.reduction == Reduction::None).then(|| ArrayD::<F>::zeros(value_shape));
     let (total, grad) = with_grad(shape, out, |g| {
@@ -156,10 +164,10 @@ pub(crate) fn fused_output<F: Real>(
             g => kernel(&scale, g, v),
         }
     });
-    LossOutput {
+    Some(LossOutput {
         value: scale.loss_value(reducer, total, values),
         grad,
-    }
+    })
 }
 
 /// Sample weights (checked finite) broadcast to `row_shape`, as a contiguous copy.

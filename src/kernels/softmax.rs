@@ -72,14 +72,14 @@ struct Consts<F> {
 }
 
 /// The loss output of a batch of logits of `shape` for `reducer`, the denominator from `totals`
-/// and the gradient where `grad` says ([`super::fused_output`]).
+/// and the gradient where `grad` says, or `None` for the general path ([`super::fused_output`]).
 pub(crate) fn output<F: Real>(
     b: &Batch<'_, F>,
     reducer: Reducer,
     totals: &Totals,
     shape: &[usize],
     grad: GradOut<'_, '_, F>,
-) -> LossOutput<F> {
+) -> Option<LossOutput<F>> {
     let row_shape = &shape[..shape.len() - 1];
     super::fused_output(reducer, totals, shape, row_shape, grad, |s, g, v| {
         run(b, s, g, v)

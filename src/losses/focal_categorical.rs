@@ -249,7 +249,8 @@ impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
                     .for_each(|p, t, &l| (*p, *t) = (l.exp(), -l.exp_m1()));
                 (imax, F::one())
             } else {
-                let s: F = xrow.sum();
+                // summed in logical order (a view's `sum` follows memory order: layouts would round differently)
+                let s: F = xrow.iter().fold(F::zero(), |a, &b| a + b);
                 Zip::from(&mut p).and(&xrow).for_each(|p, &x| *p = x / s);
                 // a NaN probability is never the dominant class, so that it propagates
                 let imax = argmax_by(p.view(), NanRule::NeverGreater);

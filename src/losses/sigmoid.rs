@@ -280,14 +280,13 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         } else {
             shape
         };
-        let out = kernels::fused_output(
+        Ok(kernels::fused_output(
             self.reducer,
             &totals,
             shape,
             value_shape,
             grad,
             |s, g, v| kernels::sigmoid::run(&batch, s.grad_factor::<F>(), g, v),
-        );
-        Ok(Some(out))
+        ))
     }
 }

@@ -248,8 +248,13 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
         };
-        let out = kernels::softmax::output(&batch, self.reducer, &totals, logits.shape(), grad);
-        Ok(Some(out))
+        Ok(kernels::softmax::output(
+            &batch,
+            self.reducer,
+            &totals,
+            logits.shape(),
+            grad,
+        ))
     }
 }
 

@@ -325,7 +325,12 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
         };
-        let out = kernels::softmax::output(&batch, self.reducer, &totals, logits.shape(), grad);
-        Ok(Some(out))
+        Ok(kernels::softmax::output(
+            &batch,
+            self.reducer,
+            &totals,
+            logits.shape(),
+            grad,
+        ))
     }
 }
