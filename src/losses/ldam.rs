@@ -5,6 +5,7 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{GradOut, Loss, check_same_shape};
 use crate::losses::SparseSoftmaxCrossEntropy;
+use crate::losses::of_transformed;
 use crate::output::LossOutput;
 use crate::reduction::{Reducer, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
@@ -208,8 +209,8 @@ impl<F: Real> Loss<F> for LdamLoss<F> {
         Ok(u)
     }
 
-    /// Margins and scale once, then the base loss's own [`Loss::compute`] or
-    /// [`Loss::compute_into`] on `z`, and the gradient times `s`.
+    /// Margins and scale once, then the base loss on `z` ([`of_transformed::compute`];
+    /// `∂z/∂x = s`).
     fn fused(
         &self,
         input: ArrayViewD<'_, F>,
@@ -218,24 +219,15 @@ impl<F: Real> Loss<F> for LdamLoss<F> {
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         let z = self.margined(&input, &target)?;
-        let s = self.scale;
-        Ok(Some(match grad {
-            GradOut::No => self.base.compute(z.view(), target, sample_weight, false)?,
-            GradOut::Alloc => {
-                let mut out = self.base.compute(z.view(), target, sample_weight, true)?;
-                if let Some(g) = out.grad.as_mut() {
-                    self.scale_grad(g);
-                }
-                out
-            }
-            GradOut::Into(g) => {
-                let value =
-                    self.base
-                        .compute_into(z.view(), target, sample_weight, g.view_mut())?;
-                g.mapv_inplace(|v| s * v);
-                LossOutput { value, grad: None }
-            }
-        }))
+        of_transformed::compute(
+            &self.base,
+            z.view(),
+            target,
+            sample_weight,
+            grad,
+            self.scale,
+        )
+        .map(Some)
     }
 }
 

@@ -6,6 +6,7 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{GradOut, Loss, check_same_shape};
 use crate::losses::SparseSoftmaxCrossEntropy;
+use crate::losses::of_transformed;
 use crate::output::LossOutput;
 use crate::reduction::{Reducer, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
@@ -294,8 +295,8 @@ impl<F: Real> Loss<F> for LogitAdjustedCrossEntropy<F> {
             .unreduced(z.view(), target, sample_weight, want_grad)
     }
 
-    /// The whole computation: shift once, then the base loss's own [`Loss::compute`] (its fused
-    /// kernel where that applies) or [`Loss::compute_into`] on the shifted logits.
+    /// The whole computation: shift once, then the base loss on the shifted logits
+    /// ([`of_transformed::compute`]; `∂z/∂x = 1`).
     fn fused(
         &self,
         input: ArrayViewD<'_, F>,
@@ -304,15 +305,7 @@ impl<F: Real> Loss<F> for LogitAdjustedCrossEntropy<F> {
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         let z = self.shifted(&input)?;
-        Ok(Some(match grad {
-            GradOut::No => self.base.compute(z.view(), target, sample_weight, false)?,
-            GradOut::Alloc => self.base.compute(z.view(), target, sample_weight, true)?,
-            GradOut::Into(g) => LossOutput {
-                value: self
-                    .base
-                    .compute_into(z.view(), target, sample_weight, g.view_mut())?,
-                grad: None,
-            },
-        }))
+        of_transformed::compute(&self.base, z.view(), target, sample_weight, grad, F::one())
+            .map(Some)
     }
 }

@@ -13,6 +13,7 @@ mod focal_binary_probs;
 mod focal_categorical;
 mod ldam;
 mod logit_adjusted;
+mod of_transformed;
 mod one_hot;
 mod poly;
 mod sampled_softmax;
