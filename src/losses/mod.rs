@@ -13,12 +13,15 @@ mod focal_categorical;
 mod ldam;
 mod logit_adjusted;
 mod one_hot;
+mod overlap;
 mod poly;
 mod sampled_softmax;
+mod segmentation_tversky;
 mod sigmoid;
 mod smoothing;
 mod softmax;
 mod sparse_softmax;
+mod tversky;
 pub(crate) mod weighting;
 
 pub use asymmetric::{AsymmetricLoss, SingleLabelAsymmetricLoss};
@@ -34,9 +37,14 @@ pub use focal_binary::{BinaryFocalLoss, focal_term};
 pub use focal_categorical::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 pub use ldam::{DeferredReweighting, LdamLoss, ldam_margins};
 pub use logit_adjusted::{LogitAdjustedCrossEntropy, LogitOffset, posthoc_logit_adjustment};
+pub use overlap::Intersection;
 pub use poly::{PolyCrossEntropy, SparsePolyCrossEntropy};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
+pub use segmentation_tversky::{
+    SegmentationMode, SegmentationTverskyLoss, SparseSegmentationTverskyLoss,
+};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;
 pub use softmax::SoftmaxCrossEntropy;
 pub use sparse_softmax::SparseSoftmaxCrossEntropy;
+pub use tversky::TverskyLoss;
