@@ -173,6 +173,11 @@ for dtype in DTYPES:
         smp_case(f"smp/{dtype}/{mode}/zero_targets", mode, x, y0, dtype)
         smp_case(f"smp/{dtype}/{mode}/zero_targets_focal", mode, x, y0, dtype,
                  tversky=(0.3, 0.7, 2.0))
+        # gamma < 1 where every class is empty: the mean is 0 and torch's pow has an infinite
+        # derivative there (NaN gradients)
+        if mode != "multiclass":
+            smp_case(f"smp/{dtype}/{mode}/zero_targets_focal_below_one", mode, x,
+                     np.zeros_like(y), dtype, tversky=(0.3, 0.7, 0.75))
         # extreme logits
         for big in (30.0, 88.0, 1e4):
             xe = x.copy()

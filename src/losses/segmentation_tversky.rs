@@ -318,8 +318,11 @@ impl<F: Real> SegmentationTverskyLoss<F> {
         if !want_grad {
             return Ok((value, None));
         }
+        // torch's pow: the derivative of A^0 is 0, also at A = 0
         let dmean = if self.gamma == F::one() {
             F::one()
+        } else if self.gamma == F::zero() {
+            F::zero()
         } else {
             self.gamma * mean.powf(self.gamma - F::one())
         };

@@ -218,19 +218,30 @@ impl<F: Real> Loss<F> for TverskyLoss<F> {
                 }
             }
         }
-        let grad = grad.map(|g| {
+        // the sample weights multiply each group's loss, and so each group's gradient
+        let mut u = apply_sample_weight(values, None, sample_weight)?;
+        if let Some(mut g) = grad {
+            if let Some(w) = &u.mass {
+                for (k, &w) in w.iter().enumerate() {
+                    g[k * size..(k + 1) * size]
+                        .iter_mut()
+                        .for_each(|g| *g = *g * w);
+                }
+            }
             let permuted = ArrayD::from_shape_vec(p_shape(&order, probs.shape()), g)
                 .expect("the permuted shape");
             let mut inverse = vec![0; order.len()];
             for (i, &k) in order.iter().enumerate() {
                 inverse[k] = i;
             }
-            permuted
-                .permuted_axes(IxDyn(&inverse))
-                .as_standard_layout()
-                .into_owned()
-        });
-        apply_sample_weight(values, grad, sample_weight)
+            u.grad = Some(
+                permuted
+                    .permuted_axes(IxDyn(&inverse))
+                    .as_standard_layout()
+                    .into_owned(),
+            );
+        }
+        Ok(u)
     }
 }
 
