@@ -4,7 +4,7 @@
 //! ```text
 //! TP = Σ p·t                        (Intersection::Product: Keras)
 //! TP = (Σp + Σt − Σ|p − t|)/2       (Intersection::L1: segmentation_models_pytorch; Σ min(p, t))
-//! FP = Σp − TP,  FN = Σt − TP
+//! FP = Σp − TP,  FN = Σt − TP          (L1: clamped at 0, which they are in exact arithmetic)
 //! S  = (TP + smooth) / max(TP + α·FP + β·FN + smooth + ε, clamp)
 //! ∂S/∂p_j = ∂TP_j·(1 − S·(1 − α − β))/D − S·α/D     (D unclamped; ∂S/∂p_j = ∂TP_j/clamp when
 //!                                                     the clamp holds)
@@ -108,9 +108,12 @@ impl<F: Real> OverlapScore<F> {
         let half = F::of(0.5);
         let (tp, fp, fn_) = match self.intersection {
             Intersection::Product => (s.cross, s.sp - s.cross, s.st - s.cross),
+            // FP = (Σp − Σt + ‖p − t‖₁)/2 ≥ 0 and FN likewise (the triangle inequality), but
+            // Σp − TP rounds to −ulp at times, which makes S > 1, 1 − S < 0 and a non-integer
+            // γ's power NaN (torch does so): clamped at 0
             Intersection::L1 => {
                 let tp = (s.sp + s.st - s.cross) * half;
-                (tp, s.sp - tp, s.st - tp)
+                (tp, (s.sp - tp).max(F::zero()), (s.st - tp).max(F::zero()))
             }
         };
         let num = tp + self.smooth;

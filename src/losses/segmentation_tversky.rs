@@ -384,6 +384,7 @@ impl<F: Real> SegmentationTverskyLoss<F> {
             .view()
             .into_shape_with_order((n, c, s))
             .expect("standard layout");
+        let keep = keep.map(|m| m.as_standard_layout().into_owned());
         let k3 = keep.as_ref().map(|m| {
             m.view()
                 .into_shape_with_order((n, c, s))

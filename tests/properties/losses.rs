@@ -1097,13 +1097,21 @@ fn keras_tversky<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         &cast::<F>(&c.dense),
         c.sw.as_ref().map(cast).as_ref(),
         layouts3(c, false),
-        true,
+        in_unit_interval(&c.x),
     )
 }
 
+/// Probabilities in [0, 1]: outside, the overlap denominators can be 0 or negative (Keras and smp
+/// take such inputs as they are and return ±∞ or NaN; so does reweigh).
+fn in_unit_interval(x: &ArrayD<f64>) -> bool {
+    x.iter().all(|v| (0.0..=1.0).contains(v))
+}
+
 /// The segmentation Tversky loss of the case's options: mode from `variant`, Dice or Tversky
-/// from `preset`, γ, smooth and log_loss from the others. Whether its exact math is finite:
-/// γ < 1 has an infinite derivative where the mean over classes is 0 (as torch's pow).
+/// from `preset`, γ, smooth and log_loss from the others, and whether its exact math is
+/// finite. γ in (0, 1) is drawn as 1 + γ: `A^γ` has an infinite derivative where the mean over
+/// classes `A` is 0 (NaN gradients, as torch's pow: golden cases `zero_targets_focal_below_one`),
+/// and f32 and f64 then disagree on whether `A` rounds to 0.
 fn smp_loss<F: Real>(
     o: &Opts,
     mode: SegmentationMode,
@@ -1116,7 +1124,11 @@ fn smp_loss<F: Real>(
             mode,
             F::of(o.alpha.unwrap_or(0.5)),
             F::of(o.smoothing),
-            F::of(o.gamma),
+            F::of(if o.gamma > 0.0 && o.gamma < 1.0 {
+                1.0 + o.gamma
+            } else {
+                o.gamma
+            }),
         ),
     }
     .from_logits(from_logits)
@@ -1129,8 +1141,7 @@ fn smp_loss<F: Real>(
         l = l.ignore_index(Some(o.ignored));
     }
     let l = with_reducer(l, o, |l, r| l.reduction(r));
-    let finite = o.preset == 0 || o.gamma >= 1.0 || o.gamma == 0.0;
-    (l, finite && finite_opts(o))
+    (l, finite_opts(o))
 }
 
 fn smp_mode(o: &Opts) -> SegmentationMode {
@@ -1161,7 +1172,7 @@ fn smp_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         &cast::<F>(&c.dense),
         c.sw.as_ref().map(cast).as_ref(),
         layouts3(c, false),
-        finite,
+        finite && in_unit_interval(&c.x),
     )
 }
 
