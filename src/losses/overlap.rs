@@ -4,7 +4,7 @@
 //! ```text
 //! TP = Σ p·t                        (Intersection::Product: Keras)
 //! TP = (Σp + Σt − Σ|p − t|)/2       (Intersection::L1: segmentation_models_pytorch; Σ min(p, t))
-//! FP = Σp − TP,  FN = Σt − TP          (L1: clamped at 0, which they are in exact arithmetic)
+//! FP = Σp − TP,  FN = Σt − TP          (summed element by element: Σ p(1 − t), Σ max(p − t, 0)...)
 //! S  = (TP + smooth) / max(TP + α·FP + β·FN + smooth + ε, clamp)
 //! ∂S/∂p_j = ∂TP_j·(1 − S·(1 − α − β))/D − S·α/D     (D unclamped; ∂S/∂p_j = ∂TP_j/clamp when
 //!                                                     the clamp holds)
@@ -65,10 +65,9 @@ pub(crate) struct OverlapScore<F> {
 /// The sums of one group, accumulated element by element.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Sums<F> {
-    sp: F,
-    st: F,
-    /// `Σ p·t` (Product) or `Σ |p − t|` (L1).
-    cross: F,
+    tp: F,
+    fp: F,
+    fn_: F,
 }
 
 /// The score of one group and the two constants of its gradient `∂S/∂p_j = a·∂TP_j + b`.
@@ -91,31 +90,24 @@ impl<F: Real> OverlapScore<F> {
         nonneg("eps", self.clamp)
     }
 
-    /// Adds one element to a group's sums.
+    /// Adds one element to a group's sums. The L1 form adds `min(p, t)`, `max(p − t, 0)` and
+    /// `max(t − p, 0)` element by element: smp's `(Σp + Σt − ‖p − t‖₁)/2` is the same number in
+    /// exact arithmetic but cancels (an absolute error of about ε·Σt, all of a small TP's
+    /// digits in float32), and its `Σp − TP` can round below 0, making `S > 1`.
     #[inline]
     pub(crate) fn add(&self, s: &mut Sums<F>, p: F, t: F) {
-        s.sp = s.sp + p;
-        s.st = s.st + t;
-        s.cross = s.cross
-            + match self.intersection {
-                Intersection::Product => p * t,
-                Intersection::L1 => (p - t).abs(),
-            };
+        let (tp, fp, fn_) = match self.intersection {
+            Intersection::Product => (p * t, p * (F::one() - t), t * (F::one() - p)),
+            Intersection::L1 => (p.min(t), (p - t).max(F::zero()), (t - p).max(F::zero())),
+        };
+        s.tp = s.tp + tp;
+        s.fp = s.fp + fp;
+        s.fn_ = s.fn_ + fn_;
     }
 
     /// The group's score and gradient constants.
     pub(crate) fn score(&self, s: &Sums<F>) -> Scored<F> {
-        let half = F::of(0.5);
-        let (tp, fp, fn_) = match self.intersection {
-            Intersection::Product => (s.cross, s.sp - s.cross, s.st - s.cross),
-            // FP = (Σp − Σt + ‖p − t‖₁)/2 ≥ 0 and FN likewise (the triangle inequality), but
-            // Σp − TP rounds to −ulp at times, which makes S > 1, 1 − S < 0 and a non-integer
-            // γ's power NaN (torch does so): clamped at 0
-            Intersection::L1 => {
-                let tp = (s.sp + s.st - s.cross) * half;
-                (tp, (s.sp - tp).max(F::zero()), (s.st - tp).max(F::zero()))
-            }
-        };
+        let (tp, fp, fn_) = (s.tp, s.fp, s.fn_);
         let num = tp + self.smooth;
         let den = tp + self.alpha * fp + self.beta * fn_ + self.smooth + self.epsilon;
         if den < self.clamp {
