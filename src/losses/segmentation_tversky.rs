@@ -50,6 +50,7 @@ impl FromStr for SegmentationMode {
 /// m = [t ≠ ignore_index]:  p ← p·m,  t ← t·m
 /// per class c (all elements for binary; channel c over the batch and spatial axes otherwise):
 ///   TP_c = (Σp + Σt − Σ|p − t|)/2,  FP_c = Σp − TP_c,  FN_c = Σt − TP_c
+///        (summed as Σ min(p, t), Σ max(p − t, 0), Σ max(t − p, 0): no cancellation)
 ///   S_c  = (TP_c + smooth) / max(TP_c + α·FP_c + β·FN_c + smooth, eps)
 ///   l_c  = [Σt > 0]·(1 − S_c)      or  [Σt > 0]·(−ln max(S_c, eps))   (log_loss)
 /// L = (Σ_{c ∈ classes} w_c·l_c / Σ_{c ∈ classes} w_c)^γ      (w = 1 without class weights)
