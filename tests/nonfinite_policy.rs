@@ -16,8 +16,9 @@ use reweigh::losses::{
     AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
     CategoricalFocalLoss, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
     DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, NllLoss, PolyCrossEntropy,
-    SigmoidCrossEntropy, SingleLabelAsymmetricLoss, SoftmaxCrossEntropy,
-    SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss, SparseSoftmaxCrossEntropy,
+    SegmentationMode, SegmentationTverskyLoss, SigmoidCrossEntropy, SingleLabelAsymmetricLoss,
+    SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss,
+    SparseSegmentationTverskyLoss, SparseSoftmaxCrossEntropy, TverskyLoss,
 };
 use reweigh::{Loss, LossOutput, Result};
 
@@ -250,6 +251,37 @@ fn table() -> Vec<(String, Vec<String>, String)> {
             &DistributionBalancedLoss::timm(&counts, 100).unwrap(),
             false,
             dv.clone(),
+        ),
+        rs,
+    );
+    add(
+        "`TverskyLoss::keras_tversky(0.7, 0.3).axis([1])`",
+        row(
+            &TverskyLoss::keras_tversky(0.7, 0.3).axis(Some(vec![1])),
+            true,
+            dv.clone(),
+        ),
+        rs,
+    );
+    // one loss per batch (a sample weight is a scalar): the non-finite weights are rejected
+    // before their shape is checked
+    add(
+        "`SegmentationTverskyLoss::smp_tversky(multilabel, 0.3, 0.7, 0.75)`",
+        row(
+            &SegmentationTverskyLoss::smp_tversky(SegmentationMode::Multilabel, 0.3, 0.7, 0.75),
+            false,
+            dv.clone(),
+        ),
+        rs,
+    );
+    add(
+        "`SparseSegmentationTverskyLoss::new(smp_dice(multiclass))`",
+        row(
+            &SparseSegmentationTverskyLoss::new(SegmentationTverskyLoss::smp_dice(
+                SegmentationMode::Multiclass,
+            )),
+            false,
+            sv.clone(),
         ),
         rs,
     );

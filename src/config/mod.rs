@@ -55,6 +55,7 @@ mod poly;
 mod probs;
 mod sigmoid;
 mod softmax;
+mod tversky;
 
 pub use asymmetric::{AsymmetricLossConfig, SingleLabelAsymmetricLossConfig};
 pub use class_balanced::ClassBalancedConfig;
@@ -73,6 +74,7 @@ pub use probs::{
 };
 pub use sigmoid::SigmoidCrossEntropyConfig;
 pub use softmax::{SoftmaxCrossEntropyConfig, SparseSoftmaxCrossEntropyConfig};
+pub use tversky::{SegmentationTverskyConfig, TverskyConfig};
 
 use crate::error::{Result, ReweighError};
 use crate::{OnZeroWeights, Real, Reducer, Reduction};

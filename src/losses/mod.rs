@@ -15,13 +15,16 @@ mod ldam;
 mod logit_adjusted;
 mod of_transformed;
 mod one_hot;
+mod overlap;
 mod poly;
 mod sampled_softmax;
+mod segmentation_tversky;
 mod sigmoid;
 mod smoothing;
 mod softmax;
 mod softmax_gradient;
 mod sparse_softmax;
+mod tversky;
 pub(crate) mod weighting;
 
 pub use asymmetric::{AsymmetricLoss, SingleLabelAsymmetricLoss};
@@ -38,10 +41,15 @@ pub use focal_binary_probs::BinaryFocalLossProbs;
 pub use focal_categorical::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 pub use ldam::{DeferredReweighting, LdamLoss, ldam_margins};
 pub use logit_adjusted::{LogitAdjustedCrossEntropy, LogitOffset, posthoc_logit_adjustment};
+pub use overlap::Intersection;
 pub use poly::{PolyCrossEntropy, SparsePolyCrossEntropy};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
+pub use segmentation_tversky::{
+    SegmentationMode, SegmentationTverskyLoss, SparseSegmentationTverskyLoss,
+};
 pub use sigmoid::SigmoidCrossEntropy;
 pub use smoothing::SmoothingForm;
 pub use softmax::SoftmaxCrossEntropy;
 pub use softmax_gradient::SoftmaxGradient;
 pub use sparse_softmax::SparseSoftmaxCrossEntropy;
+pub use tversky::TverskyLoss;

@@ -34,9 +34,10 @@ use reweigh::losses::{
     AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
     CategoricalFocalLoss, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
     DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, NllLoss,
-    PolyCrossEntropy, ProbClip, SigmoidCrossEntropy, SingleLabelAsymmetricLoss, SmoothingForm,
-    SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss,
-    SparsePolyCrossEntropy, SparseSoftmaxCrossEntropy,
+    PolyCrossEntropy, ProbClip, SegmentationMode, SegmentationTverskyLoss, SigmoidCrossEntropy,
+    SingleLabelAsymmetricLoss, SmoothingForm, SoftmaxCrossEntropy,
+    SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss, SparsePolyCrossEntropy,
+    SparseSegmentationTverskyLoss, SparseSoftmaxCrossEntropy, TverskyLoss,
 };
 use reweigh::{Loss, OnZeroWeights, Real, Reducer, Reduction};
 
@@ -1174,6 +1175,115 @@ fn cost_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     cost_matrix::<F>(c, false)
 }
 
+fn keras_tversky<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let l = match o.preset {
+        0 => TverskyLoss::<F>::keras_dice(),
+        _ => TverskyLoss::keras_tversky(F::of(o.alpha.unwrap_or(0.5)), F::of(o.gamma / 2.0)),
+    };
+    let axis = match o.variant {
+        0 => None,
+        1 => Some(vec![-1]),
+        _ => Some(vec![0]),
+    };
+    let l = with_reducer(l.axis(axis), o, |l, r| l.reduction(r));
+    check(
+        &l,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, false),
+        in_unit_interval(&c.x),
+    )
+}
+
+/// Probabilities in [0, 1]: outside, the overlap denominators can be 0 or negative (Keras and smp
+/// take such inputs as they are and return ±∞ or NaN; so does reweigh).
+fn in_unit_interval(x: &ArrayD<f64>) -> bool {
+    x.iter().all(|v| (0.0..=1.0).contains(v))
+}
+
+/// The segmentation Tversky loss of the case's options: mode from `variant`, Dice or Tversky
+/// from `preset`, γ, smooth and log_loss from the others, and whether its exact math is
+/// finite. γ in (0, 1) is drawn as 1 + γ: `A^γ` has an infinite derivative where the mean over
+/// classes `A` is 0 (NaN gradients, as torch's pow: golden cases `zero_targets_focal_below_one`),
+/// and f32 and f64 then disagree on whether `A` rounds to 0.
+fn smp_loss<F: Real>(
+    o: &Opts,
+    mode: SegmentationMode,
+    from_logits: bool,
+) -> (SegmentationTverskyLoss<F>, bool) {
+    let binary = mode == SegmentationMode::Binary;
+    let mut l = match o.preset {
+        0 => SegmentationTverskyLoss::<F>::smp_dice(mode),
+        _ => SegmentationTverskyLoss::smp_tversky(
+            mode,
+            F::of(o.alpha.unwrap_or(0.5)),
+            F::of(o.smoothing),
+            F::of(if o.gamma > 0.0 && o.gamma < 1.0 {
+                1.0 + o.gamma
+            } else {
+                o.gamma
+            }),
+        ),
+    }
+    .from_logits(from_logits)
+    .smooth(F::of(o.clip))
+    .log_loss(o.flag && o.pytorch_form);
+    if !binary && let Some(w) = &o.class_weights {
+        l = l.class_weights(Some(arr1(w)));
+    }
+    if o.ignore == 1 {
+        l = l.ignore_index(Some(o.ignored));
+    }
+    let l = with_reducer(l, o, |l, r| l.reduction(r));
+    (l, finite_opts(o))
+}
+
+fn smp_mode(o: &Opts) -> SegmentationMode {
+    [
+        SegmentationMode::Binary,
+        SegmentationMode::Multilabel,
+        SegmentationMode::Multiclass,
+    ][o.variant as usize]
+}
+
+fn smp_logits<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let (l, finite) = smp_loss::<F>(&c.opts, smp_mode(&c.opts), true);
+    check(
+        &l,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, false),
+        finite,
+    )
+}
+
+fn smp_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let (l, finite) = smp_loss::<F>(&c.opts, smp_mode(&c.opts), false);
+    check(
+        &l,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, false),
+        finite && in_unit_interval(&c.x),
+    )
+}
+
+fn sparse_smp<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let (l, finite) = smp_loss::<F>(&c.opts, SegmentationMode::Multiclass, true);
+    check(
+        &SparseSegmentationTverskyLoss::new(l),
+        &cast(&c.x),
+        &c.sparse,
+        c.sw.as_ref().map(cast).as_ref(),
+        layouts3(c, true),
+        finite,
+    )
+}
+
 pub fn properties() -> Vec<Property> {
     loss_properties![
         "SparseSoftmaxCrossEntropy", false, 4000, sparse_softmax;
@@ -1197,5 +1307,9 @@ pub fn properties() -> Vec<Property> {
         "AsymmetricLoss", false, 1500, asymmetric;
         "SingleLabelAsymmetricLoss", false, 1000, single_label_asymmetric;
         "DistributionBalancedLoss", false, 1000, distribution_balanced;
+        "TverskyLoss", true, 1000, keras_tversky;
+        "SegmentationTverskyLoss from logits", false, 1000, smp_logits;
+        "SegmentationTverskyLoss from probabilities", true, 500, smp_probs;
+        "SparseSegmentationTverskyLoss", false, 1000, sparse_smp;
     ]
 }

@@ -9,8 +9,9 @@ use reweigh::config::{
     BinaryFocalLossProbsConfig, CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig,
     ClassBalancedConfig, CostMatrixConfig, DistributionBalancedConfig, LdamConfig,
     LogitAdjustedConfig, LossConfig, NllLossConfig, PolyCrossEntropyConfig,
-    SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig, SoftmaxCrossEntropyConfig,
-    SparseCategoricalCrossEntropyProbsConfig, SparseSoftmaxCrossEntropyConfig,
+    SegmentationTverskyConfig, SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig,
+    SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
+    SparseSoftmaxCrossEntropyConfig, TverskyConfig,
 };
 use reweigh::losses::{DeferredReweighting, ldam_margins, posthoc_logit_adjustment};
 use reweigh::{Loss, Real, ReweighError};
@@ -201,6 +202,18 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                     value: posthoc_logit_adjustment(x.view(), &offsets)?,
                     grad: None,
                 })
+            })
+        }
+        "keras_tversky" => config(case, TverskyConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "probs")),
+        "smp_tversky" => config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
+            let input = if c.from_logits { "logits" } else { "probs" };
+            dense(case, c.build()?, input)
+        }),
+        "sparse_smp_tversky" => {
+            config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
+                let input = if c.from_logits { "logits" } else { "probs" };
+                sparse(case, c.build_sparse()?, input)
             })
         }
         _ => return None,
