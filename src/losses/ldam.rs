@@ -209,7 +209,7 @@ impl<F: Real> Loss<F> for LdamLoss<F> {
         Ok(u)
     }
 
-    /// Margins and scale once, then the base loss on `z` ([`of_transformed::compute`];
+    /// Margins and scale once, then the base loss on `z` (`of_transformed::compute`;
     /// `∂z/∂x = s`).
     fn fused(
         &self,

@@ -296,7 +296,7 @@ impl<F: Real> Loss<F> for LogitAdjustedCrossEntropy<F> {
     }
 
     /// The whole computation: shift once, then the base loss on the shifted logits
-    /// ([`of_transformed::compute`]; `∂z/∂x = 1`).
+    /// (`of_transformed::compute`; `∂z/∂x = 1`).
     fn fused(
         &self,
         input: ArrayViewD<'_, F>,

@@ -61,7 +61,7 @@ pub fn custom_weights<F: Real>(
 /// Unlike the strict [`custom_weights`] (reweigh's default, which rejects every key that is
 /// not a class), a key that is not one of the classes is **ignored** when every class is in the
 /// dict; it is an error only when some class is also missing from the dict (scikit-learn:
-/// "The classes, [1], are not in class_weight"), here [`ReweighError::UnknownClass`] for the
+/// "The classes, \[1\], are not in class_weight"), here [`ReweighError::UnknownClass`] for the
 /// first such key. The weights used must be finite and non-negative, as in the strict form
 /// (scikit-learn does not check them). data/reference/README.md, "Deliberate differences from
 /// the frameworks", lists the difference; golden cases lock both forms.
