@@ -592,6 +592,40 @@ fn layouts3(c: &Case, sparse: bool) -> [Layout; 3] {
     ]
 }
 
+/// [`check`] on the case's input, its dense targets and its sample weights, in the case's
+/// layouts.
+fn check_dense<F: Real, L>(loss: &L, c: &Case, finite_math: bool) -> Result<Out, TestCaseError>
+where
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
+{
+    let sw = c.sw.as_ref().map(cast);
+    check(
+        loss,
+        &cast(&c.x),
+        &cast::<F>(&c.dense),
+        sw.as_ref(),
+        layouts3(c, false),
+        finite_math,
+    )
+}
+
+/// [`check`] on the case's input, its integer labels and its sample weights, in the case's
+/// layouts.
+fn check_sparse<F: Real, L>(loss: &L, c: &Case, finite_math: bool) -> Result<Out, TestCaseError>
+where
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>>,
+{
+    let sw = c.sw.as_ref().map(cast);
+    check(
+        loss,
+        &cast(&c.x),
+        &c.sparse,
+        sw.as_ref(),
+        layouts3(c, true),
+        finite_math,
+    )
+}
+
 fn with_reducer<L>(l: L, o: &Opts, set: impl Fn(L, Reducer) -> L) -> L {
     match o.reducer {
         Some(r) => set(l, r),
@@ -644,14 +678,7 @@ fn sparse_softmax_loss<F: Real>(o: &Opts) -> SparseSoftmaxCrossEntropy<F> {
 
 fn sparse_softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = sparse_softmax_loss::<F>(&c.opts);
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        finite_opts(&c.opts),
-    )
+    check_sparse(&l, c, finite_opts(&c.opts))
 }
 
 /// The case's per-class values as class counts (ones without).
@@ -674,14 +701,7 @@ fn logit_adjusted<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     // an empty class's −∞ offset is exact math with an infinite loss where it is the label
     let finite = finite_opts(o) && offsets.iter().all(|v| v.is_finite());
     let l = LogitAdjustedCrossEntropy::new(offsets).base(sparse_softmax_loss::<F>(o));
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        finite,
-    )
+    check_sparse(&l, c, finite)
 }
 
 fn ldam<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -692,14 +712,7 @@ fn ldam<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = LdamLoss::new(margins, F::of(s)).base(sparse_softmax_loss::<F>(o));
     // the gradient is s times the cross-entropy's: its cancellation floor too
     let _scaled = ScaleFloor::by(s);
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        finite_opts(o),
-    )
+    check_sparse(&l, c, finite_opts(o))
 }
 
 fn poly_loss<F: Real>(o: &Opts) -> PolyCrossEntropy<F> {
@@ -715,26 +728,12 @@ fn poly_loss<F: Real>(o: &Opts) -> PolyCrossEntropy<F> {
 
 fn poly<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = poly_loss::<F>(&c.opts);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite_opts(&c.opts),
-    )
+    check_dense(&l, c, finite_opts(&c.opts))
 }
 
 fn sparse_poly<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = SparsePolyCrossEntropy::new(poly_loss::<F>(&c.opts));
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        finite_opts(&c.opts),
-    )
+    check_sparse(&l, c, finite_opts(&c.opts))
 }
 
 /// Smoothing below 1 (the losses that take `[0, 1)`).
@@ -758,14 +757,7 @@ fn asymmetric<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         l = l.pos_weight(arr1::<F>(q).into_dyn());
     }
     let l = with_reducer(l, o, |l, r| l.reduction(r));
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite_opts(o),
-    )
+    check_dense(&l, c, finite_opts(o))
 }
 
 fn single_label_asymmetric<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -775,14 +767,7 @@ fn single_label_asymmetric<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         .gamma_neg(F::of(o.alpha.unwrap_or(1.0) * 4.0))
         .label_smoothing(F::of(o.smoothing));
     let l = with_reducer(l, o, |l, r| l.reduction(r));
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        true,
-    )
+    check_sparse(&l, c, true)
 }
 
 fn distribution_balanced<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -799,14 +784,7 @@ fn distribution_balanced<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         .label_smoothing(F::of(below_one(o.smoothing)))
         .sum_over_classes(o.flag);
     let l = with_reducer(l, o, |l, r| l.reduction(r));
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        true,
-    )
+    check_dense(&l, c, true)
 }
 
 fn softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -823,14 +801,7 @@ fn softmax<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = with_reducer(l.label_smoothing(F::of(o.smoothing)), o, |l, r| {
         l.reduction(r)
     });
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite_opts(o),
-    )
+    check_dense(&l, c, finite_opts(o))
 }
 
 fn sigmoid<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -853,14 +824,7 @@ fn sigmoid<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = with_reducer(l.label_smoothing(F::of(o.smoothing)), o, |l, r| {
         l.reduction(r)
     });
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite_opts(o),
-    )
+    check_dense(&l, c, finite_opts(o))
 }
 
 fn binary_focal_loss<F: Real>(o: &Opts) -> BinaryFocalLoss<F> {
@@ -886,14 +850,7 @@ fn binary_focal_loss<F: Real>(o: &Opts) -> BinaryFocalLoss<F> {
 
 fn binary_focal<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = binary_focal_loss::<F>(&c.opts);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        true,
-    )
+    check_dense(&l, c, true)
 }
 
 fn categorical_focal_loss<F: Real>(o: &Opts, from_logits: bool) -> CategoricalFocalLoss<F> {
@@ -916,14 +873,7 @@ fn categorical_focal_loss<F: Real>(o: &Opts, from_logits: bool) -> CategoricalFo
 
 fn categorical_focal_logits<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = categorical_focal_loss::<F>(&c.opts, true);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite_opts(&c.opts),
-    )
+    check_dense(&l, c, finite_opts(&c.opts))
 }
 
 /// Every row of probabilities sums to a positive finite number (p/Σp is defined).
@@ -938,14 +888,7 @@ fn rows_positive(x: &ArrayD<f64>) -> bool {
 fn categorical_focal_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let l = categorical_focal_loss::<F>(&c.opts, false);
     let finite = finite_opts(&c.opts) && c.opts.clip > 0.0 && rows_positive(&c.x);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite,
-    )
+    check_dense(&l, c, finite)
 }
 
 fn sparse_focal<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -956,14 +899,7 @@ fn sparse_focal<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         SparseCategoricalFocalLoss::new(categorical_focal_loss::<F>(o, true))
     };
     // −100 is not a class of this loss: an error, on both paths
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        finite_opts(o),
-    )
+    check_sparse(&l, c, finite_opts(o))
 }
 
 fn bce<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -993,14 +929,7 @@ fn bce<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let finite = finite_opts(o)
         && (o.clip > 0.0 || o.variant == 1)
         && c.x.iter().all(|p| (0.0..=1.0).contains(p));
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite,
-    )
+    check_dense(&l, c, finite)
 }
 
 fn cce_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -1015,14 +944,7 @@ fn cce_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         |l, r| l.reduction(r),
     );
     let finite = o.clip > 0.0 && rows_positive(&c.x);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite,
-    )
+    check_dense(&l, c, finite)
 }
 
 fn scce_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -1060,14 +982,7 @@ fn nll<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         l = l.ignore_index(o.ignored);
     }
     let l = with_reducer(l, o, |l, r| l.reduction(r));
-    check(
-        &l,
-        &cast(&c.x),
-        &c.sparse,
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, true),
-        finite_opts(o),
-    )
+    check_sparse(&l, c, finite_opts(o))
 }
 
 fn cost_matrix<F: Real>(c: &Case, from_logits: bool) -> Result<Out, TestCaseError> {
@@ -1094,14 +1009,7 @@ fn cost_matrix<F: Real>(c: &Case, from_logits: bool) -> Result<Out, TestCaseErro
         l.reduction(r)
     });
     let finite = finite_opts(o) && (from_logits || (o.clip > 0.0 && rows_positive(&c.x)));
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite,
-    )
+    check_dense(&l, c, finite)
 }
 
 fn class_balanced<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
@@ -1115,28 +1023,14 @@ fn class_balanced<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
             o,
             |l, r| l.reduction(r),
         );
-        check(
-            &l,
-            &cast(&c.x),
-            &cast::<F>(&c.dense),
-            c.sw.as_ref().map(cast).as_ref(),
-            layouts3(c, false),
-            finite,
-        )
+        check_dense(&l, c, finite)
     } else {
         let l = with_reducer(
             ClassBalancedLoss::new(w, SigmoidCrossEntropy::<F>::new()),
             o,
             |l, r| l.reduction(r),
         );
-        check(
-            &l,
-            &cast(&c.x),
-            &cast::<F>(&c.dense),
-            c.sw.as_ref().map(cast).as_ref(),
-            layouts3(c, false),
-            finite,
-        )
+        check_dense(&l, c, finite)
     }
 }
 
@@ -1187,14 +1081,7 @@ fn keras_tversky<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
         _ => Some(vec![0]),
     };
     let l = with_reducer(l.axis(axis), o, |l, r| l.reduction(r));
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        in_unit_interval(&c.x),
-    )
+    check_dense(&l, c, in_unit_interval(&c.x))
 }
 
 /// Probabilities in [0, 1]: outside, the overlap denominators can be 0 or negative (Keras and smp
@@ -1250,26 +1137,12 @@ fn smp_mode(o: &Opts) -> SegmentationMode {
 
 fn smp_logits<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let (l, finite) = smp_loss::<F>(&c.opts, smp_mode(&c.opts), true);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite,
-    )
+    check_dense(&l, c, finite)
 }
 
 fn smp_probs<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let (l, finite) = smp_loss::<F>(&c.opts, smp_mode(&c.opts), false);
-    check(
-        &l,
-        &cast(&c.x),
-        &cast::<F>(&c.dense),
-        c.sw.as_ref().map(cast).as_ref(),
-        layouts3(c, false),
-        finite && in_unit_interval(&c.x),
-    )
+    check_dense(&l, c, finite && in_unit_interval(&c.x))
 }
 
 fn sparse_smp<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
