@@ -240,13 +240,14 @@ impl WeightsTable {
 }
 
 impl<F: Real> ClassWeights<F> {
-    /// The scheme's name and one row per class with its weight.
+    /// The scheme's name and one row per class with its weight (or margin, or logit offset:
+    /// the column is named by [`ClassWeights::kind`]).
     pub fn to_html(&self) -> Html {
         let rows = self
             .iter()
             .map(|(c, w)| vec![c.to_string(), fmt_num(w.f64())])
             .collect();
-        let t = Html::table(&["class", "weight"], rows);
+        let t = Html::table(&["class", self.kind().entry()], rows);
         Html(format!("<b>{}</b>\n{}", escape(self.scheme()), t.0))
     }
 

@@ -253,6 +253,16 @@ fn names_round_trip_through_display() {
             floor: 0.5,
         },
         Scheme::EffectiveNumber { beta: 0.99 },
+        Scheme::Drw {
+            start_epoch: 0,
+            beta: 0.9999,
+        },
+        Scheme::Drw {
+            start_epoch: usize::MAX,
+            beta: 0.5,
+        },
+        Scheme::LdamMargins { max_m: 1e-300 },
+        Scheme::LogitAdjustment { tau: 0.0 },
     ]) {
         assert_eq!(s.to_string().parse::<Scheme>().unwrap(), s);
     }
@@ -272,6 +282,8 @@ fn names_round_trip_through_display() {
 #[case::log_smoothed(Scheme::LOG_SMOOTHED)]
 #[case::effective_number(Scheme::EFFECTIVE_NUMBER)]
 #[case::inverse_sqrt(Scheme::InverseSqrt)]
+#[case::drw(Scheme::DRW)]
+#[case::ldam_margins(Scheme::LDAM_MARGINS)]
 fn a_zero_count_is_an_error_naming_the_class(#[case] s: Scheme) {
     let counts = ClassCounts::from_pairs([(-1, 5), (7, 0), (9, 2)]).unwrap();
     assert_eq!(
@@ -323,6 +335,13 @@ fn balanced_with_a_zero_weight_class_is_an_error_not_inf() {
 #[case::beta_one(Scheme::EffectiveNumber { beta: 1.0 }, "beta")]
 #[case::beta_negative(Scheme::EffectiveNumber { beta: -0.1 }, "beta")]
 #[case::beta_nan(Scheme::EffectiveNumber { beta: f64::NAN }, "beta")]
+#[case::drw_beta_one(Scheme::Drw { start_epoch: 0, beta: 1.0 }, "beta")]
+#[case::drw_beta_negative(Scheme::Drw { start_epoch: 160, beta: -0.5 }, "beta")]
+#[case::max_m_negative(Scheme::LdamMargins { max_m: -0.5 }, "max_m")]
+#[case::max_m_nan(Scheme::LdamMargins { max_m: f64::NAN }, "max_m")]
+#[case::max_m_inf(Scheme::LdamMargins { max_m: f64::INFINITY }, "max_m")]
+#[case::tau_negative(Scheme::LogitAdjustment { tau: -1.0 }, "tau")]
+#[case::tau_nan(Scheme::LogitAdjustment { tau: f64::NAN }, "tau")]
 fn bad_parameters_are_typed_errors(#[case] s: Scheme, #[case] name: &str) {
     match s.weights::<f64>(&seed000()).unwrap_err() {
         ReweighError::InvalidParameter { name: n, .. } => assert_eq!(n, name),
@@ -488,7 +507,7 @@ fn fixed_table(t: &WeightsTable) -> String {
         s.push_str(&format!("\tclass {c}"));
     }
     s.push('\n');
-    for (name, w) in t.columns() {
+    for (name, (_, w)) in t.headers().iter().zip(t.columns()) {
         s.push_str(name);
         for x in w {
             s.push_str(&format!("\t{x:.12}"));
@@ -562,6 +581,18 @@ fn table_display_and_html() {
     "balanced(1)",
     "balanced() takes 0 positional arguments but 1 was given"
 )]
+#[case::drw_twice(
+    "drw(100, start_epoch=5)",
+    "drw() got multiple values for argument 'start_epoch'"
+)]
+#[case::ldam_unknown_keyword(
+    "ldam_margins(s=30)",
+    "ldam_margins() got an unexpected keyword argument 's'"
+)]
+#[case::logit_adjustment_too_many(
+    "logit_adjustment(1, 2)",
+    "logit_adjustment() takes from 0 to 1 positional arguments but 2 were given"
+)]
 fn scheme_arguments_bind_as_in_python(#[case] text: &str, #[case] says: &str) {
     let e = text.parse::<Scheme>().unwrap_err();
     assert!(matches!(e, ReweighError::Incompatible(_)), "{e:?}");
@@ -598,4 +629,302 @@ fn scheme_arguments_by_position_and_name_and_back() {
     for s in Scheme::all() {
         assert_eq!(s.to_string().parse::<Scheme>().unwrap(), s);
     }
+}
+
+// --- the long-tail schemes: DRW, LDAM margins, logit adjustment ------------------------------------
+
+#[rstest]
+#[case::drw_default("drw", Scheme::DRW, "drw(160)")]
+#[case::drw_positional("drw(100)", Scheme::Drw { start_epoch: 100, beta: 0.9999 }, "drw(100)")]
+#[case::drw_keywords("drw(beta=0.999, start_epoch=5)", Scheme::Drw { start_epoch: 5, beta: 0.999 }, "drw(5, 0.999)")]
+#[case::drw_integral_float("drw(160.0)", Scheme::DRW, "drw(160)")]
+#[case::drw_exponent("drw(1e2)", Scheme::Drw { start_epoch: 100, beta: 0.9999 }, "drw(100)")]
+#[case::drw_zero("drw(start_epoch=0)", Scheme::Drw { start_epoch: 0, beta: 0.9999 }, "drw(0)")]
+#[case::ldam_default("ldam_margins", Scheme::LDAM_MARGINS, "ldam_margins(0.5)")]
+#[case::ldam_keyword("LDAM_Margins(max_m=1)", Scheme::LdamMargins { max_m: 1.0 }, "ldam_margins(1.0)")]
+#[case::logit_default("logit_adjustment", Scheme::LOGIT_ADJUSTMENT, "logit_adjustment(1.0)")]
+#[case::logit_tau("logit_adjustment(tau=0.5)", Scheme::LogitAdjustment { tau: 0.5 }, "logit_adjustment(0.5)")]
+fn long_tail_schemes_parse_and_display(
+    #[case] text: &str,
+    #[case] want: Scheme,
+    #[case] shown: &str,
+) {
+    let s: Scheme = text.parse().unwrap();
+    assert_eq!(s, want);
+    assert_eq!(s.to_string(), shown);
+    assert_eq!(shown.parse::<Scheme>().unwrap(), s);
+}
+
+#[test]
+fn long_tail_schemes_parameters_by_name() {
+    assert_eq!(
+        Scheme::DRW.params(),
+        vec![("start_epoch", 160.0), ("beta", 0.9999)]
+    );
+    assert_eq!(Scheme::LDAM_MARGINS.params(), vec![("max_m", 0.5)]);
+    assert_eq!(Scheme::LOGIT_ADJUSTMENT.params(), vec![("tau", 1.0)]);
+    for name in ["drw", "ldam_margins", "logit_adjustment"] {
+        assert!(Scheme::names().contains(&name), "{name}");
+    }
+    // the largest epoch usize holds is read exactly, not through a float
+    let max = format!("drw({})", usize::MAX);
+    assert_eq!(
+        max.parse::<Scheme>().unwrap(),
+        Scheme::Drw {
+            start_epoch: usize::MAX,
+            beta: 0.9999
+        }
+    );
+}
+
+#[rstest]
+#[case::negative("drw(-1)")]
+#[case::fraction("drw(1.5)")]
+#[case::keyword_fraction("drw(start_epoch=159.9)")]
+#[case::nan("drw(nan)")]
+#[case::inf("drw(start_epoch=inf)")]
+#[case::too_big("drw(1e30)")]
+#[case::just_too_big("drw(18446744073709551616)")]
+fn start_epoch_must_be_a_whole_number(#[case] text: &str) {
+    match text.parse::<Scheme>() {
+        Err(ReweighError::InvalidParameter { name, .. }) => assert_eq!(name, "start_epoch"),
+        other => panic!("{text}: {other:?}"),
+    }
+}
+
+#[test]
+fn every_scheme_has_its_kind() {
+    for s in Scheme::all() {
+        let want = match s.name() {
+            "ldam_margins" => SchemeKind::Margins,
+            "logit_adjustment" => SchemeKind::LogitOffsets,
+            _ => SchemeKind::ClassWeights,
+        };
+        assert_eq!(s.kind(), want, "{s}");
+        assert_eq!(s.weights::<f64>(&seed000()).unwrap().kind(), want, "{s}");
+    }
+    assert_eq!(
+        Scheme::Custom(BTreeMap::new()).kind(),
+        SchemeKind::ClassWeights
+    );
+    assert_eq!(SchemeKind::Margins.to_string(), "margins");
+    assert_eq!(SchemeKind::LogitOffsets.entry(), "logit offset");
+}
+
+/// The schemes call the long-tail losses' own functions: the same numbers, bit for bit.
+#[test]
+fn long_tail_schemes_are_the_losses_functions() {
+    use reweigh::losses::{DeferredReweighting, LogitOffset, ldam_margins};
+    for counts in [seed000(), seed001()] {
+        let n = counts.counts();
+        for max_m in [0.5, 0.3, 1.0] {
+            let m = Scheme::LdamMargins { max_m }
+                .weights::<f64>(&counts)
+                .unwrap();
+            assert_eq!(m.weights(), ldam_margins(n, max_m).unwrap());
+            let m32 = Scheme::LdamMargins { max_m }
+                .weights::<f32>(&counts)
+                .unwrap();
+            assert_eq!(
+                m32.into_array(),
+                ldam_margins(n, max_m).unwrap().mapv(|x| x as f32)
+            );
+        }
+        for tau in [0.0, 0.5, 1.0, 2.0] {
+            let o = Scheme::LogitAdjustment { tau };
+            assert_eq!(
+                o.weights::<f64>(&counts).unwrap().into_array(),
+                LogitOffset::Menon { tau }.offsets::<f64>(n).unwrap()
+            );
+            assert_eq!(
+                o.weights::<f32>(&counts).unwrap().into_array(),
+                LogitOffset::Menon { tau }.offsets::<f32>(n).unwrap()
+            );
+        }
+        for (start_epoch, beta) in [(160, 0.9999), (0, 0.99), (5, 0.0)] {
+            let drw = DeferredReweighting { start_epoch, beta };
+            let s = Scheme::Drw { start_epoch, beta };
+            assert_eq!(
+                s.weights::<f64>(&counts).unwrap().into_array(),
+                drw.class_weights(start_epoch, n).unwrap().unwrap()
+            );
+            // and the effective-number scheme with the same β
+            assert_eq!(
+                s.weights::<f64>(&counts).unwrap().weights(),
+                Scheme::EffectiveNumber { beta }
+                    .weights::<f64>(&counts)
+                    .unwrap()
+                    .weights()
+            );
+        }
+    }
+}
+
+#[test]
+fn ldam_margins_and_logit_offsets_on_seed000() {
+    // formulas written out: m_c = 0.5 (198 / n_c)^(1/4); o_c = ln(n_c / 1616 + 1e-12)
+    let m = Scheme::LDAM_MARGINS.weights::<f64>(&seed000()).unwrap();
+    let want = SEED000.map(|n| 0.5 * (198.0 / n as f64).powf(0.25));
+    assert_close_rel("margins", &m.weights(), &aview1(&want), 1e-15, 0.0);
+    assert_eq!(m.get(0), Some(0.5));
+    let o = Scheme::LOGIT_ADJUSTMENT.weights::<f64>(&seed000()).unwrap();
+    let want = SEED000.map(|n| (n as f64 / 1616.0 + 1e-12).ln());
+    assert_close_rel("offsets", &o.weights(), &aview1(&want), 1e-15, 0.0);
+    // τ = 0: π^0 = 1 for every class, the same offset ln(1 + 1e-12) everywhere (no adjustment)
+    let flat = Scheme::LogitAdjustment { tau: 0.0 }
+        .weights::<f64>(&seed000())
+        .unwrap();
+    assert!(flat.weights().iter().all(|&x| x == (1.0_f64 + 1e-12).ln()));
+}
+
+#[test]
+fn logit_adjustment_accepts_a_zero_count() {
+    // the official code: ln(0^τ + 1e-12) = ln 1e-12, finite
+    let counts = ClassCounts::from_counts(&[5, 0]).unwrap();
+    let o = Scheme::LOGIT_ADJUSTMENT.weights::<f64>(&counts).unwrap();
+    assert_eq!(o.weights()[1], 1e-12_f64.ln());
+    let all_zero = ClassCounts::from_counts(&[0, 0]).unwrap();
+    assert!(matches!(
+        Scheme::LOGIT_ADJUSTMENT.weights::<f64>(&all_zero),
+        Err(ReweighError::AllZeroWeights { .. })
+    ));
+}
+
+#[test]
+fn drw_weights_follow_the_epoch() {
+    let counts = seed000();
+    let drw = Scheme::Drw {
+        start_epoch: 3,
+        beta: 0.999,
+    };
+    let on = drw.weights::<f64>(&counts).unwrap();
+    for epoch in 0..6 {
+        let w = drw.weights_at_epoch::<f64>(epoch, &counts).unwrap();
+        if epoch < 3 {
+            assert_eq!(w, Scheme::Uniform.weights::<f64>(&counts).unwrap());
+        } else {
+            assert_eq!(w, on);
+        }
+    }
+    // every other scheme is the same at every epoch
+    for s in [Scheme::Balanced, Scheme::LDAM_MARGINS] {
+        assert_eq!(
+            s.weights_at_epoch::<f32>(0, &counts).unwrap(),
+            s.weights::<f32>(&counts).unwrap()
+        );
+    }
+    // what the weights from start_epoch on reject is an error from epoch 0
+    let zero = ClassCounts::from_pairs([(4, 10), (9, 0)]).unwrap();
+    assert_eq!(
+        Scheme::DRW.weights_at_epoch::<f64>(0, &zero).unwrap_err(),
+        ReweighError::ZeroCount {
+            what: "count",
+            class: 9
+        }
+    );
+    assert!(matches!(
+        Scheme::Drw {
+            start_epoch: 10,
+            beta: 1.5
+        }
+        .weights_at_epoch::<f64>(0, &counts),
+        Err(ReweighError::InvalidParameter { name: "beta", .. })
+    ));
+}
+
+#[test]
+fn margins_and_offsets_are_not_sample_weights() {
+    let y = array![0_i64, 1, 1, 2, 3, 3];
+    let counts = ClassCounts::from_labels(&y).unwrap();
+    for s in [Scheme::LDAM_MARGINS, Scheme::LOGIT_ADJUSTMENT] {
+        let v = s.weights::<f64>(&counts).unwrap();
+        for e in [
+            gather_sample_weights(&v, y.view()).unwrap_err(),
+            per_timestep_weights(&v, y.view().insert_axis(ndarray::Axis(0)), None).unwrap_err(),
+            compute_sample_weight::<f64>(std::slice::from_ref(&s), y.view().into_dyn(), None)
+                .unwrap_err(),
+        ] {
+            assert!(matches!(e, ReweighError::Incompatible(_)), "{e:?}");
+            assert!(e.to_string().contains(&s.kind().to_string()), "{e}");
+        }
+    }
+    // DRW's are class weights
+    let w = Scheme::DRW.weights::<f64>(&counts).unwrap();
+    assert!(gather_sample_weights(&w, y.view()).is_ok());
+    assert!(compute_sample_weight::<f64>(&[Scheme::DRW], y.view().into_dyn(), None).is_ok());
+}
+
+#[test]
+fn long_tail_exports_keep_their_kind() {
+    let c = ClassCounts::from_counts(&[3, 1]).unwrap();
+    let m = Scheme::LDAM_MARGINS.weights::<f64>(&c).unwrap();
+    let json = m.to_json().unwrap();
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"scheme":"ldam_margins(0.5)","kind":"margins","classes":[0,1],"weights":[{:?},0.5]}}"#,
+            0.5 * (1.0_f64 / 3.0).powf(0.25)
+        )
+    );
+    // serde_json's default float parsing is not always correctly rounded (an ulp off here)
+    let back = ClassWeights::<f64>::from_json(&json).unwrap();
+    assert_eq!(
+        (back.scheme(), back.kind(), back.classes()),
+        (m.scheme(), m.kind(), m.classes())
+    );
+    assert_close_rel("margins", &back.weights(), &m.weights(), 1e-15, 0.0);
+    let o = Scheme::LOGIT_ADJUSTMENT.weights::<f32>(&c).unwrap();
+    let back: ClassWeights<f32> =
+        serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+    assert_eq!(back.kind(), SchemeKind::LogitOffsets);
+    assert_eq!(back, o);
+    assert_eq!(
+        o.to_torch_tensor().unwrap(),
+        format!(
+            "torch.tensor([{:?}, {:?}], dtype=torch.float32)",
+            (0.75_f32 + 1e-12).ln(),
+            (0.25_f32 + 1e-12).ln()
+        )
+    );
+    assert!(m.to_keras_dict().starts_with("{0: 0.37"));
+    // class weights' JSON has no kind field, and JSON without one is class weights
+    let w = Scheme::DRW.weights::<f64>(&c).unwrap();
+    assert!(!w.to_json().unwrap().contains("kind"));
+    let plain =
+        ClassWeights::<f64>::from_json(r#"{"scheme":"x","classes":[0],"weights":[1.0]}"#).unwrap();
+    assert_eq!(plain.kind(), SchemeKind::ClassWeights);
+    assert!(
+        ClassWeights::<f64>::from_json(
+            r#"{"scheme":"x","kind":"biases","classes":[0],"weights":[1.0]}"#
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn tables_tag_the_columns_that_are_not_weights() {
+    let t = WeightsTable::all_schemes(&seed000()).unwrap();
+    assert_eq!(t.columns().len(), Scheme::all().len());
+    let headers = t.headers();
+    assert_eq!(
+        &headers[headers.len() - 3..],
+        [
+            "drw(160)",
+            "ldam_margins(0.5) [margin]",
+            "logit_adjustment(1.0) [logit offset]"
+        ]
+    );
+    assert_eq!(
+        t.kinds()[t.kinds().len() - 2..],
+        [SchemeKind::Margins, SchemeKind::LogitOffsets]
+    );
+    assert_eq!(t.column("ldam_margins(0.5)").unwrap()[0], 0.5);
+    let text = format!("{t}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with("logit_adjustment(1.0) [logit offset]")
+    );
+    assert!(t.to_html().contains("<th>ldam_margins(0.5) [margin]</th>"));
 }

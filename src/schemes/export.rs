@@ -1,14 +1,17 @@
 //! Exporting class weights: a Keras `class_weight` dict literal, a PyTorch tensor literal, JSON.
 
-use super::ClassWeights;
+use super::{ClassWeights, SchemeKind};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use serde::{Deserialize, Serialize};
 
-/// The serialised form of [`ClassWeights`] (weights as `f64`).
+/// The serialised form of [`ClassWeights`] (weights as `f64`; the kind only when it is not class
+/// weights, so that class weights' JSON has no `kind` field).
 #[derive(Serialize, Deserialize)]
 struct Repr {
     scheme: String,
+    #[serde(default, skip_serializing_if = "SchemeKind::is_class_weights")]
+    kind: SchemeKind,
     classes: Vec<i64>,
     weights: Vec<f64>,
 }
@@ -21,7 +24,9 @@ fn py_float<F: Real>(x: F) -> String {
 
 impl<F: Real> ClassWeights<F> {
     /// A Python dict literal for Keras `model.fit(class_weight=...)`:
-    /// `{0: 1.0, 1: 3.749820767859636}`.
+    /// `{0: 1.0, 1: 3.749820767859636}`. A `class_weight` only when [`Self::kind`] is
+    /// [`SchemeKind::ClassWeights`]; for margins or logit offsets it is the same dict of the
+    /// per-class numbers, for your own code (Keras has no argument that takes them).
     ///
     /// ```
     /// use reweigh::schemes::{ClassCounts, Scheme};
@@ -39,7 +44,8 @@ impl<F: Real> ClassWeights<F> {
 
     /// A PyTorch literal for `CrossEntropyLoss(weight=...)`:
     /// `torch.tensor([0.6666666666666666, 2.0], dtype=torch.float64)`. The tensor is indexed by
-    /// class, so the classes must be `0..C` ([`ClassWeights::dense`]).
+    /// class, so the classes must be `0..C` ([`ClassWeights::dense`]). For margins it is LDAM's
+    /// `m_list`, for logit offsets the tensor added to the logits (`logits + offsets`).
     ///
     /// ```
     /// use reweigh::schemes::{ClassCounts, Scheme};
@@ -56,7 +62,9 @@ impl<F: Real> ClassWeights<F> {
         ))
     }
 
-    /// JSON: `{"scheme": "...", "classes": [...], "weights": [...]}` (weights as float64).
+    /// JSON: `{"scheme": "...", "classes": [...], "weights": [...]}` (weights as float64), with
+    /// `"kind": "margins"` or `"kind": "logit_offsets"` after the scheme for those kinds (read
+    /// back by [`Self::from_json`]; no `kind` is class weights).
     ///
     /// ```
     /// use reweigh::schemes::{ClassCounts, ClassWeights, Scheme};
@@ -79,16 +87,18 @@ impl<F: Real> ClassWeights<F> {
             what: "class weights JSON".into(),
             message: e.to_string(),
         })?;
-        Self::new(
+        Ok(Self::new(
             r.scheme,
             r.classes,
             r.weights.into_iter().map(F::of).collect(),
-        )
+        )?
+        .with_kind(r.kind))
     }
 
     fn repr(&self) -> Repr {
         Repr {
             scheme: self.scheme.clone(),
+            kind: self.kind,
             classes: self.classes.clone(),
             weights: self.weights.iter().map(|w| w.f64()).collect(),
         }
@@ -109,6 +119,7 @@ impl<'de, F: Real> Deserialize<'de> for ClassWeights<F> {
             r.classes,
             r.weights.into_iter().map(F::of).collect(),
         )
+        .map(|w| w.with_kind(r.kind))
         .map_err(serde::de::Error::custom)
     }
 }

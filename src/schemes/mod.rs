@@ -9,7 +9,10 @@
 //!
 //! Every scheme is a documented free function on a counts vector (`balanced_weights`,
 //! `log_smoothed_weights`, ...) and a [`Scheme`] variant with a `FromStr` name; the ones
-//! scikit-learn ships equal it exactly (golden cases in `data/reference/schemes.json`).
+//! scikit-learn ships equal it exactly (golden cases in `data/reference/schemes.json`). The
+//! long-tail losses' per-class vectors are schemes too, with their [`SchemeKind`]: the DRW
+//! schedule's class weights (`drw`), LDAM's margins (`ldam_margins`) and the logit-adjustment
+//! offsets (`logit_adjustment`).
 //!
 //! # Example: the seed-000 counts
 //! ```
@@ -28,6 +31,7 @@ mod effective_number;
 mod export;
 mod frequency;
 mod inverse_variance;
+mod kind;
 mod log_smoothed;
 mod normalize;
 #[cfg(feature = "polars")]
@@ -47,6 +51,7 @@ pub use frequency::{
     frequency_weights, inverse_frequency_weights, inverse_sqrt_weights, uniform_weights,
 };
 pub use inverse_variance::inverse_variance_weights;
+pub use kind::SchemeKind;
 pub use log_smoothed::log_smoothed_weights;
 pub use normalize::{Normalization, normalize};
 #[cfg(feature = "polars")]

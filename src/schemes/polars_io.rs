@@ -128,13 +128,14 @@ impl ClassCounts {
 }
 
 impl WeightsTable {
-    /// The table as a `DataFrame`: `class`, `count`, then one `f64` column per scheme.
+    /// The table as a `DataFrame`: `class`, `count`, then one `f64` column per scheme, named by
+    /// [`WeightsTable::headers`] (margins and logit offsets tagged with their kind).
     pub fn to_dataframe(&self) -> Result<DataFrame> {
         let mut cols = vec![
             Column::new("class".into(), self.classes()),
             Column::new("count".into(), self.counts()),
         ];
-        for (name, w) in self.columns() {
+        for (name, (_, w)) in self.headers().iter().zip(self.columns()) {
             cols.push(Column::new(name.as_str().into(), w.as_slice()));
         }
         DataFrame::new_infer_height(cols).map_err(input_err("weights table as a DataFrame"))
@@ -142,7 +143,7 @@ impl WeightsTable {
 }
 
 /// Every scheme in `schemes` side by side for `counts`: one row per class (`class`, `count`, one
-/// column per scheme).
+/// column per scheme, named as [`WeightsTable::headers`]).
 ///
 /// # Example
 /// ```

@@ -13,7 +13,8 @@ use num_traits::ToPrimitive;
 /// The class weight of every label, in the labels' shape: `(N,)` labels give per-sample weights,
 /// `(N, T)` labels per-timestep weights (Keras `sample_weight` of shape `(samples, sequence
 /// length)`, seed 001). A label that is not one of the weights' classes is
-/// [`ReweighError::UnknownClass`].
+/// [`ReweighError::UnknownClass`]; margins or logit offsets ([`ClassWeights::kind`]) are
+/// [`ReweighError::Incompatible`].
 ///
 /// ```text
 /// sw_i = w_{y_i}
@@ -33,6 +34,7 @@ pub fn gather_sample_weights<F: Real, L: ToPrimitive, D: Dimension>(
     class_weights: &ClassWeights<F>,
     labels: ArrayView<'_, L, D>,
 ) -> Result<Array<F, D>> {
+    class_weights.check_class_weights("gather_sample_weights")?;
     let index = class_index(class_weights.classes())?;
     let w = class_weights.weights();
     let vals = labels_to_i64(labels.iter())?
@@ -92,9 +94,10 @@ pub fn per_timestep_weights<F: Real, L: ToPrimitive>(
 /// - With `indices` (a subsample or bootstrap, repeats allowed) the counts come from
 ///   `y[indices]` and a class absent from the subsample weighs 0.
 /// - scikit-learn accepts `"balanced"`, a dict (`Scheme::Custom`) or `None` (`Scheme::Uniform`);
-///   every count-based [`Scheme`] works here the same way. As in scikit-learn, a shared dict or
-///   `None` with several outputs, a scheme count that matches neither, and `indices` with a
-///   scheme that ignores counts are errors.
+///   every count-based class-weighting [`Scheme`] works here the same way. As in scikit-learn, a
+///   shared dict or `None` with several outputs, a scheme count that matches neither, and
+///   `indices` with a scheme that ignores counts are errors; so is a scheme whose vector is no
+///   class weights (`ldam_margins`, `logit_adjustment`: [`Scheme::kind`]).
 ///
 /// # Example
 /// ```
@@ -123,6 +126,12 @@ pub fn compute_sample_weight<F: Real>(
     let (n, k) = y.dim();
     if n == 0 || k == 0 {
         return Err(ReweighError::EmptyBatch { what: "y" });
+    }
+    if let Some(s) = schemes.iter().find(|s| !s.kind().is_class_weights()) {
+        return Err(ReweighError::Incompatible(format!(
+            "compute_sample_weight needs class-weighting schemes, and {s} gives {}",
+            s.kind()
+        )));
     }
     if schemes.len() != 1 && schemes.len() != k {
         return Err(ReweighError::Incompatible(format!(

@@ -1,6 +1,6 @@
 //! [`WeightsTable`]: every scheme side by side for given counts (classes × schemes).
 
-use super::{ClassCounts, Scheme};
+use super::{ClassCounts, Scheme, SchemeKind};
 use crate::error::Result;
 use std::fmt;
 
@@ -8,6 +8,12 @@ use std::fmt;
 /// scheme. `Display` prints an aligned text table (precision from the formatter, 4 by default:
 /// `format!("{table:.6}")`), [`Self::to_html`] an HTML table for notebooks, and, with the
 /// `polars` feature, `to_dataframe` a polars `DataFrame`.
+///
+/// A scheme whose vector is no class weights ([`Scheme::kind`]: LDAM's margins, the logit
+/// offsets) is a column like the others, and its header says what it holds: the scheme's name
+/// followed by its kind in brackets, `ldam_margins(0.5) [margin]`,
+/// `logit_adjustment(1.0) [logit offset]` ([`Self::headers`]); a class-weight column's header is
+/// the scheme's name alone.
 ///
 /// # Example
 /// ```
@@ -23,6 +29,7 @@ pub struct WeightsTable {
     classes: Vec<i64>,
     counts: Vec<f64>,
     columns: Vec<(String, Vec<f64>)>,
+    kinds: Vec<SchemeKind>,
 }
 
 impl WeightsTable {
@@ -36,10 +43,12 @@ impl WeightsTable {
             classes: counts.classes().to_vec(),
             counts: counts.counts().to_vec(),
             columns,
+            kinds: schemes.iter().map(Scheme::kind).collect(),
         })
     }
 
-    /// Every named scheme with its default parameters ([`Scheme::all`]).
+    /// Every named scheme with its default parameters ([`Scheme::all`]): the class weights,
+    /// then LDAM's margins and the logit-adjustment offsets (headers tagged with their kind).
     pub fn all_schemes(counts: &ClassCounts) -> Result<Self> {
         Self::new(counts, &Scheme::all())
     }
@@ -59,7 +68,26 @@ impl WeightsTable {
         &self.columns
     }
 
-    /// The weights of the scheme named `name` (as `Scheme` displays it).
+    /// What each column holds, in the order of [`Self::columns`].
+    pub fn kinds(&self) -> &[SchemeKind] {
+        &self.kinds
+    }
+
+    /// The column headers (after `class` and `count`): a scheme's name, followed by
+    /// ` [margin]` or ` [logit offset]` for a column that is no class weights.
+    pub fn headers(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .zip(&self.kinds)
+            .map(|((name, _), kind)| match kind {
+                SchemeKind::ClassWeights => name.clone(),
+                k => format!("{name} [{}]", k.entry()),
+            })
+            .collect()
+    }
+
+    /// The weights of the scheme named `name` (as `Scheme` displays it, without the kind tag of
+    /// [`Self::headers`]).
     pub fn column(&self, name: &str) -> Option<&[f64]> {
         self.columns
             .iter()
@@ -67,8 +95,8 @@ impl WeightsTable {
             .map(|(_, w)| w.as_slice())
     }
 
-    /// An HTML `<table>` (header: class, count, one column per scheme; weights to 6 decimals),
-    /// for rendering in a notebook.
+    /// An HTML `<table>` (header: class, count, one column per scheme as [`Self::headers`];
+    /// weights to 6 decimals), for rendering in a notebook.
     pub fn to_html(&self) -> String {
         self.to_html_with_precision(6)
     }
@@ -78,8 +106,8 @@ impl WeightsTable {
         let mut s = String::from(
             "<table class=\"reweigh-weights\">\n<thead><tr><th>class</th><th>count</th>",
         );
-        for (name, _) in &self.columns {
-            s.push_str(&format!("<th>{}</th>", html_escape(name)));
+        for name in self.headers() {
+            s.push_str(&format!("<th>{}</th>", html_escape(&name)));
         }
         s.push_str("</tr></thead>\n<tbody>\n");
         for (i, c) in self.classes.iter().enumerate() {
@@ -105,7 +133,7 @@ impl fmt::Display for WeightsTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(4);
         let mut header = vec!["class".to_string(), "count".to_string()];
-        header.extend(self.columns.iter().map(|(n, _)| n.clone()));
+        header.extend(self.headers());
         let rows: Vec<Vec<String>> = (0..self.classes.len())
             .map(|i| {
                 let mut r = vec![self.classes[i].to_string(), self.counts[i].to_string()];
