@@ -8,7 +8,15 @@ library ships, the reference code the practitioners copy (quoted in each case's 
 seed-001 `create_class_weight` (log-smoothed), the seed-001 `maxCt/numImg` answer, and the
 effective-number code of Cui et al. (2019) as published with the paper's PyTorch port.
 
-All cases are float64 (scikit-learn computes in float64).
+The long-tail schemes (appended last, issue 12) come from their reference implementations:
+LDAM's margins from pytorch-optimizer's `LDAMLoss(num_class_list, max_m).m_list` (Cao et al.'s
+code, a float32 buffer), the DRW weights as Cao et al.'s `cifar_train.py` computes them in NumPy
+(`betas = [0, beta]`, `idx = epoch // start_epoch`), and the logit-adjustment offsets as
+google-research/logit_adjustment computes them in TensorFlow
+(`tf.math.log(tf.cast(base_probs**tau + 1e-12, tf.float32))`).
+
+All cases are float64 (scikit-learn computes in float64), but for the margins and the logit
+offsets, which have float32 cases too (the reference code's dtype).
 """
 import math
 from collections import Counter
@@ -442,5 +450,124 @@ add_metric("integral_floats", "balanced_accuracy", "balanced_accuracy_score([0.,
            [0, 1, 1, 2], [0, 1, 2, 2],
            balanced_accuracy_score(np.array([0.0, 1.0, 1.0, 2.0]), np.array([0.0, 1.0, 2.0, 2.0])),
            params={"adjusted": False})
+
+# --- the long-tail schemes (issue 12): LDAM margins, DRW weights, logit-adjustment offsets -------
+# Appended after every case above and drawing no random number, so that those stay
+# byte-identical. The frameworks are imported here, torch before tensorflow.
+import torch  # noqa: E402
+from pytorch_optimizer.loss import LDAMLoss  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+LONGTAIL = {
+    "seed000": SEED000,
+    "seed001": SEED001,
+    # Cui et al.'s exponential profile n_i = n_max·ρ^(−i/(C−1)) (CIFAR-10-LT, ρ = 100)
+    "cifar10lt_rho100": dict(enumerate(np.floor(5000 * 100.0 ** (-np.arange(10) / 9)).astype(int).tolist())),
+    "binary_1_7_to_1": {0: 170, 1: 100},
+    # the rarest prior 1e-7·(1/1.2) (π^τ below the official code's 1e-12 for τ = 2)
+    "tiny_prior": dict(enumerate([10**7, 2 * 10**6, 5 * 10**5, 10**5, 3 * 10**4, 10**4, 1000, 100, 10, 1])),
+    "negative_labels": {-1: 30, 1: 5, 7: 2},
+    "single_class": {0: 7},
+}
+
+
+def add_longtail(id, counts, scheme, value, framework, call, dtype=F64, epoch=None, tolerance=None,
+                 note=None):
+    classes = np.array(list(counts.keys()), dtype=np.int64)
+    c = np.array(list(counts.values()), dtype=np.int64)
+    params = {"scheme": scheme}
+    if epoch is not None:
+        params["epoch"] = epoch
+    cf.add(case(f"{framework}/scheme/{id}", "scheme", framework, call, dtype,
+                {"classes": classes, "counts": c}, params, value=np.asarray(value, np.float64),
+                tolerance=tolerance, note=note))
+
+
+# LDAM's margins: pytorch-optimizer 4.1.0 (Cao et al.'s code) keeps them in a float32 buffer,
+#   cls_num_list = torch.FloatTensor(num_class_list); m_list = 1.0 / cls_num_list.sqrt_().sqrt_()
+#   m_list *= max_m / max(m_list)
+# reweigh computes max_m·(n_min/n_c)^(1/4) in float64 (ldam_margins); float32 rounds that once.
+LDAM_CALL = "pytorch_optimizer.loss.LDAMLoss(num_class_list=counts, max_m={m}).m_list"
+ldam_err = []
+for pname, counts in LONGTAIL.items():
+    n = np.array(list(counts.values()), dtype=np.float64)
+    for max_m in (0.5, 0.3, 1.0):
+        m_list = LDAMLoss(list(counts.values()), max_m=max_m).m_list.reshape(-1).numpy()
+        exact = max_m * (n.min() / n) ** 0.25
+        rel = float(np.max(np.abs(m_list.astype(np.float64) - exact) / exact))
+        ldam_err.append(rel)
+        for dtype in ("float32", F64):
+            add_longtail(f"ldam_margins/{dtype}/{pname}/max_m{max_m}", counts, f"ldam_margins({max_m})",
+                         m_list, "pytorch_optimizer", LDAM_CALL.format(m=max_m), dtype=dtype,
+                         tolerance={"rel": 3e-7, "why": (
+                             "the reference's margins are a float32 buffer computed as 1/sqrt(sqrt(n)) and "
+                             "rescaled to max_m in float32 (two sqrt, a reciprocal, a division and a "
+                             "product, each rounded; torch's float32 sqrt is not always correctly "
+                             "rounded): a few float32 ulps (2^-24 relative each) from the exact margins "
+                             "that reweigh computes in float64 (and rounds once to float32)")},
+                         note=f"largest |reference - exact| / exact: {rel:.3g}")
+assert max(ldam_err) < 3e-7, max(ldam_err)
+print(f"LDAM margins: the float32 buffer is at most {max(ldam_err):.3g} (relative) from the exact margins")
+
+
+# DRW: Cao et al.'s cifar_train.py (train_rule == 'DRW'), with 160 and 0.9999 as parameters
+def cao_drw(cls_num_list, epoch, start_epoch=160, beta=0.9999):
+    idx = epoch // start_epoch
+    betas = [0, beta]
+    effective_num = 1.0 - np.power(betas[idx], cls_num_list)
+    per_cls_weights = (1.0 - betas[idx]) / np.array(effective_num)
+    per_cls_weights = per_cls_weights / np.sum(per_cls_weights) * len(cls_num_list)
+    return per_cls_weights
+
+
+DRW_CALL = ("Cao et al. cifar_train.py (DRW): idx = epoch // {start}; betas = [0, {beta}]; "
+            "effective_num = 1.0 - np.power(betas[idx], cls_num_list); "
+            "per_cls_weights = (1.0 - betas[idx]) / np.array(effective_num); "
+            "per_cls_weights = per_cls_weights / np.sum(per_cls_weights) * len(cls_num_list)")
+for pname, counts in LONGTAIL.items():
+    n = list(counts.values())
+    # Scheme::weights: the weights from start_epoch on (the epoch start_epoch itself)
+    for start, beta in ((160, 0.9999), (160, 0.999), (100, 0.99), (30, 0.9)):
+        scheme = f"drw({start}, {beta})" if beta != 0.9999 else f"drw({start})"
+        add_longtail(f"drw/{pname}/start{start}/beta{beta}", counts, scheme,
+                     cao_drw(n, start, start, beta), "numpy", DRW_CALL.format(start=start, beta=beta),
+                     note="the weights from start_epoch on (Scheme::weights, cao_drw at epoch = start_epoch)")
+    # Scheme::weights_at_epoch: the schedule (betas[0] = 0 gives ones before start_epoch)
+    for start, epoch in ((160, 0), (160, 159), (160, 160), (160, 199), (5, 4), (5, 5), (5, 9)):
+        add_longtail(f"drw/{pname}/start{start}/epoch{epoch}", counts, f"drw({start})",
+                     cao_drw(n, epoch, start), "numpy", DRW_CALL.format(start=start, beta=0.9999),
+                     epoch=epoch, note="Scheme::weights_at_epoch(epoch, counts)")
+# Measured differences (data/reference/README.md): a zero count gives the weights [0, nan] in the
+# official code at every epoch (its weight inf, then inf / inf), and its epochs from
+# 2·start_epoch on raise (betas[2]); reweigh returns ZeroCount at every epoch and keeps the
+# weights on. LDAMLoss gives the margins [0, nan] for the same counts.
+with np.errstate(divide="ignore", invalid="ignore"):
+    for e in (0, 160):
+        d = cao_drw([5, 0], e)
+        assert d[0] == 0.0 and np.isnan(d[1]), d
+assert err(lambda: cao_drw([5, 3], 320)).startswith("IndexError")
+m0 = LDAMLoss([5, 0]).m_list.reshape(-1).numpy()
+assert np.isnan(m0[1]) and m0[0] == 0.0, m0
+
+
+# Logit adjustment: google-research/logit_adjustment, utils.build_loss_fn and main.py's post-hoc
+# step, with base_probs the class frequencies (float64 NumPy):
+#   tf.math.log(tf.cast(base_probs**tau + 1e-12, dtype=tf.float32))
+# float64 cases cast to tf.float64 instead.
+LA_CALL = "tf.math.log(tf.cast(base_probs**tau + 1e-12, dtype={cast})) with base_probs = counts / counts.sum(), tau = {tau}"
+for pname, counts in LONGTAIL.items():
+    n = np.array(list(counts.values()), dtype=np.float64)
+    base_probs = n / n.sum()
+    for tau in (0.0, 0.5, 1.0, 1.5, 2.0):
+        for dtype, tdt, cast in (("float32", tf.float32, "tf.float32"),
+                                 (F64, tf.float64, "tf.float64 (official: tf.float32)")):
+            offsets = tf.math.log(tf.cast(base_probs**tau + 1e-12, dtype=tdt)).numpy()
+            add_longtail(f"logit_adjustment/{dtype}/{pname}/tau{tau}", counts, f"logit_adjustment({tau})",
+                         offsets, "tensorflow", LA_CALL.format(cast=cast, tau=tau), dtype=dtype)
+# a zero count: ln(0 + 1e-12), finite, in both
+z = tf.math.log(tf.cast(np.array([1.0, 0.0])**1.0 + 1e-12, dtype=tf.float64)).numpy()
+add_longtail("logit_adjustment/float64/zero_count/tau1.0", {0: 5, 1: 0}, "logit_adjustment(1.0)", z,
+             "tensorflow", LA_CALL.format(cast="tf.float64 (official: tf.float32)", tau=1.0),
+             note="a class with no sample gets ln(1e-12), as in the official code")
 
 cf.write()

@@ -137,12 +137,17 @@ fn class_weight_with<F: Real>(case: &Case, sklearn: bool) -> Result<Outcome<F>, 
     ))
 }
 
-/// A named scheme on counts (`Scheme::from_str(params.scheme).weights(counts)`).
+/// A named scheme on counts (`Scheme::from_str(params.scheme).weights(counts)`), or with
+/// `params.epoch` the weights of that epoch (`weights_at_epoch`: the DRW schedule). The value is
+/// the scheme's vector whatever its kind (weights, LDAM margins, logit offsets).
 fn scheme<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     let scheme: Scheme = case.str_param("scheme").expect("scheme").parse()?;
     let counts =
         ClassCounts::from_pairs(ints(case, "classes").into_iter().zip(ints(case, "counts")))?;
-    let w = scheme.weights::<F>(&counts)?;
+    let w = match case.i64_param("epoch") {
+        Some(epoch) => scheme.weights_at_epoch::<F>(epoch as usize, &counts)?,
+        None => scheme.weights::<F>(&counts)?,
+    };
     Ok(value(
         w.weights().iter().map(|x| x.f64()).collect(),
         &[w.len()],
