@@ -274,6 +274,53 @@ fn cw(classes: Vec<i64>, w: Vec<f64>) -> ClassWeights<f64> {
 #[case::sklearn_balanced_zero_weight("(issue 11 #24) balanced with a class of zero total sample weight: sklearn [inf, 0.5] by balanced_weights_sklearn; balanced_weights is ZeroCount", ||
     matches!(balanced_weights(array![0.0_f64, 1.0].view()), Err(ReweighError::ZeroCount { .. }))
         && balanced_weights_sklearn(array![0.0_f64, 1.0].view()).unwrap().to_vec() == [f64::INFINITY, 0.5])]
+// issue 12: the long-tail schemes at their edges (the references' numbers measured and asserted
+// by scripts/reference/gen_schemes.py: Cao et al.'s DRW code, pytorch-optimizer 4.1.0, TF 2.21)
+#[case::drw_zero_count("(issue 12) drw on counts [5, 0]: ZeroCount at epoch 0 and from start_epoch on (Cao et al.'s code: [0, nan] at every epoch)", || {
+    let c = ClassCounts::from_counts(&[5, 0]).unwrap();
+    [0, 159, 160].iter().all(|&e| matches!(Scheme::DRW.weights_at_epoch::<f64>(e, &c),
+        Err(ReweighError::ZeroCount { class: 1, .. })))
+})]
+#[case::drw_past_twice_start("(issue 12) drw(160) at epoch 320: the weights stay on (Cao et al.'s betas[epoch // 160] raises IndexError)", || {
+    let c = ClassCounts::from_counts(&[5000, 50]).unwrap();
+    Scheme::DRW.weights_at_epoch::<f64>(320, &c).unwrap() == Scheme::DRW.weights::<f64>(&c).unwrap()
+})]
+#[case::drw_largest_epochs("(issue 12) drw(start_epoch=usize::MAX): uniform at epoch usize::MAX - 1, the weights at usize::MAX", || {
+    let c = ClassCounts::from_counts(&[3, 1]).unwrap();
+    let s = Scheme::Drw { start_epoch: usize::MAX, beta: 0.9999 };
+    s.weights_at_epoch::<f64>(usize::MAX - 1, &c).unwrap().weights().to_vec() == [1.0, 1.0]
+        && s.weights_at_epoch::<f64>(usize::MAX, &c).unwrap() == s.weights::<f64>(&c).unwrap()
+})]
+#[case::drw_negative_epoch("(issue 12) \"drw(-1)\" and \"drw(2.5)\": InvalidParameter start_epoch, not a wrapped or truncated epoch", ||
+    ["drw(-1)", "drw(2.5)", "drw(start_epoch=1e300)"].iter().all(|t| matches!(t.parse::<Scheme>(),
+        Err(ReweighError::InvalidParameter { name: "start_epoch", .. }))))]
+#[case::ldam_zero_count("(issue 12) ldam_margins on counts [5, 0]: ZeroCount (LDAMLoss([5, 0]).m_list is [0, nan])", ||
+    matches!(Scheme::LDAM_MARGINS.weights::<f32>(&ClassCounts::from_counts(&[5, 0]).unwrap()),
+        Err(ReweighError::ZeroCount { class: 1, .. })))]
+#[case::ldam_extreme_counts("(issue 12) ldam_margins on [1e-3, 1e300]: [0.5, 0.5·1e-75.75], finite; on [1e-300, 1e300] the ratio 1e-600 underflows and the margin is 0 for 0.5e-150 (an absolute error below 1e-150 on a margin subtracted from logits)", || {
+    let m = Scheme::LDAM_MARGINS.weights::<f64>(&ClassCounts::from_counts(&[1e-3, 1e300]).unwrap()).unwrap();
+    let tiny = Scheme::LDAM_MARGINS.weights::<f64>(&ClassCounts::from_counts(&[1e-300, 1e300]).unwrap()).unwrap();
+    m.weights()[0] == 0.5 && (m.weights()[1] / (0.5 * 10f64.powf(-75.75)) - 1.0).abs() < 1e-13
+        && tiny.weights()[0] == 0.5 && tiny.weights()[1] >= 0.0 && tiny.weights()[1] < 1e-150
+})]
+#[case::ldam_f32_overflow("(issue 12) ldam_margins(1e300) in f32: NonFinite, not an infinite margin", ||
+    matches!(Scheme::LdamMargins { max_m: 1e300 }.weights::<f32>(&ClassCounts::from_counts(&[3, 1]).unwrap()),
+        Err(ReweighError::NonFinite { .. })))]
+#[case::logit_adjustment_huge_counts("(issue 12) logit_adjustment on [1e308, 1e308]: ln(0.5 + 1e-12) each (the total 2e308 overflows; the prior does not)", ||
+    Scheme::LOGIT_ADJUSTMENT.weights::<f64>(&ClassCounts::from_counts(&[1e308, 1e308]).unwrap()).unwrap()
+        .weights().iter().all(|&o| o == (0.5_f64 + 1e-12).ln()))]
+#[case::logit_adjustment_tau_underflow("(issue 12) logit_adjustment(50) on [1e6, 1]: ln(1e-12) for the tail (π^50 underflows to 0), finite as in TF", || {
+    let o = Scheme::LogitAdjustment { tau: 50.0 }.weights::<f64>(&ClassCounts::from_counts(&[1e6, 1.0]).unwrap()).unwrap();
+    o.weights()[1] == 1e-12_f64.ln() && o.weights()[0].is_finite()
+})]
+#[case::logit_adjustment_f32_single_class("(issue 12) logit_adjustment in f32 on one class: 0 (1 + 1e-12 rounds to 1 in float32, as tf.cast(..., tf.float32))", ||
+    Scheme::LOGIT_ADJUSTMENT.weights::<f32>(&ClassCounts::from_counts(&[7]).unwrap()).unwrap().weights().to_vec() == [0.0_f32])]
+#[case::margins_are_not_sample_weights("(issue 12) compute_sample_weight with ldam_margins or logit_adjustment: Incompatible, not margins used as weights", || {
+    let y = array![0_i64, 1, 1];
+    [Scheme::LDAM_MARGINS, Scheme::LOGIT_ADJUSTMENT].iter().all(|s|
+        matches!(compute_sample_weight::<f64>(std::slice::from_ref(s), y.view().into_dyn(), None),
+            Err(ReweighError::Incompatible(_))))
+})]
 fn robustness(#[case] what: &str, #[case] check: fn() -> bool) {
     assert!(no_panic(what, check), "{what}");
 }

@@ -54,12 +54,17 @@ fn count() -> impl Strategy<Value = f64> {
     ]
 }
 
-/// Schemes that divide by a count (a zero count is `ZeroCount`).
+/// Schemes that divide by a count (a zero count is `ZeroCount`); the logit adjustment takes
+/// ln(0 + 1e-12) for an empty class, as its official code.
 fn divides(s: &Scheme) -> bool {
-    !matches!(s, Scheme::Uniform | Scheme::Frequency)
+    !matches!(
+        s,
+        Scheme::Uniform | Scheme::Frequency | Scheme::LogitAdjustment { .. }
+    )
 }
 
-/// Schemes whose weights do not change when every count is multiplied by the same factor.
+/// Schemes whose vector does not change when every count is multiplied by the same factor (in
+/// exact arithmetic: the logit offsets of the scaled counts are compared absolutely, as logits).
 fn scale_free(s: &Scheme) -> bool {
     matches!(
         s,
@@ -70,16 +75,34 @@ fn scale_free(s: &Scheme) -> bool {
             | Scheme::InverseFrequencyMean1
             | Scheme::Balanced
             | Scheme::MaxOverCount
+            | Scheme::LdamMargins { .. }
+            | Scheme::LogitAdjustment { .. }
     )
+}
+
+/// Whether `a` and `b`, two vectors of `s` for the same counts, agree within `rel`: relative
+/// for weights and margins, absolute (scaled by 1 + |b|) for logit offsets, which are logarithms
+/// (ln π for π ≈ 1 is ≈ 0, where a relative comparison of rounded logs means nothing).
+fn agree(s: &Scheme, a: f64, b: f64, rel: f64) -> bool {
+    match s.kind() {
+        SchemeKind::LogitOffsets => (a - b).abs() <= rel * (1.0 + b.abs()),
+        _ => rel_close(a, b, rel),
+    }
 }
 
 /// A random scheme: every named one with random valid parameters, or a user dict.
 fn scheme() -> impl Strategy<Value = Scheme> {
+    let beta = || proptest::sample::select(vec![0.0, 0.5, 0.9, 0.999, 0.9999, 1.0 - 1e-12]);
     prop_oneof![
         4 => proptest::sample::select(Scheme::all()),
         1 => (1e-3..10.0f64, 0.0..3.0f64).prop_map(|(mu, floor)| Scheme::LogSmoothed { mu, floor }),
-        1 => proptest::sample::select(vec![0.0, 0.5, 0.9, 0.999, 0.9999, 1.0 - 1e-12])
-            .prop_map(|beta| Scheme::EffectiveNumber { beta }),
+        1 => beta().prop_map(|beta| Scheme::EffectiveNumber { beta }),
+        1 => (prop_oneof![0usize..400, Just(usize::MAX)], beta())
+            .prop_map(|(start_epoch, beta)| Scheme::Drw { start_epoch, beta }),
+        1 => prop_oneof![0.0..2.0f64, Just(0.0), Just(1e-300), Just(1e300)]
+            .prop_map(|max_m| Scheme::LdamMargins { max_m }),
+        1 => prop_oneof![0.0..3.0f64, Just(0.0), Just(1.0), Just(50.0)]
+            .prop_map(|tau| Scheme::LogitAdjustment { tau }),
     ]
 }
 
@@ -105,10 +128,19 @@ fn check_scheme_on(
             "{s} on {counts:?}: a value where a zero count must be an error"
         ))),
         Ok(w) => {
+            prop_assert_eq!(w.kind(), s.kind());
             let w: Vec<f64> = w.weights().to_vec();
             prop_assert_eq!(w.len(), counts.len());
+            // weights and margins are ≥ 0; the offsets ln(π^τ + 1e-12) lie in
+            // [ln 1e-12, ln(1 + 1e-12)]
+            let in_range = |x: f64| match s.kind() {
+                SchemeKind::LogitOffsets => {
+                    (1e-12_f64.ln() - 1e-12..=(1.0_f64 + 1e-12).ln()).contains(&x)
+                }
+                _ => x >= 0.0,
+            };
             prop_assert!(
-                w.iter().all(|x| x.is_finite() && *x >= 0.0),
+                w.iter().all(|&x| x.is_finite() && in_range(x)),
                 "{s} on {counts:?}: {w:?}"
             );
             Ok(Some(w))
@@ -129,6 +161,11 @@ fn every_scheme_on_counts(runner: &mut proptest::test_runner::TestRunner) -> Res
         })?
         .map_err(|e| TestCaseError::fail(format!("from_counts({counts:?}): {e:?}")))?;
         let Some(w) = check_scheme_on(&s, &counts, &c)? else {
+            // what the vector rejects, the DRW schedule rejects at every epoch
+            for epoch in [0, usize::MAX] {
+                let at = guard("weights_at_epoch", || s.weights_at_epoch::<f64>(epoch, &c))?;
+                prop_assert_eq!(at.err(), s.weights::<f64>(&c).err(), "{} at {}", s, epoch);
+            }
             return Ok(());
         };
         let n: f64 = counts.iter().sum();
@@ -138,8 +175,33 @@ fn every_scheme_on_counts(runner: &mut proptest::test_runner::TestRunner) -> Res
             Scheme::Frequency | Scheme::InverseFrequencySum1 => {
                 prop_assert!(rel_close(sum, 1.0, 1e-12), "{s}: sum {sum}")
             }
-            Scheme::InverseFrequencySumC | Scheme::EffectiveNumber { .. } => {
+            Scheme::InverseFrequencySumC | Scheme::EffectiveNumber { .. } | Scheme::Drw { .. } => {
                 prop_assert!(rel_close(sum, cn, 1e-12), "{s}: sum {sum}")
+            }
+            // the rarest class gets max_m exactly, a larger class no larger a margin
+            Scheme::LdamMargins { max_m } => {
+                let rarest = counts.iter().fold(f64::INFINITY, |m, &c| m.min(c));
+                for (i, (m, c)) in w.iter().zip(&counts).enumerate() {
+                    prop_assert!(*m <= max_m, "{s}: {w:?}");
+                    prop_assert!(*c != rarest || *m == max_m, "{s}: {w:?} on {counts:?}");
+                    for (mj, cj) in w.iter().zip(&counts).skip(i + 1) {
+                        let ordered = (c >= cj || m >= mj) && (cj >= c || mj >= m);
+                        prop_assert!(ordered, "{s}: {w:?} on {counts:?}");
+                    }
+                }
+            }
+            // Σ_c exp(o_c) = Σ_c (π_c + 1e-12) = 1 + C·1e-12 for τ = 1; the offsets grow with
+            // the count for τ > 0
+            Scheme::LogitAdjustment { tau } => {
+                if tau == 1.0 {
+                    let z: f64 = w.iter().map(|o| o.exp()).sum();
+                    prop_assert!(rel_close(z, 1.0 + cn * 1e-12, 1e-12), "{s}: Σ exp = {z}");
+                }
+                for (i, j) in (0..w.len()).flat_map(|i| (0..w.len()).map(move |j| (i, j))) {
+                    if counts[i] < counts[j] {
+                        prop_assert!(w[i] <= w[j], "{s}: {w:?} on {counts:?}");
+                    }
+                }
             }
             Scheme::Balanced | Scheme::InverseFrequencyMean1 => {
                 let mean: f64 = w.iter().zip(&counts).map(|(w, c)| w * (c / n)).sum();
@@ -169,22 +231,48 @@ fn every_scheme_on_counts(runner: &mut proptest::test_runner::TestRunner) -> Res
                 if let Some(ws) = check_scheme_on(&s, &scaled, &cs)? {
                     for (a, b) in w.iter().zip(&ws) {
                         prop_assert!(
-                            rel_close(*a, *b, 1e-12),
+                            agree(&s, *a, *b, 1e-12),
                             "{s}: {w:?} on {counts:?} but {ws:?} on ×{factor}"
                         );
                     }
                 }
             }
         }
-        // f32 agrees with f64 (counts up to 1.8e19 fit f32)
-        let w32 = guard("weights::<f32>", || s.weights::<f32>(&c))?
-            .map_err(|e| TestCaseError::fail(format!("{s} f32 on {counts:?}: {e:?}")))?;
+        // f32 agrees with f64 (counts up to 1.8e19 fit f32); a margin past f32::MAX
+        // (max_m = 1e300) is NonFinite in f32, never inf
+        let w32 = guard("weights::<f32>", || s.weights::<f32>(&c))?;
+        let w32 = match (w32, &s) {
+            (Err(ReweighError::NonFinite { .. }), Scheme::LdamMargins { max_m })
+                if *max_m > f64::from(f32::MAX) =>
+            {
+                return Ok(());
+            }
+            (r, _) => {
+                r.map_err(|e| TestCaseError::fail(format!("{s} f32 on {counts:?}: {e:?}")))?
+            }
+        };
         for (a, b) in w32.weights().iter().zip(&w) {
             prop_assert!(a.is_finite());
+            // below f32's normal range (a margin of max_m = 1e-300) f32 holds 0 or a subnormal
+            let tiny = b.abs() < f64::from(f32::MIN_POSITIVE)
+                && (f64::from(*a) - b).abs() < f64::from(f32::MIN_POSITIVE);
             prop_assert!(
-                rel_close(f64::from(*a), *b, 1e-4),
+                tiny || agree(&s, f64::from(*a), *b, 1e-4),
                 "{s}: f32 {a} vs f64 {b} on {counts:?}"
             );
+        }
+        // the DRW schedule: uniform weights before start_epoch, the weights from it on; every
+        // other scheme the same at every epoch
+        for epoch in [0, 1, 159, 160, 10_000, usize::MAX] {
+            let at = guard(&format!("{s}.weights_at_epoch({epoch})"), || {
+                s.weights_at_epoch::<f64>(epoch, &c)
+            })?
+            .map_err(|e| TestCaseError::fail(format!("{s} at epoch {epoch}: {e:?}")))?;
+            let want = match s {
+                Scheme::Drw { start_epoch, .. } if epoch < start_epoch => vec![1.0; w.len()],
+                _ => w.clone(),
+            };
+            prop_assert_eq!(at.weights().to_vec(), want, "{} at epoch {}", s, epoch);
         }
         Ok(())
     }))
@@ -602,9 +690,26 @@ fn scheme_args() -> impl Strategy<Value = (Scheme, Vec<Arg>)> {
     let arg = (
         proptest::option::weighted(
             0.5,
-            proptest::sample::select(vec!["mu", "floor", "beta", "x", "gamma"]),
+            proptest::sample::select(vec![
+                "mu",
+                "floor",
+                "beta",
+                "x",
+                "gamma",
+                "start_epoch",
+                "max_m",
+                "tau",
+            ]),
         ),
-        prop_oneof![0.01..5.0f64, Just(0.15), Just(1.0)],
+        prop_oneof![
+            0.01..5.0f64,
+            Just(0.15),
+            Just(1.0),
+            Just(160.0),
+            Just(0.0),
+            Just(-3.0),
+            Just(1e30),
+        ],
     )
         .prop_map(|(keyword, value)| Arg { keyword, value });
     (
@@ -653,8 +758,21 @@ fn scheme_from_str(runner: &mut proptest::test_runner::TestRunner) -> Result<(),
         );
         let parsed = guard(&format!("{text:?}.parse()"), || text.parse::<Scheme>())?;
         let defaults = s.params();
-        match (python_binding(&defaults, &args), parsed) {
-            (Some(values), Ok(p)) => {
+        // what Python binds, then reweigh's type check: drw's start_epoch is a whole number
+        // >= 0 that fits usize
+        let whole = |v: f64| v >= 0.0 && v.fract() == 0.0 && v < usize::MAX as f64;
+        let binding = python_binding(&defaults, &args);
+        let bad_epoch = binding.as_ref().is_some_and(|values| {
+            defaults
+                .iter()
+                .zip(values)
+                .any(|((name, _), v)| *name == "start_epoch" && !whole(*v))
+        });
+        match (binding, parsed) {
+            (Some(_), Err(ReweighError::InvalidParameter { name, .. })) if bad_epoch => {
+                prop_assert_eq!(name, "start_epoch")
+            }
+            (Some(values), Ok(p)) if !bad_epoch => {
                 prop_assert_eq!(p.name(), s.name());
                 let got: Vec<f64> = p.params().iter().map(|(_, v)| *v).collect();
                 prop_assert_eq!(got, values, "{}", text);
@@ -676,15 +794,21 @@ fn scheme_from_junk(runner: &mut proptest::test_runner::TestRunner) -> Result<()
     let junk = prop_oneof![
         any::<String>(),
         "[a-z_]{0,12}\\(([0-9.=a-z, ]{0,12})\\)?",
-        "(log_smoothed|effective_number|balanced)\\([-0-9.e=a-z,() ]{0,16}\\)?",
+        "(log_smoothed|effective_number|balanced|drw|ldam_margins|logit_adjustment)\\([-0-9.e=a-z,() ]{0,16}\\)?",
     ];
     failure(runner.run(&junk, |s| {
         let r = guard(&format!("{s:?}.parse()"), || s.parse::<Scheme>())?;
         if let Err(e) = r {
+            // an epoch that is no whole number is the one parameter checked when parsed
             prop_assert!(
                 matches!(
                     e,
-                    ReweighError::UnknownName { .. } | ReweighError::Incompatible(_)
+                    ReweighError::UnknownName { .. }
+                        | ReweighError::Incompatible(_)
+                        | ReweighError::InvalidParameter {
+                            name: "start_epoch",
+                            ..
+                        }
                 ),
                 "{e:?}"
             );
