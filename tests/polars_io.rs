@@ -30,7 +30,11 @@ fn seed_counts_and_labels_from_csv() {
 fn dataframe_has_one_row_per_class_and_a_column_per_scheme() {
     let c = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
     let df = schemes_dataframe(&c, &Scheme::all()).unwrap();
-    assert_eq!(df.shape(), (4, 13));
+    assert_eq!(df.shape(), (4, 2 + Scheme::all().len()));
+    // margins and logit offsets are columns named with their kind
+    let m = df.column("ldam_margins(0.5) [margin]").unwrap().f64().unwrap();
+    assert_eq!(m.get(0), Some(0.5));
+    assert!(df.column("logit_adjustment(1.0) [logit offset]").is_ok());
     let bal = df
         .column("balanced")
         .unwrap()

@@ -50,3 +50,31 @@ fn readme_example_is_this_test() {
         "README example and tests/readme.rs differ"
     );
 }
+
+/// The README's table of schemes names every scheme `FromStr` knows, in the row of its kind.
+#[test]
+fn readme_schemes_table_names_every_scheme() {
+    use reweigh::schemes::{Scheme, SchemeKind};
+    let readme = include_str!("../README.md");
+    let table = readme
+        .split("### The schemes")
+        .nth(1)
+        .and_then(|t| t.split("\n\n### ").next())
+        .expect("a schemes section in the README");
+    for s in Scheme::all() {
+        let row = match s.kind() {
+            SchemeKind::ClassWeights => "| class weights |",
+            SchemeKind::Margins => "| margins |",
+            SchemeKind::LogitOffsets => "| logit offsets |",
+        };
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(row))
+            .unwrap_or_else(|| panic!("no row {row}"));
+        let (bare, called) = (format!("`{}`", s.name()), format!("`{}(", s.name()));
+        assert!(
+            line.contains(&bare) || line.contains(&called),
+            "{s} not in {row}"
+        );
+    }
+}

@@ -22,6 +22,9 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 /// Errors: empty counts, a count that is zero, negative or not finite (the reference gives NaN
 /// margins for a zero count), a `max_m` that is negative or not finite.
 ///
+/// The scheme `"ldam_margins(max_m)"` ([`Scheme::LdamMargins`](crate::schemes::Scheme::LdamMargins))
+/// gives the same margins labelled by class.
+///
 /// ```
 /// use reweigh::losses::ldam_margins;
 /// let m = ldam_margins(&[5000.0, 500.0, 50.0], 0.5).unwrap();
@@ -236,6 +239,9 @@ impl<F: Real> Loss<F> for LdamLoss<F> {
 /// ([`effective_number_weights`](crate::schemes::effective_number_weights)), as
 /// `per_cls_weights` in Cao et al.'s `cifar_train.py` (`idx = epoch // 160`,
 /// `betas = [0, 0.9999]`: epochs are counted from 0 and the weights apply from epoch 160 on).
+/// The scheme `"drw(start_epoch, beta)"` ([`Scheme::Drw`](crate::schemes::Scheme::Drw),
+/// [`Scheme::weights_at_epoch`](crate::schemes::Scheme::weights_at_epoch)) is this schedule by
+/// name, with uniform weights before `start_epoch` (Cao et al.'s `betas[0] = 0`).
 ///
 /// ```
 /// use reweigh::losses::DeferredReweighting;

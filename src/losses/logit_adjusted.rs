@@ -26,7 +26,9 @@ use serde::{Deserialize, Serialize};
 /// ```
 /// `Menon` and `TauLogPrior` differ only for tiny priors (`π_c^τ` near 1e-12 or below: the official
 /// form is bounded below by ln 1e-12 ≈ −27.6). Balanced Softmax is `TauLogPrior { tau: 1 }` plus
-/// the constant `ln Σ n`, which no softmax sees: the same loss up to rounding.
+/// the constant `ln Σ n`, which no softmax sees: the same loss up to rounding. The scheme
+/// `"logit_adjustment(tau)"` ([`Scheme::LogitAdjustment`](crate::schemes::Scheme::LogitAdjustment))
+/// gives the `Menon` offsets labelled by class.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum LogitOffset {
