@@ -32,7 +32,11 @@ fn dataframe_has_one_row_per_class_and_a_column_per_scheme() {
     let df = schemes_dataframe(&c, &Scheme::all()).unwrap();
     assert_eq!(df.shape(), (4, 2 + Scheme::all().len()));
     // margins and logit offsets are columns named with their kind
-    let m = df.column("ldam_margins(0.5) [margin]").unwrap().f64().unwrap();
+    let m = df
+        .column("ldam_margins(0.5) [margin]")
+        .unwrap()
+        .f64()
+        .unwrap();
     assert_eq!(m.get(0), Some(0.5));
     assert!(df.column("logit_adjustment(1.0) [logit offset]").is_ok());
     let bal = df
