@@ -121,8 +121,8 @@ pub(crate) struct Scored<F> {
     pub(crate) complement: F,
     a: F,
     b: F,
-    /// `1/D` (`1/clamp` where the clamp holds, 0 for an empty group).
-    inv_den: F,
+    /// `D` (the clamp where it holds, +∞ for an empty group: a zero gradient).
+    den: F,
     /// Whether the clamp holds.
     clamped: bool,
 }
@@ -175,7 +175,7 @@ impl<F: Real> OverlapScore<F> {
                 complement: F::one(),
                 a: F::zero(),
                 b: F::zero(),
-                inv_den: F::zero(),
+                den: F::infinity(),
                 clamped: false,
             };
         }
@@ -194,7 +194,7 @@ impl<F: Real> OverlapScore<F> {
                 complement: F::one() - score,
                 a: F::one() / self.clamp,
                 b: F::zero(),
-                inv_den: F::one() / self.clamp,
+                den: self.clamp,
                 clamped: true,
             };
         }
@@ -205,21 +205,23 @@ impl<F: Real> OverlapScore<F> {
             complement: (self.alpha * fp + self.beta * fn_ + self.epsilon) / den,
             a: (F::one() - score * c) / den,
             b: -(score * self.alpha) / den,
-            inv_den: F::one() / den,
+            den,
             clamped: false,
         }
     }
 
-    /// `∂S/∂p` of one element of a scored group for the product intersection, from `1 − S`:
-    /// `(t·(1 − S) + S·(β·t − α·(1 − t)))/D`, the same number as `a·t + b` without its
-    /// cancellation where `S ≈ 1` and α + β ≠ 1.
+    /// `∂S/∂p` of one element of weight `w` of a scored group for the product intersection,
+    /// from `1 − S`: `w·(t·(1 − S) + S·(β·t − α·(1 − t)))/D`, the same number as `w·(a·t + b)`
+    /// without its cancellation where `S ≈ 1` and α + β ≠ 1.
     #[inline]
-    pub(crate) fn grad_product(&self, g: &Scored<F>, t: F) -> F {
+    pub(crate) fn grad_product(&self, g: &Scored<F>, t: F, w: F) -> F {
         if g.clamped {
-            return t * g.inv_den;
+            return w * t / g.den;
         }
+        // the weight times the numerator, divided by D: 1/D overflows for a subnormal D, and a
+        // zero weight must give 0, not 0·∞
         let fp_part = self.beta * t - self.alpha * (F::one() - t);
-        (t * g.complement + g.score * fp_part) * g.inv_den
+        w * (t * g.complement + g.score * fp_part) / g.den
     }
 
     /// `∂S/∂p` of one element of a scored group.

@@ -287,8 +287,8 @@ impl<F: Real> PerSampleTverskyLoss<F> {
                 }
                 for j in 0..s {
                     if kept(i, k, j) {
-                        let ds = score.grad_product(&scored[g], t[[i, k, j]]);
-                        grad[[i, k, j]] = -(coef[g] * w * ds);
+                        let ds = score.grad_product(&scored[g], t[[i, k, j]], w);
+                        grad[[i, k, j]] = -(coef[g] * ds);
                     }
                 }
             }
