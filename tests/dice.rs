@@ -517,3 +517,37 @@ fn score_form_and_intersection_names_parse() {
         Intersection::Product
     );
 }
+
+/// pytorch_optimizer's Tversky flattens any two arguments of the same size (`view(-1)`); here the
+/// input has the axes `(N, C, ...)` and the targets its shape: reshaping both to `(N, 1, ...)`
+/// gives the same one-group loss (data/reference/README.md, deliberate differences).
+#[test]
+fn pytorch_optimizer_tversky_needs_the_targets_shape() {
+    let loss = SegmentationTverskyLoss::<f64>::pytorch_optimizer_tversky(0.3, 0.7, 1.0);
+    let x = array![0.5, -1.0, 2.0].into_dyn();
+    let y = array![1.0, 0.0, 1.0].into_dyn();
+    assert!(matches!(
+        loss.forward(x.view(), y.view()),
+        Err(ReweighError::BadShape { .. })
+    ));
+    let x2 = logits()
+        .into_shape_with_order(ndarray::IxDyn(&[2, 6]))
+        .unwrap();
+    let y2 = hard()
+        .into_shape_with_order(ndarray::IxDyn(&[6, 2]))
+        .unwrap();
+    assert!(matches!(
+        loss.forward(x2.view(), y2.view()),
+        Err(ReweighError::ShapeMismatch { .. })
+    ));
+    let a = loss.forward(logits().view(), hard().view()).unwrap();
+    let b = loss
+        .forward(
+            x2.view(),
+            y2.into_shape_with_order(ndarray::IxDyn(&[2, 6]))
+                .unwrap()
+                .view(),
+        )
+        .unwrap();
+    assert!((a.scalar().unwrap() - b.scalar().unwrap()).abs() < 1e-15);
+}

@@ -352,3 +352,42 @@ fn bad_options_and_inputs_are_errors() {
     // an unknown average name (kornia: "The `average` has to be one of {'macro', 'micro'}")
     assert!(PerSampleTverskyConfig::from_json(r#"{"average": "weighted"}"#).is_err());
 }
+
+/// Regression rows found by the property suite, and the one rule where reweigh is finite and
+/// kornia is not (data/reference/README.md, deliberate differences).
+#[test]
+fn empty_groups_and_subnormal_denominators() {
+    // kornia's tversky_loss(eps=0, beta=0) of a present class whose probabilities underflow to
+    // 0 is 0/0 = NaN in float32 (scripts/reference/measure_dice_differences.py); the empty-group
+    // rule scores it 0 (loss 1), the limit of eps → 0⁺; float64 still has p = e^-709 > 0 there
+    let loss = |beta| PerSampleTverskyLoss::kornia_tversky(0.5, beta).epsilon(0.0);
+    let y = array![[[0_i64]]].into_dyn();
+    let x32 = Array4::from_shape_vec((1, 2, 1, 1), vec![0.0_f32, 709.0])
+        .unwrap()
+        .into_dyn();
+    let l32 = SparsePerSampleTverskyLoss::new(
+        PerSampleTverskyLoss::<f32>::kornia_tversky(0.5, 0.0).epsilon(0.0),
+    );
+    let out = l32.forward_backward(x32.view(), y.view()).unwrap();
+    assert_eq!(out.value.scalar(), Some(1.0));
+    assert!(out.grad.unwrap().iter().all(|&g| g == 0.0));
+    let x64 = x32.mapv(f64::from);
+    let v = SparsePerSampleTverskyLoss::new(loss(0.0))
+        .forward(x64.view(), y.view())
+        .unwrap()
+        .scalar()
+        .unwrap();
+    assert_eq!(v, 0.0); // kornia float64: 0.0
+    // a subnormal denominator (p = e^-709 weighted into FP) and a zero class weight on the
+    // target: the gradient was NaN (1/D overflowed, then 0·∞); it is 0 where the weight is 0
+    let micro = PerSampleTverskyLoss::kornia_tversky(0.1, 0.5)
+        .average(ClassAverage::Micro)
+        .epsilon(0.0)
+        .class_weights(Some(array![0.476, 0.0]));
+    let t = Array4::from_shape_vec((1, 2, 1, 1), vec![0.0, 1.0])
+        .unwrap()
+        .into_dyn();
+    let out = micro.forward_backward(x64.view(), t.view()).unwrap();
+    assert_eq!(out.value.scalar(), Some(1.0));
+    assert!(out.grad.unwrap().iter().all(|g| g.is_finite()));
+}
