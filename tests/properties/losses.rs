@@ -1166,7 +1166,7 @@ fn pytorch_optimizer_loss<F: Real>(
     mode: SegmentationMode,
     from_logits: bool,
 ) -> (SegmentationTverskyLoss<F>, bool) {
-    let dice = o.preset % 2 == 0;
+    let dice = o.preset.is_multiple_of(2);
     let gamma = if o.gamma > 0.0 && o.gamma < 1.0 {
         1.0 + o.gamma
     } else {
@@ -1194,7 +1194,7 @@ fn pytorch_optimizer_loss<F: Real>(
 
 fn pytorch_optimizer_logits<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     let o = &c.opts;
-    let mode = if o.preset % 2 == 0 {
+    let mode = if o.preset.is_multiple_of(2) {
         smp_mode(o)
     } else {
         SegmentationMode::Binary
