@@ -56,12 +56,18 @@ fn every_score_is_there() {
         Method::ALL.len() * c.models.len() * c.ratios.len() * c.seeds.len()
     );
     for &r in &c.ratios {
-        assert_eq!(s.counts_of(r), exponential_profile(c.n_max, r, 10).as_slice());
+        assert_eq!(
+            s.counts_of(r),
+            exponential_profile(c.n_max, r, 10).as_slice()
+        );
         for &m in &c.models {
             for method in Method::ALL {
                 let v = s.values(method, m, r, Metric::BalancedAccuracy);
                 assert_eq!(v.len(), c.seeds.len());
-                assert!(v.iter().all(|x| (0.0..=1.0).contains(x)), "{method} {r}: {v:?}");
+                assert!(
+                    v.iter().all(|x| (0.0..=1.0).contains(x)),
+                    "{method} {r}: {v:?}"
+                );
             }
         }
     }

@@ -6,6 +6,7 @@ use super::method::{Method, Model, Training, adjust_post_hoc, test_logits};
 use crate::util::{mean, std};
 use ndarray::Array2;
 use rayon::prelude::*;
+use reweigh::display::Html;
 use reweigh::format::fmt_num;
 use reweigh::metrics::{Evaluation, ZeroDivision};
 use std::sync::OnceLock;
@@ -335,56 +336,80 @@ impl StudyResults {
             .unwrap_or(&[])
     }
 
-    /// A Markdown table of a model: one row per method, one column per ratio, each cell the
-    /// metric's `mean ± std` over the seeds.
-    pub fn markdown_table(&self, model: Model, metric: Metric) -> String {
-        let mut s = String::from("| method |");
-        let mut rule = String::from("|---|");
-        for &r in &self.config.ratios {
-            s.push_str(&format!(" ρ = {} |", fmt_num(r)));
-            rule.push_str("---|");
-        }
-        s.push('\n');
-        s.push_str(&rule);
-        s.push('\n');
-        for m in Method::ALL {
-            s.push_str(&format!("| {m} |"));
-            for &r in &self.config.ratios {
-                let sp = self.spread(m, model, r, metric);
-                s.push_str(&format!(
-                    " {} ± {} |",
-                    fmt_num(round4(sp.mean)),
-                    fmt_num(round4(sp.std))
-                ));
-            }
-            s.push('\n');
-        }
-        s
+    /// The cells of a model's table: one row per method, one column per ratio, each cell the
+    /// metric's `mean ± std` over the seeds (4 decimals).
+    pub fn table(&self, model: Model, metric: Metric) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut header = vec!["method".to_string()];
+        header.extend(
+            self.config
+                .ratios
+                .iter()
+                .map(|&r| format!("ρ = {}", fmt_num(r))),
+        );
+        let rows = Method::ALL
+            .iter()
+            .map(|&m| {
+                let mut row = vec![m.name()];
+                row.extend(self.config.ratios.iter().map(|&r| {
+                    let sp = self.spread(m, model, r, metric);
+                    format!("{} ± {}", fmt_num(round4(sp.mean)), fmt_num(round4(sp.std)))
+                }));
+                row
+            })
+            .collect();
+        (header, rows)
     }
 
-    /// A Markdown table of the mean per-class recall of a model at one ratio: one row per
-    /// method, one column per class (with its training count).
-    pub fn recall_table(&self, model: Model, ratio: f64) -> String {
+    /// The cells of the per-class recall of a model at one ratio: one row per method, one
+    /// column per class (with its training count), the mean over the seeds (3 decimals).
+    pub fn recall_table(&self, model: Model, ratio: f64) -> (Vec<String>, Vec<Vec<String>>) {
         let counts = self.counts_of(ratio);
-        let mut s = String::from("| method |");
-        let mut rule = String::from("|---|");
-        for (c, n) in counts.iter().enumerate() {
-            s.push_str(&format!(" {c} (n={n}) |"));
-            rule.push_str("---|");
-        }
-        s.push('\n');
-        s.push_str(&rule);
-        s.push('\n');
-        for m in Method::ALL {
-            s.push_str(&format!("| {m} |"));
-            for c in 0..counts.len() {
-                let sp = self.spread(m, model, ratio, Metric::Recall(c));
-                s.push_str(&format!(" {} |", fmt_num(round3(sp.mean))));
-            }
-            s.push('\n');
-        }
-        s
+        let mut header = vec!["method".to_string()];
+        header.extend(
+            counts
+                .iter()
+                .enumerate()
+                .map(|(c, n)| format!("{c} (n={n})")),
+        );
+        let rows = Method::ALL
+            .iter()
+            .map(|&m| {
+                let mut row = vec![m.name()];
+                row.extend((0..counts.len()).map(|c| {
+                    fmt_num(round3(self.spread(m, model, ratio, Metric::Recall(c)).mean))
+                }));
+                row
+            })
+            .collect();
+        (header, rows)
     }
+
+    /// [`Self::table`] as HTML, for notebooks.
+    pub fn html_table(&self, model: Model, metric: Metric) -> Html {
+        let (header, rows) = self.table(model, metric);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        Html::table(&header, rows)
+    }
+
+    /// [`Self::recall_table`] as HTML, for notebooks.
+    pub fn html_recall_table(&self, model: Model, ratio: f64) -> Html {
+        let (header, rows) = self.recall_table(model, ratio);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        Html::table(&header, rows)
+    }
+}
+
+/// A Markdown table of header and rows.
+fn markdown((header, rows): (Vec<String>, Vec<Vec<String>>)) -> String {
+    let mut s = format!(
+        "| {} |\n|{}\n",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
+    for row in rows {
+        s.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    s
 }
 
 impl StudyResults {
@@ -413,14 +438,14 @@ impl StudyResults {
                     metric.name(),
                     self.config.seeds.len()
                 ));
-                s.push_str(&self.markdown_table(model, metric));
+                s.push_str(&markdown(self.table(model, metric)));
             }
             s.push_str(&format!(
                 "\n{}: recall of each class at ρ = {} (mean over the seeds; n = training images).\n\n",
                 model.name(),
                 fmt_num(worst)
             ));
-            s.push_str(&self.recall_table(model, worst));
+            s.push_str(&markdown(self.recall_table(model, worst)));
         }
         s
     }
