@@ -1,11 +1,13 @@
 //! The Dice, Tversky and focal-Tversky losses: closed-form gradients against central
 //! differences, the relations between the presets, the regressions the property suite found and
 //! the errors. Values against Keras and segmentation_models_pytorch are in the golden cases
-//! (data/reference/dice.json).
+//! (data/reference/dice.json), against pytorch_optimizer in dice_pytorch_optimizer.json (kornia's
+//! per-sample losses: tests/per_sample_tversky.rs).
 
 use ndarray::{Array1, ArrayD, array};
 use reweigh::losses::{
-    SegmentationMode, SegmentationTverskyLoss, SparseSegmentationTverskyLoss, TverskyLoss,
+    Intersection, ScoreForm, SegmentationMode, SegmentationTverskyLoss,
+    SparseSegmentationTverskyLoss, TverskyLoss,
 };
 use reweigh::{Loss, Reduction, ReweighError};
 use rstest::rstest;
@@ -424,4 +426,128 @@ fn float32_true_positives_keep_their_digits() {
     };
     let (a, b) = (run(true), run(false));
     assert!((a - b).abs() < 1e-5 * b, "{a} vs {b}");
+}
+
+/// pytorch_optimizer's Dice is smp's score with the product intersection and pytorch-toolbelt's
+/// `(2TP + smooth)/max(Σp + Σt + smooth, eps)`: the Tversky form with smooth/2 and eps/2, except
+/// under log_loss, whose clamp of the score stays eps.
+#[test]
+fn pytorch_optimizer_dice_is_the_doubled_score_form() {
+    let (x, y) = (logits(), hard().mapv(|t| 0.1 + 0.8 * t));
+    for mode in [SegmentationMode::Binary, SegmentationMode::Multilabel] {
+        let po = SegmentationTverskyLoss::<f64>::pytorch_optimizer_dice(mode).smooth(1.0);
+        let halved = SegmentationTverskyLoss::<f64>::smp_dice(mode)
+            .intersection(Intersection::Product)
+            .smooth(0.5)
+            .eps(0.5e-6);
+        assert_eq!(
+            po.forward_backward(x.view(), y.view()).unwrap(),
+            halved.forward_backward(x.view(), y.view()).unwrap()
+        );
+        // (2TP + 1)/(Σp + Σt + 1) by hand for binary
+        if mode == SegmentationMode::Binary {
+            let p = x.mapv(|v| 1.0 / (1.0 + (-v).exp()));
+            let dice = (2.0 * (&p * &y).sum() + 1.0) / (p.sum() + y.sum() + 1.0);
+            let v = po.forward(x.view(), y.view()).unwrap().scalar().unwrap();
+            assert!((v - (1.0 - dice)).abs() < 1e-15);
+        }
+    }
+}
+
+/// pytorch_optimizer's Tversky scores targets without positives as they are:
+/// `1 − smooth/(α·Σp + smooth)`, where smp gives 0.
+#[test]
+fn pytorch_optimizer_tversky_scores_all_negative_targets() {
+    let x = logits();
+    let y = ArrayD::<f64>::zeros(x.shape());
+    let loss = SegmentationTverskyLoss::<f64>::pytorch_optimizer_tversky(0.3, 0.7, 1.0);
+    let v = loss.forward(x.view(), y.view()).unwrap().scalar().unwrap();
+    let sp: f64 = x.mapv(|v| 1.0 / (1.0 + (-v).exp())).sum();
+    assert!((v - (1.0 - 1e-6 / (0.3 * sp + 1e-6))).abs() < 1e-15);
+    let smp = SegmentationTverskyLoss::<f64>::smp_tversky(SegmentationMode::Binary, 0.3, 0.7, 1.0);
+    assert_eq!(smp.forward(x.view(), y.view()).unwrap().scalar(), Some(0.0));
+    let focal = SegmentationTverskyLoss::<f64>::pytorch_optimizer_tversky(0.3, 0.7, 2.0);
+    let vf = focal.forward(x.view(), y.view()).unwrap().scalar().unwrap();
+    assert!((vf - v * v).abs() < 1e-15);
+}
+
+#[rstest]
+#[case::dice_binary(
+    SegmentationTverskyLoss::pytorch_optimizer_dice(SegmentationMode::Binary),
+    false
+)]
+#[case::dice_multiclass_log(
+    SegmentationTverskyLoss::pytorch_optimizer_dice(SegmentationMode::Multiclass).smooth(0.5),
+    true
+)]
+#[case::tversky(
+    SegmentationTverskyLoss::pytorch_optimizer_tversky(0.3, 0.7, 1.0),
+    false
+)]
+#[case::focal_tversky(
+    SegmentationTverskyLoss::pytorch_optimizer_tversky(0.7, 0.3, 0.75),
+    false
+)]
+fn pytorch_optimizer_gradient_matches_central_differences(
+    #[case] loss: SegmentationTverskyLoss<f64>,
+    #[case] log_loss: bool,
+) {
+    let loss = loss.log_loss(log_loss);
+    let x = logits();
+    for y in [hard(), hard().mapv(|t| 0.1 + 0.8 * t)] {
+        let out = loss.forward_backward(x.view(), y.view()).unwrap();
+        let f = |v: &ArrayD<f64>| loss.forward(v.view(), y.view()).unwrap().scalar().unwrap();
+        check_gradient(f, out.grad.as_ref().unwrap(), &x, 1e-6, 1e-7);
+    }
+}
+
+#[test]
+fn score_form_and_intersection_names_parse() {
+    assert_eq!("dice".parse::<ScoreForm>().unwrap(), ScoreForm::Dice);
+    assert_eq!("tversky".parse::<ScoreForm>().unwrap(), ScoreForm::Tversky);
+    assert!(matches!(
+        "toolbelt".parse::<ScoreForm>(),
+        Err(ReweighError::UnknownName {
+            kind: "score_form",
+            ..
+        })
+    ));
+    assert_eq!(
+        "product".parse::<Intersection>().unwrap(),
+        Intersection::Product
+    );
+}
+
+/// pytorch_optimizer's Tversky flattens any two arguments of the same size (`view(-1)`); here the
+/// input has the axes `(N, C, ...)` and the targets its shape: reshaping both to `(N, 1, ...)`
+/// gives the same one-group loss (data/reference/README.md, deliberate differences).
+#[test]
+fn pytorch_optimizer_tversky_needs_the_targets_shape() {
+    let loss = SegmentationTverskyLoss::<f64>::pytorch_optimizer_tversky(0.3, 0.7, 1.0);
+    let x = array![0.5, -1.0, 2.0].into_dyn();
+    let y = array![1.0, 0.0, 1.0].into_dyn();
+    assert!(matches!(
+        loss.forward(x.view(), y.view()),
+        Err(ReweighError::BadShape { .. })
+    ));
+    let x2 = logits()
+        .into_shape_with_order(ndarray::IxDyn(&[2, 6]))
+        .unwrap();
+    let y2 = hard()
+        .into_shape_with_order(ndarray::IxDyn(&[6, 2]))
+        .unwrap();
+    assert!(matches!(
+        loss.forward(x2.view(), y2.view()),
+        Err(ReweighError::ShapeMismatch { .. })
+    ));
+    let a = loss.forward(logits().view(), hard().view()).unwrap();
+    let b = loss
+        .forward(
+            x2.view(),
+            y2.into_shape_with_order(ndarray::IxDyn(&[2, 6]))
+                .unwrap()
+                .view(),
+        )
+        .unwrap();
+    assert!((a.scalar().unwrap() - b.scalar().unwrap()).abs() < 1e-15);
 }

@@ -14,11 +14,12 @@
 use ndarray::{ArrayD, IxDyn};
 use reweigh::losses::{
     AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
-    CategoricalFocalLoss, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
-    DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, NllLoss, PolyCrossEntropy,
-    SegmentationMode, SegmentationTverskyLoss, SigmoidCrossEntropy, SingleLabelAsymmetricLoss,
-    SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss,
-    SparseSegmentationTverskyLoss, SparseSoftmaxCrossEntropy, TverskyLoss,
+    CategoricalFocalLoss, ClassAverage, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
+    DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, NllLoss, PerSampleTverskyLoss,
+    PolyCrossEntropy, SegmentationMode, SegmentationTverskyLoss, SigmoidCrossEntropy,
+    SingleLabelAsymmetricLoss, SoftmaxCrossEntropy, SparseCategoricalCrossEntropyProbs,
+    SparseCategoricalFocalLoss, SparsePerSampleTverskyLoss, SparseSegmentationTverskyLoss,
+    SparseSoftmaxCrossEntropy, TverskyLoss,
 };
 use reweigh::{Loss, LossOutput, Result};
 
@@ -66,6 +67,14 @@ fn row<L>(loss: &L, probs: bool, target: L::Target<'_>) -> Vec<String>
 where
     L: Loss<f64>,
 {
+    row_shaped(loss, probs, target, &[2, 3])
+}
+
+/// [`row`] with the batch's 6 values in an input of `shape` (kornia's `(2, 3, 1, 1)`).
+fn row_shaped<L>(loss: &L, probs: bool, target: L::Target<'_>, shape: &[usize]) -> Vec<String>
+where
+    L: Loss<f64>,
+{
     let base = if probs {
         [0.5, 0.3, 0.2, 0.2, 0.5, 0.3]
     } else {
@@ -74,10 +83,10 @@ where
     let x = |v: f64| {
         let mut b = base;
         b[0] = v;
-        d(&b, &[2, 3])
+        d(&b, shape)
     };
     // the sample weights' shape: one per row, or (2, 1) for the element-wise losses
-    let x0 = d(&base, &[2, 3]);
+    let x0 = d(&base, shape);
     let sw_shape: &[usize] = if loss
         .forward_backward_weighted(x0.view(), target.clone(), d(&[1., 1.], &[2]).view())
         .is_ok()
@@ -282,6 +291,37 @@ fn table() -> Vec<(String, Vec<String>, String)> {
             )),
             false,
             sv.clone(),
+        ),
+        rs,
+    );
+    // kornia's 4-D input: the batch as (2, 3, 1, 1), labels (2, 1, 1); one loss per sample
+    let dense4 = dense
+        .clone()
+        .into_shape_with_order(IxDyn(&[2, 3, 1, 1]))
+        .unwrap();
+    let sparse3 = sparse
+        .clone()
+        .into_shape_with_order(IxDyn(&[2, 1, 1]))
+        .unwrap();
+    add(
+        "`PerSampleTverskyLoss::kornia_tversky(0.3, 0.7)`",
+        row_shaped(
+            &PerSampleTverskyLoss::kornia_tversky(0.3, 0.7),
+            false,
+            dense4.view(),
+            &[2, 3, 1, 1],
+        ),
+        rs,
+    );
+    add(
+        "`SparsePerSampleTverskyLoss::new(kornia_dice(micro))`",
+        row_shaped(
+            &SparsePerSampleTverskyLoss::new(PerSampleTverskyLoss::kornia_dice(
+                ClassAverage::Micro,
+            )),
+            false,
+            sparse3.view(),
+            &[2, 3, 1, 1],
         ),
         rs,
     );

@@ -74,7 +74,7 @@ pub use probs::{
 };
 pub use sigmoid::SigmoidCrossEntropyConfig;
 pub use softmax::{SoftmaxCrossEntropyConfig, SparseSoftmaxCrossEntropyConfig};
-pub use tversky::{SegmentationTverskyConfig, TverskyConfig};
+pub use tversky::{PerSampleTverskyConfig, SegmentationTverskyConfig, TverskyConfig};
 
 use crate::error::{Result, ReweighError};
 use crate::{OnZeroWeights, Real, Reducer, Reduction};

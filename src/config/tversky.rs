@@ -1,11 +1,15 @@
-//! The configurations of the overlap losses: [`TverskyLoss`] (Keras's Dice and Tversky) and
-//! [`SegmentationTverskyLoss`] (segmentation_models_pytorch's Dice, Tversky and focal Tversky,
-//! and [`SparseSegmentationTverskyLoss`], its form for integer class maps).
+//! The configurations of the overlap losses: [`TverskyLoss`] (Keras's Dice and Tversky),
+//! [`SegmentationTverskyLoss`] (segmentation_models_pytorch's and pytorch_optimizer's Dice,
+//! Tversky and focal Tversky, and [`SparseSegmentationTverskyLoss`], its form for integer class
+//! maps) and [`PerSampleTverskyLoss`] (kornia's Dice and Tversky, and
+//! [`SparsePerSampleTverskyLoss`] for kornia's integer class maps).
 
 use super::{LossConfig, array, reducer};
 use crate::error::Result;
 use crate::losses::{
-    SegmentationMode, SegmentationTverskyLoss, SparseSegmentationTverskyLoss, TverskyLoss,
+    ClassAverage, Intersection, PerSampleTverskyLoss, ScoreForm, SegmentationMode,
+    SegmentationTverskyLoss, SparsePerSampleTverskyLoss, SparseSegmentationTverskyLoss,
+    TverskyLoss,
 };
 use crate::{OnZeroWeights, Real, Reduction};
 use ndarray::ArrayD;
@@ -125,6 +129,13 @@ pub struct SegmentationTverskyConfig {
     pub eps: f64,
     /// `−ln S` instead of `1 − S`.
     pub log_loss: bool,
+    /// How the true positives are counted (`l1`: smp; `product`: pytorch_optimizer).
+    pub intersection: Intersection,
+    /// How smooth and eps enter the score (`tversky`: smp; `dice`: pytorch_optimizer's Dice).
+    pub score_form: ScoreForm,
+    /// Whether a class without positive targets has loss 0 (smp, pytorch_optimizer's Dice) or
+    /// its score's loss (pytorch_optimizer's Tversky).
+    pub zero_empty_classes: bool,
     /// The classes that enter the mean.
     pub classes: Option<Vec<usize>>,
     /// One weight per channel.
@@ -157,6 +168,9 @@ impl SegmentationTverskyConfig {
             smooth: 0.0,
             eps: 1e-7,
             log_loss: false,
+            intersection: Intersection::L1,
+            score_form: ScoreForm::Tversky,
+            zero_empty_classes: true,
             classes: None,
             class_weights: None,
             ignore_index: None,
@@ -172,6 +186,28 @@ impl SegmentationTverskyConfig {
             beta,
             gamma,
             ..Self::smp_dice(mode)
+        }
+    }
+
+    /// `pytorch_optimizer.loss.DiceLoss(mode)` ([`SegmentationTverskyLoss::pytorch_optimizer_dice`]).
+    pub fn pytorch_optimizer_dice(mode: SegmentationMode) -> Self {
+        SegmentationTverskyConfig {
+            eps: 1e-6,
+            intersection: Intersection::Product,
+            score_form: ScoreForm::Dice,
+            ..Self::smp_dice(mode)
+        }
+    }
+
+    /// `pytorch_optimizer.loss.FocalTverskyLoss(alpha, beta, gamma)` (`TverskyLoss(alpha, beta)`
+    /// at γ = 1; [`SegmentationTverskyLoss::pytorch_optimizer_tversky`]).
+    pub fn pytorch_optimizer_tversky(alpha: f64, beta: f64, gamma: f64) -> Self {
+        SegmentationTverskyConfig {
+            smooth: 1e-6,
+            eps: 0.0,
+            intersection: Intersection::Product,
+            zero_empty_classes: false,
+            ..Self::smp_tversky(SegmentationMode::Binary, alpha, beta, gamma)
         }
     }
 
@@ -204,10 +240,112 @@ impl LossConfig for SegmentationTverskyConfig {
         .smooth(F::of(self.smooth))
         .eps(F::of(self.eps))
         .log_loss(self.log_loss)
+        .intersection(self.intersection)
+        .score_form(self.score_form)
+        .zero_empty_classes(self.zero_empty_classes)
         .classes(self.classes.clone())
         .class_weights(w)
         .ignore_index(self.ignore_index)
         .reduction(reducer(self.reduction, self.on_zero));
+        loss.check_options()?;
+        Ok(loss)
+    }
+}
+
+/// The options of [`PerSampleTverskyLoss`] (kornia's `dice_loss` / `tversky_loss` arguments;
+/// `epsilon` is kornia's Dice `eps` over 2, its Tversky `eps` as it is).
+///
+/// ```
+/// use reweigh::config::{LossConfig, PerSampleTverskyConfig};
+/// use reweigh::losses::ClassAverage;
+/// // kornia.losses.DiceLoss(average="macro", weight=torch.tensor([0.5, 2.0, 1.0]))
+/// let c = PerSampleTverskyConfig::from_json(
+///     r#"{"average": "macro", "class_weights": [0.5, 2.0, 1.0]}"#,
+/// ).unwrap();
+/// assert_eq!((c.average, c.epsilon, c.ignore_index), (ClassAverage::Macro, 0.5e-8, Some(-100)));
+/// assert!(c.build_sparse::<f32>().is_ok());
+/// assert!(PerSampleTverskyConfig { alpha: -0.5, ..c }.build::<f64>().is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PerSampleTverskyConfig {
+    /// `micro` or `macro`.
+    pub average: ClassAverage,
+    /// The weight of the false positives.
+    pub alpha: f64,
+    /// The weight of the false negatives.
+    pub beta: f64,
+    /// Added to the denominator.
+    pub epsilon: f64,
+    /// One weight per class.
+    #[serde(with = "array::optional")]
+    pub class_weights: Option<ArrayD<f64>>,
+    /// The label whose pixels are left out.
+    pub ignore_index: Option<i64>,
+    /// The reduction of the per-sample losses.
+    pub reduction: Reduction,
+    /// What a zero denominator gives.
+    pub on_zero: OnZeroWeights,
+}
+
+impl Default for PerSampleTverskyConfig {
+    /// [`PerSampleTverskyLoss::kornia_dice`] with micro averaging (kornia's default).
+    fn default() -> Self {
+        Self::kornia_dice(ClassAverage::Micro)
+    }
+}
+
+impl PerSampleTverskyConfig {
+    /// `kornia.losses.DiceLoss(average)`.
+    pub fn kornia_dice(average: ClassAverage) -> Self {
+        PerSampleTverskyConfig {
+            average,
+            alpha: 0.5,
+            beta: 0.5,
+            epsilon: 0.5e-8,
+            class_weights: None,
+            ignore_index: Some(-100),
+            reduction: Reduction::SumOverBatchSize,
+            on_zero: OnZeroWeights::Zero,
+        }
+    }
+
+    /// `kornia.losses.TverskyLoss(alpha, beta)`.
+    pub fn kornia_tversky(alpha: f64, beta: f64) -> Self {
+        PerSampleTverskyConfig {
+            alpha,
+            beta,
+            epsilon: 1e-8,
+            ..Self::kornia_dice(ClassAverage::Macro)
+        }
+    }
+
+    /// The loss for integer class maps, [`SparsePerSampleTverskyLoss`].
+    pub fn build_sparse<F: Real>(&self) -> Result<SparsePerSampleTverskyLoss<F>> {
+        Ok(SparsePerSampleTverskyLoss::new(self.build()?))
+    }
+}
+
+impl LossConfig for PerSampleTverskyConfig {
+    type Loss<F: Real> = PerSampleTverskyLoss<F>;
+    const NAME: &'static str = "PerSampleTverskyConfig";
+
+    fn reducer_mut(&mut self) -> (&mut Reduction, &mut OnZeroWeights) {
+        (&mut self.reduction, &mut self.on_zero)
+    }
+
+    fn build<F: Real>(&self) -> Result<PerSampleTverskyLoss<F>> {
+        let w = match &self.class_weights {
+            Some(w) => Some(array::per_class("class_weights", w)?),
+            None => None,
+        };
+        let loss = PerSampleTverskyLoss::kornia_dice(self.average)
+            .alpha(F::of(self.alpha))
+            .beta(F::of(self.beta))
+            .epsilon(F::of(self.epsilon))
+            .class_weights(w)
+            .ignore_index(self.ignore_index)
+            .reduction(reducer(self.reduction, self.on_zero));
         loss.check_options()?;
         Ok(loss)
     }

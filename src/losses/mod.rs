@@ -16,6 +16,7 @@ mod logit_adjusted;
 mod of_transformed;
 mod one_hot;
 mod overlap;
+mod per_sample_tversky;
 mod poly;
 mod sampled_softmax;
 mod segmentation_tversky;
@@ -41,7 +42,8 @@ pub use focal_binary_probs::BinaryFocalLossProbs;
 pub use focal_categorical::{CategoricalFocalLoss, SparseCategoricalFocalLoss};
 pub use ldam::{DeferredReweighting, LdamLoss, ldam_margins};
 pub use logit_adjusted::{LogitAdjustedCrossEntropy, LogitOffset, posthoc_logit_adjustment};
-pub use overlap::Intersection;
+pub use overlap::{Intersection, ScoreForm};
+pub use per_sample_tversky::{ClassAverage, PerSampleTverskyLoss, SparsePerSampleTverskyLoss};
 pub use poly::{PolyCrossEntropy, SparsePolyCrossEntropy};
 pub use sampled_softmax::{SampledSoftmaxGrads, SampledSoftmaxLoss, SampledSoftmaxOutput};
 pub use segmentation_tversky::{

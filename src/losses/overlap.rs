@@ -2,13 +2,15 @@
 //! probabilities `p` and targets `t`, the score and its closed-form gradient.
 //!
 //! ```text
-//! TP = Σ p·t                        (Intersection::Product: Keras)
+//! TP = Σ p·t                        (Intersection::Product: Keras, kornia, pytorch_optimizer)
 //! TP = (Σp + Σt − Σ|p − t|)/2       (Intersection::L1: segmentation_models_pytorch; Σ min(p, t))
 //! FP = Σp − TP,  FN = Σt − TP          (summed element by element: Σ p(1 − t), Σ max(p − t, 0)...)
 //! S  = (TP + smooth) / max(TP + α·FP + β·FN + smooth + ε, clamp)
 //! ∂S/∂p_j = ∂TP_j·(1 − S·(1 − α − β))/D − S·α/D     (D unclamped; ∂S/∂p_j = ∂TP_j/clamp when
 //!                                                     the clamp holds)
 //! ∂TP_j = t_j (Product),  (1 − sgn(p_j − t_j))/2 (L1, sgn 0 = 0 as torch's |·|')
+//! with element weights w_j (Product only): TP = Σ w·p·t, FP = Σ w·p(1 − t), FN = Σ w·t(1 − p),
+//!   ∂S/∂p_j = w_j·(t_j·(1 − S·(1 − α − β)) − S·α)/D
 //! ```
 //! α weighs the false positives and β the false negatives (Tversky et al.'s and Salehi et al.'s
 //! convention); α = β = ½ is the Dice score `2TP/(2TP + FP + FN)`.
@@ -45,6 +47,46 @@ impl FromStr for Intersection {
     }
 }
 
+/// How the smoothing constant and the clamp enter the score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreForm {
+    /// `S = (TP + smooth) / max(TP + α·FP + β·FN + smooth, eps)` (segmentation_models_pytorch's
+    /// `soft_tversky_score`, also for its Dice).
+    Tversky,
+    /// `S = (2TP + smooth) / max(2·(TP + α·FP + β·FN) + smooth, eps)`, at α = β = ½
+    /// `(2TP + smooth) / max(Σp + Σt + smooth, eps)` (pytorch-toolbelt's `soft_dice_score`:
+    /// `pytorch_optimizer.loss.DiceLoss`). The same score as [`ScoreForm::Tversky`] with
+    /// `smooth/2` and `eps/2`.
+    Dice,
+}
+
+impl FromStr for ScoreForm {
+    type Err = ReweighError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "tversky" => Ok(ScoreForm::Tversky),
+            "dice" => Ok(ScoreForm::Dice),
+            _ => Err(ReweighError::UnknownName {
+                kind: "score_form",
+                name: s.to_string(),
+                valid: "tversky, dice".to_string(),
+            }),
+        }
+    }
+}
+
+impl ScoreForm {
+    /// The factor the counts are multiplied by (1 or 2): `smooth` and `eps` enter the
+    /// [`OverlapScore`] divided by it.
+    pub(crate) fn scale(self) -> f64 {
+        match self {
+            ScoreForm::Tversky => 1.0,
+            ScoreForm::Dice => 2.0,
+        }
+    }
+}
+
 /// The parameters of the score `S` (see the [module documentation](self)).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct OverlapScore<F> {
@@ -74,8 +116,15 @@ pub(crate) struct Sums<F> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scored<F> {
     pub(crate) score: F,
+    /// `1 − S`, as `(α·FP + β·FN + ε)/D` where the clamp does not hold (no cancellation when
+    /// `S ≈ 1`, given accurate `FP` and `FN`).
+    pub(crate) complement: F,
     a: F,
     b: F,
+    /// `D` (the clamp where it holds, +∞ for an empty group: a zero gradient).
+    den: F,
+    /// Whether the clamp holds.
+    clamped: bool,
 }
 
 impl<F: Real> OverlapScore<F> {
@@ -88,6 +137,17 @@ impl<F: Real> OverlapScore<F> {
         nonneg("smooth", self.smooth)?;
         nonneg("epsilon", self.epsilon)?;
         nonneg("eps", self.clamp)
+    }
+
+    /// Adds one element with weight `w` to a group's sums: `w·p·t`, `w·p·(1 − t)`, `w·t·q`
+    /// (the product intersection; kornia's class weights in its micro Dice), with `q = 1 − p`
+    /// given by the caller (a softmax's complement, accurate where `p ≈ 1`).
+    #[inline]
+    pub(crate) fn add_weighted(&self, s: &mut Sums<F>, p: F, q: F, t: F, w: F) {
+        let wp = w * p;
+        s.tp = s.tp + wp * t;
+        s.fp = s.fp + wp * (F::one() - t);
+        s.fn_ = s.fn_ + w * t * q;
     }
 
     /// Adds one element to a group's sums. The L1 form adds `min(p, t)`, `max(p − t, 0)` and
@@ -105,6 +165,23 @@ impl<F: Real> OverlapScore<F> {
         s.fn_ = s.fn_ + fn_;
     }
 
+    /// The group's score and gradient constants, or a score of 0 with a zero gradient when the
+    /// group is empty: `TP + α·FP + β·FN = 0` (kornia's `cardinality == 0`: every element
+    /// ignored or weighted 0), whatever ε.
+    pub(crate) fn score_or_zero_if_empty(&self, s: &Sums<F>) -> Scored<F> {
+        if s.tp + self.alpha * s.fp + self.beta * s.fn_ == F::zero() {
+            return Scored {
+                score: F::zero(),
+                complement: F::one(),
+                a: F::zero(),
+                b: F::zero(),
+                den: F::infinity(),
+                clamped: false,
+            };
+        }
+        self.score(s)
+    }
+
     /// The group's score and gradient constants.
     pub(crate) fn score(&self, s: &Sums<F>) -> Scored<F> {
         let (tp, fp, fn_) = (s.tp, s.fp, s.fn_);
@@ -114,17 +191,37 @@ impl<F: Real> OverlapScore<F> {
             let score = num / self.clamp;
             return Scored {
                 score,
+                complement: F::one() - score,
                 a: F::one() / self.clamp,
                 b: F::zero(),
+                den: self.clamp,
+                clamped: true,
             };
         }
         let score = num / den;
         let c = F::one() - self.alpha - self.beta;
         Scored {
             score,
+            complement: (self.alpha * fp + self.beta * fn_ + self.epsilon) / den,
             a: (F::one() - score * c) / den,
             b: -(score * self.alpha) / den,
+            den,
+            clamped: false,
         }
+    }
+
+    /// `∂S/∂p` of one element of weight `w` of a scored group for the product intersection,
+    /// from `1 − S`: `w·(t·(1 − S) + S·(β·t − α·(1 − t)))/D`, the same number as `w·(a·t + b)`
+    /// without its cancellation where `S ≈ 1` and α + β ≠ 1.
+    #[inline]
+    pub(crate) fn grad_product(&self, g: &Scored<F>, t: F, w: F) -> F {
+        if g.clamped {
+            return w * t / g.den;
+        }
+        // the weight times the numerator, divided by D: 1/D overflows for a subnormal D, and a
+        // zero weight must give 0, not 0·∞
+        let fp_part = self.beta * t - self.alpha * (F::one() - t);
+        w * (t * g.complement + g.score * fp_part) / g.den
     }
 
     /// `∂S/∂p` of one element of a scored group.

@@ -1,14 +1,15 @@
-//! The Dice, Tversky and focal-Tversky losses of segmentation_models_pytorch: one overlap score
-//! per class over the batch and the spatial axes, averaged over the classes.
+//! The Dice, Tversky and focal-Tversky losses of segmentation_models_pytorch (and of
+//! pytorch_optimizer): one overlap score per class over the batch and the spatial axes, averaged
+//! over the classes.
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_same_shape, check_weights};
-use crate::losses::overlap::{Intersection, OverlapScore, Sums};
+use crate::losses::one_hot::one_hot_channels;
+use crate::losses::overlap::{Intersection, OverlapScore, ScoreForm, Sums};
 use crate::losses::weighting::apply_sample_weight;
 use crate::math::{log_softmax_fill, sigmoid};
 use crate::reduction::{Reducer, Reduction, Unreduced};
-use ndarray::Dimension as _;
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -43,23 +44,29 @@ impl FromStr for SegmentationMode {
 
 /// segmentation_models_pytorch's Tversky loss (and its Dice loss, α = β = ½, γ = 1) of an input
 /// `(N, C, *spatial)` (logits or probabilities) against targets of the same shape (for integer
-/// class maps use [`SparseSegmentationTverskyLoss`]):
+/// class maps use [`SparseSegmentationTverskyLoss`]), and pytorch_optimizer's Dice, Tversky and
+/// focal-Tversky losses:
 ///
 /// ```text
 /// p = σ(x) (binary, multilabel) or softmax over axis 1 (multiclass); p = x if not from_logits
 /// m = [t ≠ ignore_index]:  p ← p·m,  t ← t·m
 /// per class c (all elements for binary; channel c over the batch and spatial axes otherwise):
-///   TP_c = (Σp + Σt − Σ|p − t|)/2,  FP_c = Σp − TP_c,  FN_c = Σt − TP_c
+///   TP_c = (Σp + Σt − Σ|p − t|)/2,  FP_c = Σp − TP_c,  FN_c = Σt − TP_c      (Intersection::L1)
 ///        (summed as Σ min(p, t), Σ max(p − t, 0), Σ max(t − p, 0): no cancellation)
-///   S_c  = (TP_c + smooth) / max(TP_c + α·FP_c + β·FN_c + smooth, eps)
-///   l_c  = [Σt > 0]·(1 − S_c)      or  [Σt > 0]·(−ln max(S_c, eps))   (log_loss)
+///   TP_c = Σ p·t,  FP_c = Σ p(1 − t),  FN_c = Σ t(1 − p)                  (Intersection::Product)
+///   S_c  = (TP_c + smooth) / max(TP_c + α·FP_c + β·FN_c + smooth, eps)          (ScoreForm::Tversky)
+///   S_c  = (2TP_c + smooth) / max(2(TP_c + α·FP_c + β·FN_c) + smooth, eps)      (ScoreForm::Dice)
+///   l_c  = z_c·(1 − S_c)      or  z_c·(−ln max(S_c, eps))   (log_loss)
+///   z_c  = [Σt > 0] (zero_empty_classes, smp's and pytorch_optimizer's Dice), 1 otherwise
 /// L = (Σ_{c ∈ classes} w_c·l_c / Σ_{c ∈ classes} w_c)^γ      (w = 1 without class weights)
 /// ∂L/∂l_c = γ·A^(γ−1)·w_c/Σw,  ∂S_c/∂p_j = ∂TP_j·(1 − S_c(1 − α − β))/D_c − S_c·α/D_c,
-/// ∂TP_j = (1 − sgn(p_j − t_j))/2, then σ' = σ(x)·σ(−x) or the softmax Jacobian
+/// ∂TP_j = (1 − sgn(p_j − t_j))/2 (L1) or t_j (Product), then σ' = σ(x)·σ(−x) or the softmax
+/// Jacobian (D_c the denominator over 2 for ScoreForm::Dice)
 /// ```
-/// Classes without positive targets contribute 0 but stay in the mean; γ (focal Tversky) is
-/// applied after the mean over classes. The loss is one number per batch (a 0-d per-element loss
-/// that every reduction leaves as it is); a sample weight is a scalar factor.
+/// With `zero_empty_classes` (the default), classes without positive targets contribute 0 but
+/// stay in the mean; γ (focal Tversky) is applied after the mean over classes. The loss is one
+/// number per batch (a 0-d per-element loss that every reduction leaves as it is); a sample
+/// weight is a scalar factor.
 ///
 /// Reference calls it equals (segmentation_models_pytorch 0.6.0, `smp.losses`):
 /// - `DiceLoss(mode, classes, log_loss, from_logits, smooth, ignore_index, eps, class_weights)`:
@@ -69,6 +76,18 @@ impl FromStr for SegmentationMode {
 ///   false-positive weight, as here).
 ///
 /// smp's `ignore_index` for binary and multilabel targets compares the float targets with it.
+///
+/// pytorch_optimizer 4.1.0 (`pytorch_optimizer.loss`):
+/// - `DiceLoss(mode, classes, log_loss, from_logits, label_smooth, ignore_index, eps)`:
+///   [`Self::pytorch_optimizer_dice`]`(mode)` with [`Self::smooth`]`(label_smooth)` and the
+///   same other options: smp's modes and masks with the product intersection and the
+///   `(2TP + smooth)/max(Σp + Σt + smooth, eps)` form of pytorch-toolbelt;
+/// - `TverskyLoss(alpha, beta, smooth)` and `FocalTverskyLoss(alpha, beta, gamma, smooth)`:
+///   [`Self::pytorch_optimizer_tversky`]`(alpha, beta, gamma)` (γ = 1 for `TverskyLoss`) with
+///   [`Self::smooth`]`(smooth)`: one score over every element (`view(-1)`, binary mode), the
+///   product intersection, no clamp, and all-negative targets scored as they are (`1 − S`, not
+///   0). pytorch_optimizer flattens any shapes of the same size; here the input has at least the
+///   axes `(N, C)` and the targets its shape (or `(N, *spatial)` for `(N, 1, *spatial)`).
 ///
 /// ```
 /// use ndarray::array;
@@ -91,6 +110,9 @@ pub struct SegmentationTverskyLoss<F> {
     smooth: F,
     eps: F,
     log_loss: bool,
+    intersection: Intersection,
+    score_form: ScoreForm,
+    zero_empty_classes: bool,
     classes: Option<Vec<usize>>,
     class_weights: Option<Array1<F>>,
     ignore_index: Option<i64>,
@@ -109,6 +131,9 @@ impl<F: Real> SegmentationTverskyLoss<F> {
             smooth: F::zero(),
             eps: F::of(1e-7),
             log_loss: false,
+            intersection: Intersection::L1,
+            score_form: ScoreForm::Tversky,
+            zero_empty_classes: true,
             classes: None,
             class_weights: None,
             ignore_index: None,
@@ -125,6 +150,50 @@ impl<F: Real> SegmentationTverskyLoss<F> {
             gamma,
             ..Self::smp_dice(mode)
         }
+    }
+
+    /// `pytorch_optimizer.loss.DiceLoss(mode)`: from logits, smooth (`label_smooth`) 0, eps
+    /// 1e-6, the product intersection, [`ScoreForm::Dice`], all classes.
+    pub fn pytorch_optimizer_dice(mode: SegmentationMode) -> Self {
+        SegmentationTverskyLoss {
+            eps: F::of(1e-6),
+            intersection: Intersection::Product,
+            score_form: ScoreForm::Dice,
+            ..Self::smp_dice(mode)
+        }
+    }
+
+    /// `pytorch_optimizer.loss.FocalTverskyLoss(alpha=α, beta=β, gamma=γ)` (and `TverskyLoss(α,
+    /// β)` at γ = 1): binary mode from logits, smooth 1e-6, no clamp (eps 0), the product
+    /// intersection, targets without positives scored as they are. α weighs the false
+    /// positives (as in its code; `FocalTverskyLoss`'s docstring in 3.x said otherwise).
+    pub fn pytorch_optimizer_tversky(alpha: F, beta: F, gamma: F) -> Self {
+        SegmentationTverskyLoss {
+            smooth: F::of(1e-6),
+            eps: F::zero(),
+            intersection: Intersection::Product,
+            zero_empty_classes: false,
+            ..Self::smp_tversky(SegmentationMode::Binary, alpha, beta, gamma)
+        }
+    }
+
+    /// How the true positives are counted ([`Intersection::L1`] for smp).
+    pub fn intersection(mut self, intersection: Intersection) -> Self {
+        self.intersection = intersection;
+        self
+    }
+
+    /// How smooth and eps enter the score ([`ScoreForm::Tversky`] for smp).
+    pub fn score_form(mut self, score_form: ScoreForm) -> Self {
+        self.score_form = score_form;
+        self
+    }
+
+    /// Whether a class without positive targets has loss 0 (smp, pytorch_optimizer's Dice:
+    /// true) or its score's loss (pytorch_optimizer's Tversky: false).
+    pub fn zero_empty_classes(mut self, zero: bool) -> Self {
+        self.zero_empty_classes = zero;
+        self
     }
 
     /// Whether the input is logits (smp's `from_logits`, default true) or probabilities.
@@ -175,20 +244,28 @@ impl<F: Real> SegmentationTverskyLoss<F> {
         self
     }
 
+    /// The score with smooth and eps divided by the form's scale (the same `S`).
     fn score(&self) -> OverlapScore<F> {
+        let k = F::of(self.score_form.scale());
         OverlapScore {
             alpha: self.alpha,
             beta: self.beta,
-            smooth: self.smooth,
+            smooth: self.smooth / k,
             epsilon: F::zero(),
-            clamp: self.eps,
-            intersection: Intersection::L1,
+            clamp: self.eps / k,
+            intersection: self.intersection,
         }
     }
 
     /// The checks of the options alone (smp rejects classes and class weights in binary mode).
     pub(crate) fn check_options(&self) -> Result<()> {
-        self.score().check()?;
+        // the options as given (the score divides smooth and eps by the form's scale)
+        OverlapScore {
+            smooth: self.smooth,
+            clamp: self.eps,
+            ..self.score()
+        }
+        .check()?;
         crate::check::check_range("gamma", self.gamma.f64(), 0.0, f64::MAX, "finite and >= 0")?;
         let binary = self.mode == SegmentationMode::Binary;
         if binary && self.classes.is_some() {
@@ -262,7 +339,7 @@ impl<F: Real> SegmentationTverskyLoss<F> {
         let mut dl_ds = vec![F::zero(); groups];
         for g in 0..groups {
             let sc = scored[g].score;
-            let present = if positives[g] > F::zero() {
+            let present = if positives[g] > F::zero() || !self.zero_empty_classes {
                 F::one()
             } else {
                 F::zero()
@@ -492,28 +569,7 @@ impl<F: Real> Loss<F> for SparseSegmentationTverskyLoss<F> {
     ) -> Result<Unreduced<F>> {
         self.dense.check_options()?;
         check_input(&input)?;
-        let mut expected = input.shape().to_vec();
-        let c = expected.remove(1);
-        check_same_shape("labels", &expected, labels.shape())?;
-        let ignore = self.dense.ignore_index;
-        crate::check::check_labels(&labels, c, |l| Some(l) == ignore)?;
-        let mut dense = ArrayD::<F>::zeros(input.shape());
-        let mut keep = ignore.map(|_| ArrayD::<bool>::from_elem(input.shape(), true));
-        for (idx, &l) in labels.indexed_iter() {
-            let mut at: Vec<usize> = idx.as_array_view().to_vec();
-            at.insert(1, 0);
-            if Some(l) == ignore {
-                if let Some(k) = keep.as_mut() {
-                    for ch in 0..c {
-                        at[1] = ch;
-                        k[at.as_slice()] = false;
-                    }
-                }
-                continue;
-            }
-            at[1] = l as usize;
-            dense[at.as_slice()] = F::one();
-        }
+        let (dense, keep) = one_hot_channels(input.shape(), &labels, self.dense.ignore_index)?;
         self.dense
             .compute_dense(input, dense.view(), keep, sample_weight, want_grad)
     }

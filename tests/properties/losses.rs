@@ -32,12 +32,12 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use reweigh::losses::{
     AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
-    CategoricalFocalLoss, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
+    CategoricalFocalLoss, ClassAverage, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
     DistributionBalancedLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, NllLoss,
-    PolyCrossEntropy, ProbClip, SegmentationMode, SegmentationTverskyLoss, SigmoidCrossEntropy,
-    SingleLabelAsymmetricLoss, SmoothingForm, SoftmaxCrossEntropy,
-    SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss, SparsePolyCrossEntropy,
-    SparseSegmentationTverskyLoss, SparseSoftmaxCrossEntropy, TverskyLoss,
+    PerSampleTverskyLoss, PolyCrossEntropy, ProbClip, SegmentationMode, SegmentationTverskyLoss,
+    SigmoidCrossEntropy, SingleLabelAsymmetricLoss, SmoothingForm, SoftmaxCrossEntropy,
+    SparseCategoricalCrossEntropyProbs, SparseCategoricalFocalLoss, SparsePerSampleTverskyLoss,
+    SparsePolyCrossEntropy, SparseSegmentationTverskyLoss, SparseSoftmaxCrossEntropy, TverskyLoss,
 };
 use reweigh::{Loss, OnZeroWeights, Real, Reducer, Reduction};
 
@@ -1157,6 +1157,139 @@ fn sparse_smp<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
     )
 }
 
+/// pytorch_optimizer's presets of the segmentation Tversky loss: `DiceLoss(mode)` (even
+/// `preset`) or `FocalTverskyLoss(α, β, γ)` (odd), with the case's smooth, log_loss, classes and
+/// ignore_index. The Tversky preset has no clamp: its exact value is finite only with smooth > 0
+/// (all-zero probabilities and targets are 0/0); γ in (0, 1) is drawn as 1 + γ (see [`smp_loss`]).
+fn pytorch_optimizer_loss<F: Real>(
+    o: &Opts,
+    mode: SegmentationMode,
+    from_logits: bool,
+) -> (SegmentationTverskyLoss<F>, bool) {
+    let dice = o.preset.is_multiple_of(2);
+    let gamma = if o.gamma > 0.0 && o.gamma < 1.0 {
+        1.0 + o.gamma
+    } else {
+        o.gamma
+    };
+    let mut l = if dice {
+        SegmentationTverskyLoss::<F>::pytorch_optimizer_dice(mode)
+            .from_logits(from_logits)
+            .log_loss(o.flag)
+    } else {
+        SegmentationTverskyLoss::pytorch_optimizer_tversky(
+            F::of(o.alpha.unwrap_or(0.5)),
+            F::of(o.smoothing),
+            F::of(gamma),
+        )
+        .from_logits(from_logits)
+    }
+    .smooth(F::of(o.clip));
+    if o.ignore == 1 {
+        l = l.ignore_index(Some(o.ignored));
+    }
+    let l = with_reducer(l, o, |l, r| l.reduction(r));
+    (l, finite_opts(o) && (dice || o.clip > 0.0))
+}
+
+fn pytorch_optimizer_logits<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let o = &c.opts;
+    let mode = if o.preset.is_multiple_of(2) {
+        smp_mode(o)
+    } else {
+        SegmentationMode::Binary
+    };
+    if mode == SegmentationMode::Multiclass {
+        let (l, finite) = pytorch_optimizer_loss::<F>(o, mode, true);
+        return check_sparse(&SparseSegmentationTverskyLoss::new(l), c, finite);
+    }
+    let (l, finite) = pytorch_optimizer_loss::<F>(o, mode, true);
+    check_dense(&l, c, finite)
+}
+
+/// kornia's per-sample loss of the case's options: Dice micro / macro or Tversky from `preset`,
+/// class weights, ignore_index from `ignore` (0: kornia's -100, 1: the case's label, 2: none),
+/// ε from `clip` (0 included, except for the macro Tversky with β = 0: a present class whose
+/// probabilities underflow to 0 has `TP + α·FP = 0`, scored 0 by the empty-group rule, while
+/// its scores just above the underflow are `TP/(TP + α·FP)`, so f32 and f64 differ there).
+fn per_sample_loss<F: Real>(o: &Opts) -> PerSampleTverskyLoss<F> {
+    let beta = o.smoothing;
+    let mut l = match o.preset {
+        0 => PerSampleTverskyLoss::<F>::kornia_dice(ClassAverage::Micro),
+        1 => PerSampleTverskyLoss::kornia_dice(ClassAverage::Macro),
+        2 => PerSampleTverskyLoss::kornia_tversky(F::of(o.alpha.unwrap_or(0.5)), F::of(beta)),
+        _ => PerSampleTverskyLoss::kornia_tversky(F::of(o.smoothing), F::of(0.5))
+            .average(ClassAverage::Micro),
+    };
+    let epsilon = if o.preset == 2 && beta == 0.0 && o.clip == 0.0 {
+        1e-7
+    } else {
+        o.clip
+    };
+    l = l.epsilon(F::of(epsilon));
+    if let Some(w) = &o.class_weights {
+        l = l.class_weights(Some(arr1(w)));
+    }
+    l = match o.ignore {
+        0 => l,
+        1 => l.ignore_index(Some(o.ignored)),
+        _ => l.ignore_index(None),
+    };
+    with_reducer(l, o, |l, r| l.reduction(r))
+}
+
+/// The case's `[N, C]` or `[N, T, C]` array as kornia's `(B, C, H, W)`: `[N, C, 1, 1]` or
+/// `[N, C, T, 1]` (the class axis last in the case, second here).
+fn nchw<T: Clone>(a: &ArrayD<T>) -> ArrayD<T> {
+    let a = if a.ndim() == 3 {
+        a.view().permuted_axes(IxDyn(&[0, 2, 1]))
+    } else {
+        a.view()
+    };
+    let n = a.ndim();
+    let mut a = a.insert_axis(ndarray::Axis(n));
+    if a.ndim() == 3 {
+        a = a.insert_axis(ndarray::Axis(3));
+    }
+    a.to_owned()
+}
+
+/// The case's labels `[N]` or `[N, T]` as kornia's `(B, H, W)`.
+fn nhw(a: &ArrayD<i64>) -> ArrayD<i64> {
+    let n = a.ndim();
+    let mut a = a.view().insert_axis(ndarray::Axis(n));
+    if a.ndim() == 2 {
+        a = a.insert_axis(ndarray::Axis(2));
+    }
+    a.to_owned()
+}
+
+fn per_sample<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let l = per_sample_loss::<F>(&c.opts);
+    let sw = c.sw.as_ref().map(cast);
+    check(
+        &l,
+        &cast(&nchw(&c.x)),
+        &cast::<F>(&nchw(&c.dense)),
+        sw.as_ref(),
+        layouts3(c, false),
+        finite_opts(&c.opts),
+    )
+}
+
+fn sparse_per_sample<F: Real>(c: &Case) -> Result<Out, TestCaseError> {
+    let l = SparsePerSampleTverskyLoss::new(per_sample_loss::<F>(&c.opts));
+    let sw = c.sw.as_ref().map(cast);
+    check(
+        &l,
+        &cast(&nchw(&c.x)),
+        &nhw(&c.sparse),
+        sw.as_ref(),
+        layouts3(c, true),
+        finite_opts(&c.opts),
+    )
+}
+
 pub fn properties() -> Vec<Property> {
     loss_properties![
         "SparseSoftmaxCrossEntropy", false, 4000, sparse_softmax;
@@ -1184,5 +1317,8 @@ pub fn properties() -> Vec<Property> {
         "SegmentationTverskyLoss from logits", false, 1000, smp_logits;
         "SegmentationTverskyLoss from probabilities", true, 500, smp_probs;
         "SparseSegmentationTverskyLoss", false, 1000, sparse_smp;
+        "SegmentationTverskyLoss (pytorch_optimizer presets)", false, 500, pytorch_optimizer_logits;
+        "PerSampleTverskyLoss", false, 1000, per_sample;
+        "SparsePerSampleTverskyLoss", false, 1000, sparse_per_sample;
     ]
 }

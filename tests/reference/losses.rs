@@ -8,7 +8,7 @@ use reweigh::config::{
     AsymmetricLossConfig, BinaryCrossEntropyConfig, BinaryFocalLossConfig,
     BinaryFocalLossProbsConfig, CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig,
     ClassBalancedConfig, CostMatrixConfig, DistributionBalancedConfig, LdamConfig,
-    LogitAdjustedConfig, LossConfig, NllLossConfig, PolyCrossEntropyConfig,
+    LogitAdjustedConfig, LossConfig, NllLossConfig, PerSampleTverskyConfig, PolyCrossEntropyConfig,
     SegmentationTverskyConfig, SigmoidCrossEntropyConfig, SingleLabelAsymmetricLossConfig,
     SoftmaxCrossEntropyConfig, SparseCategoricalCrossEntropyProbsConfig,
     SparseSoftmaxCrossEntropyConfig, TverskyConfig,
@@ -206,16 +206,24 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
         }
         "keras_tversky" => config(case, TverskyConfig::default(), none)
             .and_then(|c| dense(case, c.build()?, "probs")),
-        "smp_tversky" => config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
-            let input = if c.from_logits { "logits" } else { "probs" };
-            dense(case, c.build()?, input)
-        }),
-        "sparse_smp_tversky" => {
+        // "segmentation_tversky": the same configuration for the references other than smp
+        // (pytorch_optimizer), counted on their own rows
+        "smp_tversky" | "segmentation_tversky" => {
+            config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
+                let input = if c.from_logits { "logits" } else { "probs" };
+                dense(case, c.build()?, input)
+            })
+        }
+        "sparse_smp_tversky" | "sparse_segmentation_tversky" => {
             config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
                 let input = if c.from_logits { "logits" } else { "probs" };
                 sparse(case, c.build_sparse()?, input)
             })
         }
+        "per_sample_tversky" => config(case, PerSampleTverskyConfig::default(), none)
+            .and_then(|c| dense(case, c.build()?, "logits")),
+        "sparse_per_sample_tversky" => config(case, PerSampleTverskyConfig::default(), none)
+            .and_then(|c| sparse(case, c.build_sparse()?, "logits")),
         _ => return None,
     })
 }

@@ -41,15 +41,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// The breast-cancer data: 569 rows, 30 features, labels 0 = malignant, 1 = benign.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Dataset {
-    /// Features, one row per tumour.
-    pub x: Array2<f64>,
-    /// 0 = malignant, 1 = benign (scikit-learn's encoding).
-    pub y: Array1<i64>,
-    /// The 30 feature names.
-    pub feature_names: Vec<String>,
-}
+pub type Dataset = data::LabelledCsv;
 
 /// The label of the malignant class (the minority, and the costly one to miss).
 pub const MALIGNANT: i64 = 0;
@@ -59,31 +51,7 @@ pub const BENIGN: i64 = 1;
 /// Parses `data/breast_cancer/breast_cancer.csv` (embedded). Cached.
 pub fn load() -> &'static Dataset {
     static D: OnceLock<Dataset> = OnceLock::new();
-    D.get_or_init(|| {
-        let mut lines = data::BREAST_CANCER_CSV.lines();
-        let header: Vec<String> = lines
-            .next()
-            .expect("a header")
-            .split(',')
-            .map(str::to_string)
-            .collect();
-        let nf = header.len() - 1;
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for line in lines.filter(|l| !l.is_empty()) {
-            let cells: Vec<&str> = line.split(',').collect();
-            xs.extend(
-                cells[..nf]
-                    .iter()
-                    .map(|c| c.parse::<f64>().expect("a number")),
-            );
-            ys.push(cells[nf].parse::<i64>().expect("a label"));
-        }
-        Dataset {
-            x: Array2::from_shape_vec((ys.len(), nf), xs).expect("rectangular"),
-            y: Array1::from(ys),
-            feature_names: header[..nf].to_vec(),
-        }
-    })
+    D.get_or_init(|| data::labelled_csv(data::BREAST_CANCER_CSV, "breast_cancer.csv"))
 }
 
 /// How the imbalance is handled during training.

@@ -83,6 +83,9 @@ pub enum Source {
     Framework(String),
     /// Printed or stated in the thread itself.
     Thread,
+    /// Quoted from a paper's table (`data/longtail/paper_tables.json`), named with the paper and
+    /// table, e.g. `"Cui et al. 2019, Table 2"`.
+    Paper(String),
 }
 
 impl fmt::Display for Source {
@@ -92,6 +95,7 @@ impl fmt::Display for Source {
             Source::Repro => f.write_str("reweigh_ledger::repro (the thread's code)"),
             Source::Framework(name) => f.write_str(name),
             Source::Thread => f.write_str("the thread"),
+            Source::Paper(name) => f.write_str(name),
         }
     }
 }
@@ -130,6 +134,11 @@ impl Number {
     /// A number stated in the thread.
     pub fn thread(label: impl Into<String>, value: f64) -> Self {
         Self::new(label, value, Source::Thread)
+    }
+
+    /// A number quoted from a paper's table.
+    pub fn paper(label: impl Into<String>, value: f64, table: impl Into<String>) -> Self {
+        Self::new(label, value, Source::Paper(table.into()))
     }
 }
 

@@ -16,6 +16,51 @@ pub(crate) const KERAS_VERSIONS: &str =
     include_str!("../../../data/keras_experiment/versions.json");
 pub(crate) const BREAST_CANCER_CSV: &str =
     include_str!("../../../data/breast_cancer/breast_cancer.csv");
+pub(crate) const DIGITS_CSV: &str = include_str!("../../../data/digits/digits.csv");
+pub(crate) const PAPER_TABLES: &str = include_str!("../../../data/longtail/paper_tables.json");
+
+/// A labelled data set of the ledger: numeric features and an integer label per row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelledCsv {
+    /// Features, one row per sample.
+    pub x: Array2<f64>,
+    /// The label of each row (the last column).
+    pub y: Array1<i64>,
+    /// The feature names (the header without the label's).
+    pub feature_names: Vec<String>,
+}
+
+/// Parses an embedded CSV whose last column is an integer label and whose other columns are
+/// numbers (panics only on a ledger bug: the files are exported by scripts/data/ and fixed).
+pub(crate) fn labelled_csv(text: &str, what: &str) -> LabelledCsv {
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or_else(|| panic!("{what} has a header"))
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let nf = header.len() - 1;
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for line in lines.filter(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        xs.extend(cells[..nf].iter().map(|c| {
+            c.parse::<f64>()
+                .unwrap_or_else(|e| panic!("{what}: {c:?} is not a number: {e}"))
+        }));
+        ys.push(
+            cells[nf]
+                .parse::<i64>()
+                .unwrap_or_else(|e| panic!("{what}: {:?} is not a label: {e}", cells[nf])),
+        );
+    }
+    LabelledCsv {
+        x: Array2::from_shape_vec((ys.len(), nf), xs)
+            .unwrap_or_else(|e| panic!("{what} is not rectangular: {e}")),
+        y: Array1::from(ys),
+        feature_names: header[..nf].to_vec(),
+    }
+}
 
 fn parse(cell: &'static OnceLock<Value>, text: &str, what: &str) -> &'static Value {
     cell.get_or_init(|| {

@@ -9,7 +9,7 @@
 //! ```
 
 use crate::figures::Figure;
-use crate::{Claim, Number, Thread, Verdict};
+use crate::{Claim, Number, SectionKind, Thread, Verdict};
 pub use reweigh::display::{Html, Svg, array_html, escape, fmt_num};
 use std::fmt::Write;
 
@@ -117,6 +117,13 @@ impl Claim {
 impl Thread {
     /// The thread's title, original title, address and provenance, as HTML.
     pub fn to_html(&self) -> Html {
+        if self.kind == SectionKind::Study {
+            return Html(format!(
+                "<p><b>Study</b>: <i>{}</i><br>{}</p>",
+                escape(self.title),
+                escape(self.provenance)
+            ));
+        }
         let mut s = format!(
             "<p><b>Thread {}</b>: <i>{}</i>",
             escape(self.id),

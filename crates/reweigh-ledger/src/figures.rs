@@ -60,13 +60,14 @@ pub struct Figure {
 type FigureFn = (&'static str, fn() -> String);
 
 /// The figure functions, by file name, in a fixed order.
-const FIGURES: [FigureFn; 6] = [
+const FIGURES: [FigureFn; 7] = [
     ("weights_per_scheme.svg", weights_per_scheme),
     ("focal_loss.svg", focal_loss),
     ("effective_number.svg", effective_number),
     ("keras_experiment_history.svg", keras_experiment_history),
     ("sampled_softmax_error.svg", sampled_softmax_error),
     ("breast_cancer.svg", breast_cancer),
+    ("longtail.svg", longtail),
 ];
 
 /// What each figure shows, by file name, in order.
@@ -101,6 +102,11 @@ pub fn captions() -> Vec<(&'static str, &'static str)> {
             "breast_cancer.svg",
             "the breast-cancer study: balanced accuracy, macro-F1, malignant recall and expected \
              cost per strategy (mean ± std over folds)",
+        ),
+        (
+            "longtail.svg",
+            "the long-tailed digits study: balanced accuracy on the balanced test set against the \
+             imbalance ratio ρ, per method and model (mean ± std over seeds)",
         ),
     ]
 }
@@ -574,6 +580,117 @@ pub fn breast_cancer() -> String {
                 BLACK.stroke_width(1),
             )
         }))?;
+        Ok(())
+    })
+}
+
+/// The long-tailed digits study: balanced accuracy against the imbalance ratio, one line per
+/// method (mean, with ± std error bars over the seeds), one panel per model.
+pub fn longtail() -> String {
+    use super::longtail::{Method, Metric as LtMetric, study};
+    let s = study();
+    let models = &s.config.models;
+    let (w, h) = (1120_u32, 560_u32);
+    let marks = ["circle", "triangle", "square"];
+    svg(w, h, |root| {
+        let (charts, legend) = root.split_horizontally(w - 250);
+        let panels = charts.split_evenly((1, models.len().max(1)));
+        let ratios = &s.config.ratios;
+        // the ratios at evenly spaced positions 0, 1, 2, …
+        let last = ratios.len().saturating_sub(1) as f64;
+        let lo = Method::ALL
+            .iter()
+            .flat_map(|&m| {
+                models
+                    .iter()
+                    .flat_map(move |&md| ratios.iter().map(move |&r| (m, md, r)))
+            })
+            .map(|(m, md, r)| {
+                let sp = s.spread(m, md, r, LtMetric::BalancedAccuracy);
+                sp.mean - sp.std
+            })
+            .fold(1.0, f64::min);
+        let lo = (lo * 10.0).floor() / 10.0;
+        for (panel, &model) in panels.iter().zip(models) {
+            let mut chart = ChartBuilder::on(panel)
+                .caption(model.name(), (FONT, 15))
+                .margin(10)
+                .x_label_area_size(36)
+                .y_label_area_size(48)
+                .build_cartesian_2d(-0.35..last + 0.35, lo..1.0_f64)?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .light_line_style(WHITE)
+                .x_labels(ratios.len())
+                .x_label_formatter(&|x| {
+                    let i = x.round();
+                    match ratios.get(i as usize) {
+                        Some(r) if (x - i).abs() < 1e-9 && i >= 0.0 => format!("ρ = {r}"),
+                        _ => String::new(),
+                    }
+                })
+                .x_desc("imbalance ratio ρ = n_max / n_min")
+                .y_desc("balanced accuracy")
+                .label_style((FONT, 11))
+                .draw()?;
+            for (j, &m) in Method::ALL.iter().enumerate() {
+                let c = color(j);
+                // spread the methods a little along x so that error bars do not overlap
+                let shift = 0.025 * (j as f64 - (Method::ALL.len() as f64 - 1.0) / 2.0);
+                let pts: Vec<(f64, f64, f64)> = ratios
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &r)| {
+                        let sp = s.spread(m, model, r, LtMetric::BalancedAccuracy);
+                        (i as f64 + shift, sp.mean, sp.std)
+                    })
+                    .collect();
+                chart.draw_series(LineSeries::new(
+                    pts.iter().map(|&(x, v, _)| (x, v)),
+                    c.stroke_width(1),
+                ))?;
+                chart.draw_series(pts.iter().map(|&(x, v, sd)| {
+                    PathElement::new(
+                        vec![(x, (v - sd).max(lo)), (x, (v + sd).min(1.0))],
+                        c.stroke_width(1),
+                    )
+                }))?;
+                match marks[(j / COLORS.len()) % marks.len()] {
+                    "circle" => {
+                        chart.draw_series(
+                            pts.iter()
+                                .map(|&(x, v, _)| Circle::new((x, v), 3, c.filled())),
+                        )?;
+                    }
+                    "triangle" => {
+                        chart.draw_series(
+                            pts.iter()
+                                .map(|&(x, v, _)| TriangleMarker::new((x, v), 4, c.filled())),
+                        )?;
+                    }
+                    _ => {
+                        chart.draw_series(
+                            pts.iter()
+                                .map(|&(x, v, _)| Cross::new((x, v), 4, c.stroke_width(2))),
+                        )?;
+                    }
+                }
+            }
+        }
+        // the legend: one row per method, its colour and marker
+        let row = 26;
+        for (j, &m) in Method::ALL.iter().enumerate() {
+            let c = color(j);
+            let y = 40 + row * j as i32;
+            legend.draw(&PathElement::new(vec![(8, y), (32, y)], c.stroke_width(2)))?;
+            match marks[(j / COLORS.len()) % marks.len()] {
+                "circle" => legend.draw(&Circle::new((20, y), 3, c.filled()))?,
+                "triangle" => legend.draw(&TriangleMarker::new((20, y), 4, c.filled()))?,
+                _ => legend.draw(&Cross::new((20, y), 4, c.stroke_width(2)))?,
+            }
+            legend.draw(&Text::new(m.name(), (40, y - 6), (FONT, 12)))?;
+        }
         Ok(())
     })
 }

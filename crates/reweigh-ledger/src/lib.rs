@@ -64,6 +64,7 @@ pub mod breast_cancer;
 pub mod display;
 pub mod figures;
 pub mod keras_experiment;
+pub mod longtail;
 pub mod render;
 pub mod repro;
 pub mod thread_000;
@@ -75,9 +76,11 @@ pub mod thread_004;
 pub use claim::{
     Check, Claim, ClaimBuilder, FRAMEWORK_TOL, Input, Number, Relation, Source, Tolerance, Verdict,
 };
+pub use data::LabelledCsv;
 pub use reweigh::format::{fmt_list, fmt_num};
 pub use threads::{
-    THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004, TOUR_NOTEBOOK, Thread, threads,
+    STUDY_LONGTAIL, SectionKind, THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004,
+    TOUR_NOTEBOOK, Thread, sections, threads,
 };
 
 /// A claim of the ledger: its id, its thread, and the function that evaluates it.
@@ -106,6 +109,7 @@ pub fn registry() -> Vec<Entry> {
         thread_002::entries(),
         thread_003::entries(),
         thread_004::entries(),
+        longtail::claims::entries(),
     ]
     .concat()
 }

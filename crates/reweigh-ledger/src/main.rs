@@ -12,7 +12,7 @@
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use reweigh_ledger as ledger;
-use reweigh_ledger::{breast_cancer, figures, render};
+use reweigh_ledger::{breast_cancer, figures, longtail, render};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -56,6 +56,9 @@ fn outputs(progress: &ProgressBar) -> (Vec<ledger::Claim>, Vec<(PathBuf, String)
     progress.set_message("breast-cancer cross-validation");
     let before = progress.position();
     breast_cancer::study_with_progress(|done| progress.set_position(before + done as u64));
+    progress.set_message("long-tailed digits study");
+    let before = progress.position();
+    longtail::study_with_progress(&|done| progress.set_position(before + done as u64));
     let entries = ledger::registry();
     let mut claims = Vec::with_capacity(entries.len());
     for e in &entries {
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
     };
     let start = Instant::now();
     let total = breast_cancer::fits(&breast_cancer::StudyConfig::default())
+        + longtail::StudyConfig::default().fits()
         + ledger::registry().len()
         + figures::names().len();
     let progress = ProgressBar::new(total as u64);

@@ -1,7 +1,7 @@
 //! Rendering the ledger: `REPRODUCTIONS.md` and the summary table the main job prints.
 
 use super::claim::{Claim, Verdict};
-use super::threads::{TOUR_NOTEBOOK, Thread, threads};
+use super::threads::{SectionKind, TOUR_NOTEBOOK, Thread, sections};
 use reweigh::format::fmt_num;
 use std::fmt::Write;
 
@@ -52,7 +52,17 @@ pub fn summary_table(claims: &[Claim]) -> String {
 }
 
 fn thread_header(s: &mut String, t: &Thread) {
-    let _ = writeln!(s, "## Thread {}: {}\n", t.id, t.title);
+    match t.kind {
+        SectionKind::Thread => {
+            let _ = writeln!(s, "## Thread {}: {}\n", t.id, t.title);
+        }
+        SectionKind::Study => {
+            let _ = writeln!(s, "## Study: {}\n", t.title);
+            let _ = writeln!(s, "{}  ", t.provenance);
+            let _ = writeln!(s, "Notebook: [`{0}`]({0})\n", t.notebook);
+            return;
+        }
+    }
     if !t.seed_title.is_empty() {
         let _ = writeln!(s, "Seed title: {}  ", t.seed_title);
     }
@@ -162,11 +172,11 @@ pub fn markdown(claims: &[Claim]) -> String {
     );
     let _ = writeln!(
         s,
-        "Every claim of the five seed threads (`shared/seeds/`), with what reweigh computed and \
-         a verdict. Numbers come from reweigh, from faithful ports of the threads' own code \
+        "Every claim of the five seed threads (`shared/seeds/`) and of the long-tailed study \
+         (the long-tail papers' claims), with what reweigh computed and a verdict. Numbers come from reweigh, from faithful ports of the threads' own code \
          (`reweigh_ledger::repro`), from the real frameworks (`data/ledger/reference.json`, written by \
          `scripts/ledger/gen_reference.py`; `data/keras_experiment/`), or are quoted from the \
-         thread. Each claim lists the checks its numbers must pass, each with a tolerance and the \
+         thread or from a paper's table (`data/longtail/paper_tables.json`). Each claim lists the checks its numbers must pass, each with a tolerance and the \
          verdict its failure gives; the verdict is the most severe failure, or *reproduced* when \
          every check holds. Nothing in a verdict is typed by hand. The tour notebook is \
          [`{TOUR_NOTEBOOK}`]({TOUR_NOTEBOOK}).\n"
@@ -190,7 +200,7 @@ pub fn markdown(claims: &[Claim]) -> String {
         );
     }
     let _ = writeln!(s);
-    for t in threads() {
+    for t in sections() {
         thread_header(&mut s, t);
         for c in claims.iter().filter(|c| c.thread.id == t.id) {
             claim_section(&mut s, c);
@@ -212,6 +222,17 @@ pub fn markdown(claims: &[Claim]) -> String {
             );
             let _ = writeln!(s, "{}", study.markdown_table());
             let _ = writeln!(s, "![breast_cancer.svg]({FIGURE_DIR}/breast_cancer.svg)\n");
+        }
+        if t.id == super::threads::STUDY_LONGTAIL.id {
+            let study = super::longtail::study();
+            let _ = writeln!(s, "### The long-tailed digits study\n");
+            let _ = writeln!(
+                s,
+                "What the claims above are judged on ({}); `reweigh_ledger::longtail`.\n",
+                study.config.describe()
+            );
+            let _ = writeln!(s, "{}", study.markdown_report());
+            let _ = writeln!(s, "![longtail.svg]({FIGURE_DIR}/longtail.svg)\n");
         }
     }
     let _ = writeln!(s, "## Figures\n");

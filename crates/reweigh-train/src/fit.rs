@@ -1,13 +1,14 @@
 //! `model.fit` and `model.evaluate` with Keras 3's weighting rules.
 
 use super::history::Trackers;
-use super::{Adam, BatchLoss, Batches, ClassWeight, History, Logs, Sequential, Shuffle};
+use super::{
+    Adam, BatchLoss, Batches, ClassWeight, History, Logs, LossSchedule, Sequential, Shuffle,
+};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Ix2};
 use reweigh::Real;
 use reweigh::check::{check_finite, check_same_shape};
 use reweigh::error::{Result, ReweighError};
 use reweigh::losses::SparseSoftmaxCrossEntropy;
-use std::sync::Arc;
 
 /// Validation data for [`FitOptions::validation`]: `validation_data=(x_val, y_val)` or
 /// `(x_val, y_val, val_sample_weight)`.
@@ -145,7 +146,9 @@ impl<'a, F: Real> FitOptions<'a, F> {
 pub struct Trainer<F: Real> {
     model: Sequential<F>,
     optimizer: Adam<F>,
-    loss: Arc<dyn BatchLoss<F>>,
+    loss: LossSchedule<F>,
+    /// The epoch of the last `fit` step (index into the schedule for `evaluate`).
+    epoch: usize,
 }
 
 impl<F: Real> Trainer<F> {
@@ -155,7 +158,8 @@ impl<F: Real> Trainer<F> {
         Trainer {
             model,
             optimizer: Adam::keras(),
-            loss: Arc::new(SparseSoftmaxCrossEntropy::keras()),
+            loss: LossSchedule::new(SparseSoftmaxCrossEntropy::keras()),
+            epoch: 0,
         }
     }
 
@@ -169,7 +173,14 @@ impl<F: Real> Trainer<F> {
     /// [`SparseCategoricalFocalLoss`](reweigh::losses::SparseCategoricalFocalLoss)); it must reduce each batch
     /// to a scalar.
     pub fn loss(mut self, loss: impl BatchLoss<F> + 'static) -> Self {
-        self.loss = Arc::new(loss);
+        self.loss = LossSchedule::new(loss);
+        self
+    }
+
+    /// A loss that changes with the epoch (e.g. deferred re-weighting,
+    /// [`LossSchedule::deferred_reweighting`]); each reduces a batch to a scalar.
+    pub fn loss_schedule(mut self, schedule: LossSchedule<F>) -> Self {
+        self.loss = schedule;
         self
     }
 
@@ -230,7 +241,8 @@ impl<F: Real> Trainer<F> {
         }
         let mut batches = Batches::new(y.len(), options.batch_size, options.shuffle)?;
         let mut history = History::default();
-        for _ in 0..options.epochs {
+        for epoch in 0..options.epochs {
+            self.epoch = epoch;
             let mut trackers = Trackers::default();
             for idx in batches.next_epoch() {
                 let xb = x.select(Axis(0), &idx);
@@ -330,7 +342,7 @@ impl<F: Real> Trainer<F> {
         wb: Option<&Array1<F>>,
         want_grad: bool,
     ) -> Result<(F, Option<Array2<F>>)> {
-        let out = self.loss.batch_loss(
+        let out = self.loss.at(self.epoch).batch_loss(
             logits.view().into_dyn(),
             yb.into_dyn(),
             wb.map(|w| w.view().into_dyn()),

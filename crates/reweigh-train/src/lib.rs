@@ -54,9 +54,10 @@ mod fit;
 mod history;
 mod init;
 mod model;
+mod schedule;
 
 pub use adam::Adam;
-pub use batch_loss::BatchLoss;
+pub use batch_loss::{BatchLoss, OneHot};
 pub use batching::{Batches, Shuffle};
 pub use class_weight::{ClassWeight, DenseTargets, MissingClass};
 pub use dense::{Activation, Dense};
@@ -64,3 +65,4 @@ pub use fit::{FitOptions, Trainer, Validation};
 pub use history::{History, Logs, Mean};
 pub use init::Initializer;
 pub use model::Sequential;
+pub use schedule::LossSchedule;

@@ -196,3 +196,42 @@ fn predict_propagates_non_finite_input(#[case] what: &str, #[case] v: f64) {
     let p = trainer.predict(array![[-2.0_f64]].view()).unwrap();
     assert!((p[[0, 0]] - 0.5).abs() < 1e-15);
 }
+
+/// A loss schedule switches at its start epoch inside one `fit`: zero class weights from epoch 2
+/// on make the training loss exactly 0 from then, and validation after each epoch uses that
+/// epoch's loss.
+#[test]
+fn loss_schedule_switches_at_its_start_epoch() {
+    use reweigh::losses::SparseSoftmaxCrossEntropy;
+    use reweigh_train::{LossSchedule, Validation};
+    let layer = Dense::from_weights(
+        array![[0.5_f64, -0.5], [0.25, 0.0]],
+        array![0.0, 0.0],
+        Activation::Softmax,
+    )
+    .unwrap();
+    let schedule = LossSchedule::new(SparseSoftmaxCrossEntropy::pytorch())
+        .then_from(
+            2,
+            SparseSoftmaxCrossEntropy::keras().class_weights(array![0.0, 0.0]),
+        )
+        .unwrap();
+    let mut trainer = Trainer::new(Sequential::new(vec![layer]).unwrap()).loss_schedule(schedule);
+    let x = array![[1.0, 2.0], [0.0, 1.0], [3.0, -1.0]];
+    let y = array![0_i64, 1, 1];
+    let opts = FitOptions::new()
+        .epochs(4)
+        .batch_size(3)
+        .shuffle(Shuffle::Off)
+        .validation(Validation::new(x.view(), y.view()));
+    let h = trainer.fit(x.view(), y.view(), &opts).unwrap();
+    let train: Vec<f64> = h.train.iter().map(|l| l.loss).collect();
+    let val: Vec<f64> = h.val.iter().map(|l| l.loss).collect();
+    assert!(train[0] > 0.1 && train[1] > 0.1, "{train:?}");
+    assert_eq!(&train[2..], &[0.0, 0.0]);
+    assert!(val[1] > 0.1, "{val:?}");
+    assert_eq!(&val[2..], &[0.0, 0.0]);
+    // evaluate uses the loss of the last epoch trained
+    let e = trainer.evaluate(x.view(), y.view(), None, 3).unwrap();
+    assert_eq!(e.loss, 0.0);
+}
