@@ -2,7 +2,7 @@
 //!
 //! scikit-learn's digits (`data/digits/`) give a balanced held-out test set and long-tailed
 //! training sets with Cui et al.'s exponential profile n_i = ⌊n_max·ρ^(−i/(C−1))⌋ for
-//! ρ = 10, 50, 100 ([`data`]). Softmax regression and a one-hidden-layer MLP are trained with the
+//! ρ = 10, 50, 100 ([`Split`], [`exponential_profile`]). Softmax regression and a one-hidden-layer MLP are trained with the
 //! project's trainer (Keras initialisers, Adam) by every [`Method`] — plain cross-entropy,
 //! inverse-frequency, scikit-learn `'balanced'` and effective-number weights, focal, class-balanced
 //! focal, LDAM, LDAM-DRW, the logit-adjusted loss, post-hoc logit adjustment, Balanced Softmax,
