@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 use reweigh::ReweighError;
-use reweigh::schemes::{ClassCounts, Scheme, WeightsTable, schemes_dataframe};
+use reweigh::schemes::{ClassCounts, MultiLabelCounts, Scheme, WeightsTable, schemes_dataframe};
 
 fn data(p: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -78,4 +78,37 @@ fn series_and_bad_input() {
     ));
     assert!(ClassCounts::read_counts_csv(data("missing.csv"), "class", "count").is_err());
     assert!(ClassCounts::read_counts_csv(data("seed000_counts.csv"), "class", "n").is_err());
+}
+
+/// The example label file of notebook 07 (data/your_data/labels.csv): single-label counts of its
+/// `digit` column and multi-label counts of its indicator columns, against counting the file by
+/// hand; non-binary, null and missing columns are typed errors.
+#[test]
+fn indicator_columns_of_a_csv() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/your_data/labels.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let rows: Vec<Vec<i64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    let digits = ClassCounts::read_labels_csv(path, "digit").unwrap();
+    assert_eq!(
+        digits.counts(),
+        &[140.0, 83.0, 50.0, 30.0, 18.0, 10.0, 6.0, 3.0, 2.0, 1.0]
+    );
+    let c = MultiLabelCounts::read_indicator_csv(path, &["even", "prime", "at_least_5"]).unwrap();
+    for (j, col) in [1, 2, 3].into_iter().enumerate() {
+        let pos = rows.iter().filter(|r| r[col] == 1).count() as f64;
+        assert_eq!(c.positives()[j], pos);
+        assert_eq!(c.negatives()[j], rows.len() as f64 - pos);
+    }
+    let df = df!("a" => [0.0, 2.0]).unwrap();
+    assert!(MultiLabelCounts::from_dataframe(&df, &["a"]).is_err());
+    let df = df!("a" => [Some(1), None]).unwrap();
+    assert!(matches!(
+        MultiLabelCounts::from_dataframe(&df, &["a"]),
+        Err(ReweighError::Input { .. })
+    ));
+    assert!(MultiLabelCounts::read_indicator_csv(path, &["missing"]).is_err());
 }

@@ -1,7 +1,7 @@
 //! polars in and out: class counts from a `Series` or a CSV file, every scheme side by side as a
 //! `DataFrame` (feature `polars`, on by default).
 
-use super::{ClassCounts, Scheme, WeightsTable};
+use super::{ClassCounts, MultiLabelCounts, Scheme, WeightsTable};
 use crate::error::{Result, ReweighError};
 use polars::prelude::*;
 use std::path::Path;
@@ -124,6 +124,35 @@ impl ClassCounts {
             Column::new("count".into(), self.counts()),
         ])
         .map_err(input_err("counts as a DataFrame"))
+    }
+}
+
+impl MultiLabelCounts {
+    /// Counts the 0/1 indicator columns `label_cols` of a `DataFrame`, one column per label, in
+    /// that order ([`MultiLabelCounts::from_indicator`] of the `(rows, labels)` matrix): any
+    /// value other than 0 or 1, a null, or a column that is not numeric is an error.
+    ///
+    /// ```
+    /// use polars::prelude::*;
+    /// use reweigh::schemes::MultiLabelCounts;
+    /// let df = df!("cat" => [1, 0, 1], "dog" => [0, 0, 1]).unwrap();
+    /// let c = MultiLabelCounts::from_dataframe(&df, &["cat", "dog"]).unwrap();
+    /// assert_eq!((c.positives(), c.negatives()), (&[2.0, 1.0][..], &[1.0, 2.0][..]));
+    /// ```
+    pub fn from_dataframe(df: &DataFrame, label_cols: &[&str]) -> Result<Self> {
+        let columns = label_cols
+            .iter()
+            .map(|name| float_values(column(df, name, "indicator columns")?, "indicator columns"))
+            .collect::<Result<Vec<_>>>()?;
+        let rows = df.height();
+        let y = ndarray::Array2::from_shape_fn((rows, columns.len()), |(i, j)| columns[j][i]);
+        Self::from_indicator(y.view())
+    }
+
+    /// Reads a CSV with a header and counts its 0/1 indicator columns `label_cols` (see
+    /// [`Self::from_dataframe`]).
+    pub fn read_indicator_csv(path: impl AsRef<Path>, label_cols: &[&str]) -> Result<Self> {
+        Self::from_dataframe(&read_csv(path.as_ref())?, label_cols)
     }
 }
 
