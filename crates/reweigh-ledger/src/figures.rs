@@ -694,3 +694,55 @@ pub fn longtail() -> String {
         Ok(())
     })
 }
+
+/// A bar chart of class counts (for your own data: notebooks/07-your-data), one bar per class,
+/// labelled with its count.
+///
+/// ```
+/// use reweigh::schemes::ClassCounts;
+/// let counts = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
+/// let svg = reweigh_ledger::figures::class_counts(&counts, "seed 000");
+/// assert!(svg.starts_with("<svg") && svg.contains("710"));
+/// ```
+pub fn class_counts(counts: &ClassCounts, title: &str) -> String {
+    let n = counts.counts();
+    let classes = counts.classes();
+    let top = n.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
+    let k = n.len() as f64;
+    svg(W, H, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 15))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(56)
+            .build_cartesian_2d(-0.5_f64..k - 0.5, 0.0_f64..top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n.len().min(40))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                match classes.get(i as usize) {
+                    Some(c) if (x - i).abs() < 1e-9 && i >= 0.0 => c.to_string(),
+                    _ => String::new(),
+                }
+            })
+            .x_desc("class")
+            .y_desc("count")
+            .label_style((FONT, 11))
+            .draw()?;
+        let c = color(0);
+        chart.draw_series(n.iter().enumerate().map(|(i, &v)| {
+            let x = i as f64;
+            Rectangle::new([(x - 0.35, 0.0), (x + 0.35, v)], c.filled())
+        }))?;
+        chart.draw_series(n.iter().enumerate().map(|(i, &v)| {
+            Text::new(
+                reweigh::format::fmt_num(v),
+                (i as f64 - 0.2, v + top * 0.06),
+                (FONT, 11),
+            )
+        }))?;
+        Ok(())
+    })
+}
