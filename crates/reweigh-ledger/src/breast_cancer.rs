@@ -24,7 +24,7 @@
 //! ```
 
 use super::data;
-use super::util::{mean, std};
+use super::util::{argmax_rows, mean, std};
 use ndarray::{Array1, Array2, Axis};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -352,21 +352,6 @@ fn standardise(train: &Array2<f64>, test: &Array2<f64>) -> (Array2<f64>, Array2<
         .std_axis(Axis(0), 0.0)
         .mapv(|s| if s > 0.0 { s } else { 1.0 });
     ((train - &mu) / &sd, (test - &mu) / &sd)
-}
-
-fn argmax_rows(p: &Array2<f64>) -> Vec<i64> {
-    p.rows()
-        .into_iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .fold(
-                    (0, f64::NEG_INFINITY),
-                    |a, (i, &v)| if v > a.1 { (i, v) } else { a },
-                )
-                .0 as i64
-        })
-        .collect()
 }
 
 /// Trains one strategy on one fold and scores it.

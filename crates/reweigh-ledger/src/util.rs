@@ -70,3 +70,20 @@ pub(crate) fn std(v: &[f64]) -> f64 {
     let m = mean(v);
     (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
 }
+
+/// The predicted class of each row: the first arg-max (as `np.argmax`; probabilities and logits
+/// give the same classes).
+pub(crate) fn argmax_rows(p: &Array2<f64>) -> Vec<i64> {
+    p.rows()
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .fold(
+                    (0, f64::NEG_INFINITY),
+                    |a, (i, &v)| if v > a.1 { (i, v) } else { a },
+                )
+                .0 as i64
+        })
+        .collect()
+}

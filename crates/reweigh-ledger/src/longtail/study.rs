@@ -3,7 +3,7 @@
 
 use super::data::{CLASSES, Split, exponential_profile, features, labels};
 use super::method::{Method, Model, Training, adjust_post_hoc, test_logits};
-use crate::util::{mean, std};
+use crate::util::{argmax_rows, mean, std};
 use ndarray::Array2;
 use rayon::prelude::*;
 use reweigh::display::Html;
@@ -170,19 +170,7 @@ fn score(
     truth: &[i64],
     logits: &Array2<f64>,
 ) -> RunScore {
-    let pred: Vec<i64> = logits
-        .rows()
-        .into_iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .fold(
-                    (0, f64::NEG_INFINITY),
-                    |a, (i, &v)| if v > a.1 { (i, v) } else { a },
-                )
-                .0 as i64
-        })
-        .collect();
+    let pred = argmax_rows(logits);
     let ev = Evaluation::new(truth, &pred).expect("same length");
     let classes: Vec<i64> = (0..CLASSES as i64).collect();
     let per = ev
