@@ -345,8 +345,10 @@ pub fn stratified_folds(y: &[i64], folds: usize, seed: u64) -> Vec<Vec<usize>> {
     out
 }
 
-/// Standardises `train` and `test` with the training rows' mean and standard deviation.
-fn standardise(train: &Array2<f64>, test: &Array2<f64>) -> (Array2<f64>, Array2<f64>) {
+/// Standardises `train` and `test` with the training rows' mean and (population) standard
+/// deviation, as scikit-learn's `StandardScaler` fitted on `train` (a constant column is left
+/// unscaled).
+pub fn standardise(train: &Array2<f64>, test: &Array2<f64>) -> (Array2<f64>, Array2<f64>) {
     let mu = train.mean_axis(Axis(0)).expect("rows");
     let sd = train
         .std_axis(Axis(0), 0.0)
@@ -354,18 +356,28 @@ fn standardise(train: &Array2<f64>, test: &Array2<f64>) -> (Array2<f64>, Array2<
     ((train - &mu) / &sd, (test - &mu) / &sd)
 }
 
-/// Trains one strategy on one fold and scores it.
-fn fit_and_score(
+/// The study's model before training: logistic regression as a Keras `Dense(2, softmax)` on
+/// `features` inputs, Keras's initialisers drawn from a generator seeded with `seed` (every
+/// strategy of a fold starts from the same weights).
+pub fn initial_model(features: usize, seed: u64) -> Sequential<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let layer =
+        Dense::<f64>::keras(features, 2, Activation::Softmax, &mut rng).expect("positive sizes");
+    Sequential::new(vec![layer]).expect("one softmax layer")
+}
+
+/// Trains one strategy on one fold and scores it on the held-out rows: the
+/// [`initial_model`] of `seed`, Adam at the configured learning rate, the strategy's class
+/// weights, resampling (seeded with `seed`) or focal loss, `config.epochs` epochs shuffled
+/// with `seed`. The returned score has `repeat` and `fold` 0 ([`run`] sets them).
+pub fn fit_and_score(
     config: &StudyConfig,
     strategy: Strategy,
     (x_train, y_train): (&Array2<f64>, &Array1<i64>),
     (x_test, y_test): (&Array2<f64>, &Array1<i64>),
     seed: u64,
 ) -> FoldScore {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let layer = Dense::<f64>::keras(x_train.ncols(), 2, Activation::Softmax, &mut rng)
-        .expect("positive sizes");
-    let model = Sequential::new(vec![layer]).expect("one softmax layer");
+    let model = initial_model(x_train.ncols(), seed);
     let adam = Adam::keras()
         .learning_rate(config.learning_rate)
         .expect("a positive learning rate");
@@ -460,7 +472,7 @@ pub fn run_with_progress(config: &StudyConfig, mut progress: impl FnMut(usize)) 
     let mut scores = Vec::new();
     let mut done = 0;
     for repeat in 0..config.repeats {
-        let split_seed = config.seed.wrapping_mul(1000).wrapping_add(repeat as u64);
+        let split_seed = config.split_seed(repeat);
         let folds = stratified_folds(y, config.folds, split_seed);
         for (fold, test_idx) in folds.iter().enumerate() {
             let mut is_test = vec![false; y.len()];
@@ -474,7 +486,7 @@ pub fn run_with_progress(config: &StudyConfig, mut progress: impl FnMut(usize)) 
                 d.y.select(Axis(0), &train_idx),
                 d.y.select(Axis(0), test_idx),
             );
-            let fit_seed = split_seed.wrapping_mul(100).wrapping_add(fold as u64);
+            let fit_seed = config.fit_seed(repeat, fold);
             for strategy in Strategy::ALL {
                 let mut s =
                     fit_and_score(config, strategy, (&x_tr, &y_tr), (&x_te, &y_te), fit_seed);
@@ -504,6 +516,19 @@ pub fn study_with_progress(progress: impl FnMut(usize)) -> &'static StudyResults
 }
 
 impl StudyConfig {
+    /// The seed of the stratified split of repetition `repeat` ([`stratified_folds`]).
+    pub fn split_seed(&self, repeat: usize) -> u64 {
+        self.seed.wrapping_mul(1000).wrapping_add(repeat as u64)
+    }
+
+    /// The seed of the fits on fold `fold` of repetition `repeat` (initial weights,
+    /// resampling and shuffles: [`fit_and_score`]).
+    pub fn fit_seed(&self, repeat: usize, fold: usize) -> u64 {
+        self.split_seed(repeat)
+            .wrapping_mul(100)
+            .wrapping_add(fold as u64)
+    }
+
     /// The settings in words (for the ledger's inputs).
     pub fn describe(&self) -> String {
         format!(

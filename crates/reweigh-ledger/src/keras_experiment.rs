@@ -406,3 +406,50 @@ pub fn reweigh(name: &str, key: &str) -> f64 {
 pub fn max_history_diff(name: &str) -> f64 {
     max_diff(&scenario(name).history, &run_scenario(name))
 }
+
+/// A value as Keras's progress bar prints it: `{:.4f}` when `|v| > 1e-3`, else Python's
+/// `{:.4e}` (`0.0000e+00`).
+pub fn keras_value(v: f64) -> String {
+    if v.abs() > 1e-3 {
+        return format!("{v:.4}");
+    }
+    let s = format!("{v:.4e}");
+    let (mantissa, exponent) = s.split_once('e').expect("an exponent");
+    let e: i32 = exponent.parse().expect("an integer exponent");
+    format!(
+        "{mantissa}e{}{:02}",
+        if e < 0 { '-' } else { '+' },
+        e.unsigned_abs()
+    )
+}
+
+/// One epoch (0-based) of a history as Keras 3 prints it at the end of the epoch:
+/// `accuracy: 0.3300 - loss: 1.1882 - … - val_loss: 1.1965 - …`, every logged key in the order
+/// of [`History::keys`].
+pub fn keras_log_line<F: Real>(history: &History<F>, epoch: usize) -> String {
+    history
+        .keys()
+        .into_iter()
+        .map(|k| {
+            let v = history.get(k).expect("a logged key")[epoch];
+            format!("{k}: {}", keras_value(v.f64()))
+        })
+        .collect::<Vec<_>>()
+        .join(" - ")
+}
+
+/// Every epoch of a history as Keras 3 prints it (`Epoch 1/2` then the epoch's line), one
+/// string per line.
+pub fn keras_log<F: Real>(history: &History<F>) -> String {
+    (0..history.epochs())
+        .map(|e| {
+            format!(
+                "Epoch {}/{}\n{}",
+                e + 1,
+                history.epochs(),
+                keras_log_line(history, e)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
