@@ -7,7 +7,7 @@ use super::data::{self};
 use super::threads::THREAD_002;
 use super::util::{elements, fw_num, fw_raised, scalar};
 use crate::repro::{BceWithLogitsLossWeighted, FocalReduction, binary_focal_loss};
-use ndarray::{Array2, arr0};
+use ndarray::{Array2, ArrayD, Axis, arr0};
 use reweigh::format::fmt_num;
 use reweigh::losses::{BinaryCrossEntropy, BinaryFocalLoss, SigmoidCrossEntropy};
 use reweigh::{Framework, Reduction};
@@ -23,39 +23,283 @@ claims! {
 const INPUT: &str = "data/worked_examples/seed002_multilabel.json: 64×512 logits N(0, 1) \
                      (numpy default_rng(2)), labels with 5 positives per row";
 
-/// The question: a network predicting all zeros still gets a low binary cross-entropy.
-pub fn all_zeros_low_loss() -> Claim {
-    let p = "t002.all_zeros";
-    let (_, z) = data::seed002();
-    let frac = z.mean().expect("labels");
-    let keras = BinaryCrossEntropy::<f64>::keras();
-    let at = |q: f64| {
-        let probs = Array2::from_elem(z.dim(), q);
-        scalar(&keras, probs.view().into_dyn(), z.view().into_dyn(), None)
-    };
-    let zeros = at(0.0);
-    let best = at(frac);
-    let half = at(0.5);
-    let torch_zeros = scalar(
-        &BinaryCrossEntropy::<f64>::pytorch(),
-        Array2::<f64>::zeros(z.dim()).view().into_dyn(),
-        z.view().into_dyn(),
-        None,
-    );
-    let logit = (frac / (1.0 - frac)).ln();
-    let weighted_best = scalar(
-        &SigmoidCrossEntropy::<f64>::pytorch().pos_weight(arr0(50.0).into_dyn()),
-        Array2::from_elem(z.dim(), logit).view().into_dyn(),
-        z.view().into_dyn(),
-        None,
-    );
-    let weighted_half = scalar(
-        &SigmoidCrossEntropy::<f64>::pytorch().pos_weight(arr0(50.0).into_dyn()),
-        Array2::<f64>::zeros(z.dim()).view().into_dyn(),
-        z.view().into_dyn(),
-        None,
-    );
-    Claim::for_entry(
+/// The thread's inputs: 64 × 512 logits drawn N(0, 1) and hard labels with 5 positives per row
+/// (`data/worked_examples/seed002_multilabel.json`, numpy `default_rng(2)`).
+pub fn inputs() -> &'static (Array2<f64>, Array2<f64>) {
+    data::seed002()
+}
+
+/// The numbers of the question's "always predict zeros" model (what notebook 03 computes in
+/// its cells): binary cross-entropies of constant predictions on the thread's labels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AllZeros {
+    /// Fraction of the labels that are positive.
+    pub positive_fraction: f64,
+    /// `BinaryCrossEntropy::keras()` of `p = 0` everywhere (clipped to 1e-7).
+    pub keras_bce_zeros: f64,
+    /// `BinaryCrossEntropy::pytorch()` of `p = 0` everywhere (log clamped at −100).
+    pub torch_bce_zeros: f64,
+    /// `BinaryCrossEntropy::keras()` of the best constant, `p = positive_fraction`.
+    pub keras_bce_best_constant: f64,
+    /// `BinaryCrossEntropy::keras()` of `p = 0.5`.
+    pub keras_bce_half: f64,
+    /// `SigmoidCrossEntropy::pytorch().pos_weight(50)` of the logit of the best constant.
+    pub pos_weight_best_constant: f64,
+    /// `SigmoidCrossEntropy::pytorch().pos_weight(50)` of logit 0 (`p = 0.5`).
+    pub pos_weight_half: f64,
+}
+
+impl AllZeros {
+    /// Computes them with the public API (the main job's path).
+    pub fn compute() -> Self {
+        let (_, z) = inputs();
+        let frac = z.mean().expect("labels");
+        let keras = BinaryCrossEntropy::<f64>::keras();
+        let at = |q: f64| {
+            let probs = Array2::from_elem(z.dim(), q);
+            scalar(&keras, probs.view().into_dyn(), z.view().into_dyn(), None)
+        };
+        let pos_weight = SigmoidCrossEntropy::<f64>::pytorch().pos_weight(arr0(50.0).into_dyn());
+        let logit = (frac / (1.0 - frac)).ln();
+        AllZeros {
+            positive_fraction: frac,
+            keras_bce_zeros: at(0.0),
+            torch_bce_zeros: scalar(
+                &BinaryCrossEntropy::<f64>::pytorch(),
+                Array2::<f64>::zeros(z.dim()).view().into_dyn(),
+                z.view().into_dyn(),
+                None,
+            ),
+            keras_bce_best_constant: at(frac),
+            keras_bce_half: at(0.5),
+            pos_weight_best_constant: scalar(
+                &pos_weight,
+                Array2::from_elem(z.dim(), logit).view().into_dyn(),
+                z.view().into_dyn(),
+                None,
+            ),
+            pos_weight_half: scalar(
+                &pos_weight,
+                Array2::<f64>::zeros(z.dim()).view().into_dyn(),
+                z.view().into_dyn(),
+                None,
+            ),
+        }
+    }
+}
+
+/// Multi-label random over-sampling in the spirit of ML-ROS: every row holding one of the
+/// rarest labels present (those with the fewest positives) is duplicated once. Returns the
+/// row indices of the resampled data (every row once, then the duplicates).
+pub fn duplicate_rarest_rows(z: &Array2<f64>) -> Vec<usize> {
+    let (n, l) = z.dim();
+    let per_label = z.sum_axis(Axis(0));
+    let fewest = per_label
+        .iter()
+        .copied()
+        .filter(|&c| c > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let rare: Vec<bool> = per_label.iter().map(|&c| c == fewest).collect();
+    let mut rows: Vec<usize> = (0..n).collect();
+    rows.extend((0..n).filter(|&i| (0..l).any(|j| rare[j] && z[[i, j]] == 1.0)));
+    rows
+}
+
+/// The numbers of "you cannot easily upsample" (what notebook 03 computes in its cells).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Upsampling {
+    /// Rows of the batch.
+    pub rows: usize,
+    /// Labels per row.
+    pub labels: usize,
+    /// Labels with no positive in the batch.
+    pub labels_without_positive: usize,
+    /// Mean positive rate over the labels, before resampling.
+    pub mean_rate_before: f64,
+    /// Largest positive rate of a row (positives / labels): no resampling of rows exceeds it.
+    pub max_row_rate: f64,
+    /// Rows after [`duplicate_rarest_rows`].
+    pub rows_after: usize,
+    /// Mean positive rate over the labels after it.
+    pub mean_rate_after: f64,
+}
+
+impl Upsampling {
+    /// Computes them with the public API (the main job's path).
+    pub fn compute() -> Self {
+        let (_, z) = inputs();
+        let (n, l) = z.dim();
+        let per_label = z.sum_axis(Axis(0));
+        let rows = duplicate_rarest_rows(z);
+        Upsampling {
+            rows: n,
+            labels: l,
+            labels_without_positive: per_label.iter().filter(|&&c| c == 0.0).count(),
+            mean_rate_before: z.mean().expect("labels"),
+            max_row_rate: z.rows().into_iter().map(|r| r.sum()).fold(0.0, f64::max) / l as f64,
+            rows_after: rows.len(),
+            mean_rate_after: z.select(Axis(0), &rows).mean().expect("labels"),
+        }
+    }
+}
+
+/// The numbers of `BCEWithLogitsLossWeighted(50)` against `pos_weight = 50` (what notebook 03
+/// computes in its cells).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BceWeighted {
+    /// The answer's module ([`BceWithLogitsLossWeighted`]), hard labels.
+    pub thread_hard: f64,
+    /// The module on soft labels (`z·0.9 + 0.05`, in float32 as torch computes them).
+    pub thread_soft: f64,
+    /// `SigmoidCrossEntropy::pytorch().pos_weight(50)`, hard labels.
+    pub pos_weight_hard: f64,
+    /// The same on soft labels.
+    pub pos_weight_soft: f64,
+    /// Largest `|∇ module − ∇ pos_weight|` over the logits (hard labels).
+    pub grad_max_diff: f64,
+}
+
+/// The thread's labels smoothed by 0.1 (`z·0.9 + 0.05`), rounded to float32 as torch computes
+/// them.
+pub fn soft_labels(z: &Array2<f64>) -> Array2<f64> {
+    z.mapv(|v| (v as f32 * 0.9 + 0.05) as f64)
+}
+
+impl BceWeighted {
+    /// Computes them with the public API (the main job's path).
+    pub fn compute() -> Self {
+        let (x, z) = inputs();
+        let soft = soft_labels(z);
+        let thread = BceWithLogitsLossWeighted::new(50.0);
+        let (thread_hard, grad_t) = thread
+            .forward(x.view().into_dyn(), z.view().into_dyn())
+            .expect("valid");
+        let (thread_soft, _) = thread
+            .forward(x.view().into_dyn(), soft.view().into_dyn())
+            .expect("valid");
+        let pos = SigmoidCrossEntropy::<f64>::pytorch().pos_weight(arr0(50.0).into_dyn());
+        let hard_out =
+            reweigh::Loss::compute(&pos, x.view().into_dyn(), z.view().into_dyn(), None, true)
+                .expect("valid");
+        let grad_p = hard_out.grad.expect("requested");
+        BceWeighted {
+            thread_hard,
+            thread_soft,
+            pos_weight_hard: hard_out.value.scalar().expect("scalar"),
+            pos_weight_soft: scalar(&pos, x.view().into_dyn(), soft.view().into_dyn(), None),
+            grad_max_diff: (&grad_t - &grad_p)
+                .mapv(f64::abs)
+                .fold(0.0_f64, |a, &b| a.max(b)),
+        }
+    }
+}
+
+/// The mean of element-wise losses over the positive (or the negative) labels of `z`.
+pub fn mean_over_labels(losses: &ArrayD<f64>, z: &Array2<f64>, positive: bool) -> f64 {
+    let (s, n) = losses
+        .iter()
+        .zip(z.iter())
+        .filter(|&(_, &l)| (l == 1.0) == positive)
+        .fold((0.0, 0.0), |(s, n), (&v, _)| (s + v, n + 1.0));
+    s / n
+}
+
+/// The numbers of the thread's `binary_focal_loss` against Lin et al.'s focal loss (what
+/// notebook 03 computes in its cells), γ = 2.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ThreadFocal {
+    /// The thread's function ([`binary_focal_loss`]), `reduction=torch.mean`.
+    pub thread_mean: f64,
+    /// `BinaryFocalLoss::new().gamma(2)` (Lin et al., no α), mean.
+    pub focal_mean: f64,
+    /// The thread's, mean over the positive labels.
+    pub thread_positives: f64,
+    /// Lin et al.'s, mean over the positive labels.
+    pub focal_positives: f64,
+    /// The thread's, mean over the negative labels.
+    pub thread_negatives: f64,
+    /// Lin et al.'s, mean over the negative labels.
+    pub focal_negatives: f64,
+    /// `BinaryFocalLoss::torchvision()` (α = 0.25), mean.
+    pub torchvision_defaults_mean: f64,
+    /// The thread's function with γ = 0, mean.
+    pub thread_gamma_0: f64,
+    /// The binary cross-entropy, mean.
+    pub bce_mean: f64,
+    /// Whether the thread's function raises with its default `reduction=None`.
+    pub default_reduction_raises: bool,
+}
+
+impl ThreadFocal {
+    /// Computes them with the public API (the main job's path).
+    pub fn compute() -> Self {
+        let (x, z) = inputs();
+        let xv = || x.view().into_dyn();
+        let zv = || z.view().into_dyn();
+        let thread_el =
+            binary_focal_loss(xv(), zv(), 2.0, None, None, Some(FocalReduction::Identity))
+                .expect("runs")
+                .into_array();
+        let lin = BinaryFocalLoss::<f64>::new().gamma(2.0);
+        let lin_el = elements(&lin, xv(), zv());
+        ThreadFocal {
+            thread_mean: thread_el.mean().expect("elements"),
+            focal_mean: scalar(
+                &lin.clone().reduction(Reduction::SumOverBatchSize),
+                xv(),
+                zv(),
+                None,
+            ),
+            thread_positives: mean_over_labels(&thread_el, z, true),
+            focal_positives: mean_over_labels(&lin_el, z, true),
+            thread_negatives: mean_over_labels(&thread_el, z, false),
+            focal_negatives: mean_over_labels(&lin_el, z, false),
+            torchvision_defaults_mean: scalar(
+                &BinaryFocalLoss::<f64>::torchvision().reduction(Reduction::SumOverBatchSize),
+                xv(),
+                zv(),
+                None,
+            ),
+            thread_gamma_0: binary_focal_loss(
+                xv(),
+                zv(),
+                0.0,
+                None,
+                None,
+                Some(FocalReduction::Mean),
+            )
+            .expect("runs")
+            .scalar()
+            .expect("scalar"),
+            bce_mean: scalar(
+                &SigmoidCrossEntropy::<f64>::new().reduction(Framework::Keras.default_reducer()),
+                xv(),
+                zv(),
+                None,
+            ),
+            default_reduction_raises: binary_focal_loss(xv(), zv(), 2.0, None, None, None).is_err(),
+        }
+    }
+}
+
+/// The claims' checks as functions of the computed numbers (the notebook computes, the ledger
+/// judges).
+pub mod judge {
+    use super::*;
+
+    /// The question's all-zeros model, judged.
+    pub fn all_zeros_low_loss(n: &AllZeros) -> Claim {
+        let p = "t002.all_zeros";
+        let AllZeros {
+            positive_fraction: frac,
+            keras_bce_zeros: zeros,
+            torch_bce_zeros: torch_zeros,
+            keras_bce_best_constant: best,
+            keras_bce_half: half,
+            pos_weight_best_constant: weighted_best,
+            pos_weight_half: weighted_half,
+        } = *n;
+        Claim::for_entry(
         entry::all_zeros_low_loss,
         "question (translated)",
         "My GT is a vector of length 512 [0,0,0,1,0,1,0,...,0,0,0,1]. Most of the time they are \
@@ -139,30 +383,20 @@ pub fn all_zeros_low_loss() -> Claim {
         fmt_num(weighted_half),
     ))
     .build()
-}
+    }
 
-/// The answer: "You cannot easily upsample, since this is a multi-label case."
-pub fn cannot_upsample() -> Claim {
-    let (_, z) = data::seed002();
-    let (n, l) = z.dim();
-    let per_row: Vec<f64> = z.rows().into_iter().map(|r| r.sum()).collect();
-    let per_label = z.sum_axis(ndarray::Axis(0));
-    let empty = per_label.iter().filter(|&&c| c == 0.0).count();
-    let mean_rate = z.mean().expect("labels");
-    let bound = per_row.iter().copied().fold(0.0, f64::max) / l as f64;
-    // Multi-label random over-sampling in the spirit of ML-ROS: duplicate, once, every row that
-    // holds one of the rarest labels present (those with the fewest positives).
-    let fewest = per_label
-        .iter()
-        .copied()
-        .filter(|&c| c > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let rare: Vec<bool> = per_label.iter().map(|&c| c == fewest).collect();
-    let mut rows: Vec<usize> = (0..n).collect();
-    rows.extend((0..n).filter(|&i| (0..l).any(|j| rare[j] && z[[i, j]] == 1.0)));
-    let resampled = z.select(ndarray::Axis(0), &rows);
-    let after = resampled.mean().expect("labels");
-    Claim::for_entry(
+    /// "You cannot easily upsample", judged.
+    pub fn cannot_upsample(n: &Upsampling) -> Claim {
+        let Upsampling {
+            rows: n_rows,
+            labels: l,
+            labels_without_positive: empty,
+            mean_rate_before: mean_rate,
+            max_row_rate: bound,
+            rows_after,
+            mean_rate_after: after,
+        } = *n;
+        Claim::for_entry(
         entry::cannot_upsample,
         "answer (translated)",
         "You cannot easily upsample, since this is a multi-label case (which I originally left \
@@ -174,9 +408,9 @@ pub fn cannot_upsample() -> Claim {
         "every row holding one of the rarest labels present (fewest positives), duplicated once \
          (multi-label random over-sampling)",
     )
-    .number(Number::reweigh("rows", n as f64))
+    .number(Number::reweigh("rows", n_rows as f64))
     .number(Number::reweigh("labels", l as f64))
-    .number(Number::reweigh("rows after resampling", rows.len() as f64))
+    .number(Number::reweigh("rows after resampling", rows_after as f64))
     .check(Check::new(
         "duplicating rows cannot lift the mean positive rate of the labels above the largest \
          positive rate of a row (after resampling vs that bound)",
@@ -215,37 +449,25 @@ pub fn cannot_upsample() -> Claim {
         fmt_num(bound),
         fmt_num(mean_rate),
         fmt_num(after),
-        rows.len(),
-        n,
+        rows_after,
+        n_rows,
         empty,
         l,
     ))
     .build()
-}
+    }
 
-/// The answer's `BCEWithLogitsLossWeighted(50)`: "give the ones a higher weight".
-pub fn bce_weighted_pos_weight() -> Claim {
-    let p = "t002.bce_weighted";
-    let (x, z) = data::seed002();
-    let soft = z.mapv(|v| (v as f32 * 0.9 + 0.05) as f64); // as torch computes it, in float32
-    let thread = BceWithLogitsLossWeighted::new(50.0);
-    let (hard_t, grad_t) = thread
-        .forward(x.view().into_dyn(), z.view().into_dyn())
-        .expect("valid");
-    let (soft_t, _) = thread
-        .forward(x.view().into_dyn(), soft.view().into_dyn())
-        .expect("valid");
-    let pos = SigmoidCrossEntropy::<f64>::pytorch().pos_weight(arr0(50.0).into_dyn());
-    let hard_out =
-        reweigh::Loss::compute(&pos, x.view().into_dyn(), z.view().into_dyn(), None, true)
-            .expect("valid");
-    let hard_p = hard_out.value.scalar().expect("scalar");
-    let grad_p = hard_out.grad.expect("requested");
-    let grad_diff = (&grad_t - &grad_p)
-        .mapv(f64::abs)
-        .fold(0.0_f64, |a, &b| a.max(b));
-    let soft_p = scalar(&pos, x.view().into_dyn(), soft.view().into_dyn(), None);
-    Claim::for_entry(
+    /// `BCEWithLogitsLossWeighted(50)` against `pos_weight = 50`, judged.
+    pub fn bce_weighted_pos_weight(n: &BceWeighted) -> Claim {
+        let p = "t002.bce_weighted";
+        let BceWeighted {
+            thread_hard: hard_t,
+            thread_soft: soft_t,
+            pos_weight_hard: hard_p,
+            pos_weight_soft: soft_p,
+            grad_max_diff: grad_diff,
+        } = *n;
+        Claim::for_entry(
         entry::bce_weighted_pos_weight,
         "answer (translated)",
         "You cannot easily upsample, since this is a multi-label case. What you can do is give \
@@ -328,52 +550,25 @@ pub fn bce_weighted_pos_weight() -> Claim {
         fmt_num(soft_p),
     ))
     .build()
-}
+    }
 
-/// The answer's `binary_focal_loss`: `(1 − sigmoid(x))^gamma · BCE` for every label.
-pub fn thread_focal_loss() -> Claim {
-    let p = "t002.focal";
-    let (x, z) = data::seed002();
-    let xv = || x.view().into_dyn();
-    let zv = || z.view().into_dyn();
-    let thread_el = binary_focal_loss(xv(), zv(), 2.0, None, None, Some(FocalReduction::Identity))
-        .expect("runs")
-        .into_array();
-    let lin = BinaryFocalLoss::<f64>::new().gamma(2.0);
-    let lin_el = elements(&lin, xv(), zv());
-    let mean_where = |a: &ndarray::ArrayD<f64>, positive: bool| {
-        let (s, n) = a
-            .iter()
-            .zip(z.iter())
-            .filter(|&(_, &l)| (l == 1.0) == positive)
-            .fold((0.0, 0.0), |(s, n), (&v, _)| (s + v, n + 1.0));
-        s / n
-    };
-    let thread_mean = thread_el.mean().expect("elements");
-    let lin_mean = scalar(
-        &lin.clone().reduction(Reduction::SumOverBatchSize),
-        xv(),
-        zv(),
-        None,
-    );
-    let alpha = scalar(
-        &BinaryFocalLoss::<f64>::torchvision().reduction(Reduction::SumOverBatchSize),
-        xv(),
-        zv(),
-        None,
-    );
-    let thread_g0 = binary_focal_loss(xv(), zv(), 0.0, None, None, Some(FocalReduction::Mean))
-        .expect("runs")
-        .scalar()
-        .expect("scalar");
-    let bce = scalar(
-        &SigmoidCrossEntropy::<f64>::new().reduction(Framework::Keras.default_reducer()),
-        xv(),
-        zv(),
-        None,
-    );
-    let default_reduction = binary_focal_loss(xv(), zv(), 2.0, None, None, None);
-    Claim::for_entry(
+    /// The thread's focal loss against Lin et al.'s, judged.
+    pub fn thread_focal_loss(n: &ThreadFocal) -> Claim {
+        let p = "t002.focal";
+        let ThreadFocal {
+            thread_mean,
+            focal_mean: lin_mean,
+            thread_positives,
+            focal_positives,
+            thread_negatives,
+            focal_negatives,
+            torchvision_defaults_mean: alpha,
+            thread_gamma_0: thread_g0,
+            bce_mean: bce,
+            default_reduction_raises,
+        } = *n;
+        let raised = if default_reduction_raises { 1.0 } else { 0.0 };
+        Claim::for_entry(
         entry::thread_focal_loss,
         "answer (translated)",
         "You can also use FocalLoss to focus on the positive examples (there should be some \
@@ -405,8 +600,8 @@ pub fn thread_focal_loss() -> Claim {
     )
     .equal(
         "positive labels: the thread's factor is Lin et al.'s (mean over positives)",
-        Number::repro("thread, positives", mean_where(&thread_el, true)),
-        Number::reweigh("Lin et al., positives", mean_where(&lin_el, true)),
+        Number::repro("thread, positives", thread_positives),
+        Number::reweigh("Lin et al., positives", focal_positives),
         Tolerance::rel(1e-12),
         Verdict::Refuted,
     )
@@ -426,24 +621,24 @@ pub fn thread_focal_loss() -> Claim {
     )
     .equal(
         "the function runs with its default reduction=None",
-        Number::repro("raises", if default_reduction.is_err() { 1.0 } else { 0.0 }),
+        Number::repro("raises", raised),
         Number::thread("raises (the default)", 0.0),
         Tolerance::EXACT,
         Verdict::ReproducedWithCaveat,
     )
     .equals_framework_within(
         "…the port raises where Python does",
-        Number::repro("raises", if default_reduction.is_err() { 1.0 } else { 0.0 }),
+        Number::repro("raises", raised),
         fw_raised("raises", &format!("{p}.thread_default_reduction"), "torch"),
         Tolerance::EXACT,
     )
     .number(Number::repro(
         "thread, negatives",
-        mean_where(&thread_el, false),
+        thread_negatives,
     ))
     .number(Number::reweigh(
         "Lin et al., negatives",
-        mean_where(&lin_el, false),
+        focal_negatives,
     ))
     .number(fw_num(
         "torchvision, negatives",
@@ -461,13 +656,37 @@ pub fn thread_focal_loss() -> Claim {
          down-weights the hard ones (large σ(x)) and keeps the easy ones: its mean over negatives \
          is {} against {} for the focal loss. With 507 negatives per 5 positives that is most of \
          the loss: {} against {} overall. Its default reduction=None fails: {}.",
-        fmt_num(mean_where(&lin_el, true)),
-        fmt_num(mean_where(&thread_el, false)),
-        fmt_num(mean_where(&lin_el, false)),
+        fmt_num(focal_positives),
+        fmt_num(thread_negatives),
+        fmt_num(focal_negatives),
         fmt_num(thread_mean),
         fmt_num(lin_mean),
         data::raised_text(&format!("{p}.thread_default_reduction")),
     ))
     .figure("focal_loss.svg")
     .build()
+    }
+}
+
+/// The question: a network predicting all zeros still gets a low binary cross-entropy
+/// (registry entry: [`judge::all_zeros_low_loss`] of [`AllZeros::compute`]).
+pub fn all_zeros_low_loss() -> Claim {
+    judge::all_zeros_low_loss(&AllZeros::compute())
+}
+
+/// The answer: "You cannot easily upsample, since this is a multi-label case" (registry entry).
+pub fn cannot_upsample() -> Claim {
+    judge::cannot_upsample(&Upsampling::compute())
+}
+
+/// The answer's `BCEWithLogitsLossWeighted(50)`: "give the ones a higher weight" (registry
+/// entry).
+pub fn bce_weighted_pos_weight() -> Claim {
+    judge::bce_weighted_pos_weight(&BceWeighted::compute())
+}
+
+/// The answer's `binary_focal_loss`: `(1 − sigmoid(x))^gamma · BCE` for every label (registry
+/// entry).
+pub fn thread_focal_loss() -> Claim {
+    judge::thread_focal_loss(&ThreadFocal::compute())
 }
