@@ -43,7 +43,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    fn recorded(prefix: &str) -> Batch {
+    pub(crate) fn recorded(prefix: &str) -> Batch {
         Batch {
             logits: data::mat(&format!("{prefix}.logits")),
             labels: labels(data::ints(&format!("{prefix}.labels"))),
