@@ -7,7 +7,7 @@ use super::claim::{Check, Claim, Number, Relation, Tolerance, Verdict};
 use super::data::{self, fw};
 use super::thread_000::Batch;
 use super::threads::THREAD_001;
-use super::util::{argmax_rows, fw_num, fw_raised, labels, one_hot};
+use super::util::{fw_num, fw_raised, labels, one_hot};
 use crate::repro::{
     ArgOrder, InitArgs, Python, Raised, counter_class_weight, create_class_weight, final_mask,
     w_categorical_crossentropy, w_categorical_crossentropy_cast,
@@ -448,9 +448,10 @@ impl CostMatrix {
             .into_dimensionality()
             .expect("one loss per sample");
         let mask = final_mask(y_true.view(), probs.view(), w.view()).expect("the thread's shapes");
-        let predicted = argmax_rows(&probs)
+        let predicted = probs
+            .rows()
             .into_iter()
-            .map(|c| c as usize)
+            .map(reweigh::math::argmax)
             .collect();
         CostMatrix {
             labels: y,
