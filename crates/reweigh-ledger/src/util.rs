@@ -16,14 +16,8 @@ pub(crate) fn fw_raised(label: impl Into<String>, path: &str, framework: &str) -
     Number::new(label, data::raised(path), data::fw(framework))
 }
 
-/// One-hot rows of integer labels.
-pub(crate) fn one_hot(labels: &[i64], classes: usize) -> Array2<f64> {
-    let mut y = Array2::zeros((labels.len(), classes));
-    for (i, &l) in labels.iter().enumerate() {
-        y[[i, l as usize]] = 1.0;
-    }
-    y
-}
+/// One-hot rows of integer labels (the public port: [`crate::repro::one_hot`]).
+pub(crate) use crate::repro::one_hot;
 
 /// The scalar a reducing loss returns (panics only on a ledger bug: the ledger's inputs are
 /// fixed and valid).

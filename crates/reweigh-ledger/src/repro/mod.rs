@@ -34,7 +34,31 @@ pub use keras_2115::{
 };
 pub use pgn::{PgnLoss, pgn_loss, pgn_true_label_weights};
 
+use ndarray::Array2;
 use std::fmt;
+
+/// `tf.one_hot(labels, depth)` / `keras.utils.to_categorical(labels, num_classes)`: one row per
+/// label, 1 in the label's column, 0 elsewhere (the `onehot_labels` of the threads' code).
+///
+/// ```
+/// use ndarray::array;
+/// use reweigh_ledger::repro::one_hot;
+/// assert_eq!(one_hot(&[2, 0], 3), array![[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]);
+/// ```
+///
+/// # Panics
+/// If a label is negative or not below `classes`.
+pub fn one_hot(labels: &[i64], classes: usize) -> Array2<f64> {
+    let mut y = Array2::zeros((labels.len(), classes));
+    for (i, &l) in labels.iter().enumerate() {
+        assert!(
+            (0..classes as i64).contains(&l),
+            "label {l} outside 0..{classes}"
+        );
+        y[[i, l as usize]] = 1.0;
+    }
+    y
+}
 
 /// An exception the original code raises, with the framework's type name and message.
 #[derive(Clone, Debug, PartialEq, Eq)]
