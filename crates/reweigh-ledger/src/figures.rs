@@ -6,9 +6,9 @@
 //! assert!(svg.starts_with("<svg"));
 //! ```
 
-use super::breast_cancer::{Metric, Strategy, study};
+use super::breast_cancer::{Metric, Strategy, StudyResults, study};
 use super::keras_experiment as kx;
-use super::thread_004::sampled_softmax_study;
+use super::thread_004::{SampledStudy, sampled_softmax_study};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use reweigh::losses::focal_term;
@@ -384,7 +384,11 @@ pub fn keras_experiment_history() -> String {
 /// and TensorFlow's) and the cosine between the sampled and the full gradient, against
 /// `num_sampled`.
 pub fn sampled_softmax_error() -> String {
-    let s = sampled_softmax_study();
+    sampled_softmax_error_of(sampled_softmax_study())
+}
+
+/// [`sampled_softmax_error`] of a study computed elsewhere (a notebook's cells).
+pub fn sampled_softmax_error_of(s: &SampledStudy) -> String {
     svg(W, H, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(
@@ -455,7 +459,11 @@ pub fn sampled_softmax_error() -> String {
 /// The breast-cancer study: balanced accuracy, macro-F1 and malignant recall (mean ± std over
 /// folds) and the expected cost, per strategy.
 pub fn breast_cancer() -> String {
-    let s = study();
+    breast_cancer_of(study())
+}
+
+/// [`breast_cancer`] of study results computed elsewhere (a notebook's cells).
+pub fn breast_cancer_of(s: &StudyResults) -> String {
     let metrics = [
         Metric::BalancedAccuracy,
         Metric::MacroF1,
