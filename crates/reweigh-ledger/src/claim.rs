@@ -86,6 +86,9 @@ pub enum Source {
     /// Quoted from a paper's table (`data/longtail/paper_tables.json`), named with the paper and
     /// table, e.g. `"Cui et al. 2019, Table 2"`.
     Paper(String),
+    /// What the FAQ digest (`shared/faq-digest.md` of the project) states, e.g. that a call
+    /// raises (1) or that a gradient is zero.
+    Digest,
 }
 
 impl fmt::Display for Source {
@@ -96,6 +99,7 @@ impl fmt::Display for Source {
             Source::Framework(name) => f.write_str(name),
             Source::Thread => f.write_str("the thread"),
             Source::Paper(name) => f.write_str(name),
+            Source::Digest => f.write_str("shared/faq-digest.md"),
         }
     }
 }
@@ -134,6 +138,11 @@ impl Number {
     /// A number stated in the thread.
     pub fn thread(label: impl Into<String>, value: f64) -> Self {
         Self::new(label, value, Source::Thread)
+    }
+
+    /// A number stated in the FAQ digest.
+    pub fn digest(label: impl Into<String>, value: f64) -> Self {
+        Self::new(label, value, Source::Digest)
     }
 
     /// A number quoted from a paper's table.

@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::sync::OnceLock;
 
 const REFERENCE: &str = include_str!("../../../data/ledger/reference.json");
+const FAQ: &str = include_str!("../../../data/ledger/faq.json");
 const SEED002: &str = include_str!("../../../data/worked_examples/seed002_multilabel.json");
 pub(crate) const KERAS_DATA: &str = include_str!("../../../data/keras_experiment/data.json");
 pub(crate) const KERAS_HISTORIES: &str =
@@ -68,21 +69,149 @@ fn parse(cell: &'static OnceLock<Value>, text: &str, what: &str) -> &'static Val
     })
 }
 
+/// An embedded file of framework numbers written by a generator of `scripts/ledger/`
+/// (`{"versions": ..., section: {...}}`, floats as float64 reprs, `{"raises": 0 | 1, ...}` for
+/// calls that may raise), read by dotted paths such as `"t000.sparse.tf1_default"`.
+pub(crate) struct FrameworkFile {
+    name: &'static str,
+    text: &'static str,
+    cell: OnceLock<Value>,
+}
+
 /// `data/ledger/reference.json` (written by `scripts/ledger/gen_reference.py`).
-pub(crate) fn reference() -> &'static Value {
-    static V: OnceLock<Value> = OnceLock::new();
-    parse(&V, REFERENCE, "data/ledger/reference.json")
+pub(crate) static REFERENCE_FILE: FrameworkFile =
+    FrameworkFile::new("data/ledger/reference.json", REFERENCE);
+
+/// `data/ledger/faq.json` (written by `scripts/ledger/gen_faq.py`).
+pub(crate) static FAQ_FILE: FrameworkFile = FrameworkFile::new("data/ledger/faq.json", FAQ);
+
+impl FrameworkFile {
+    const fn new(name: &'static str, text: &'static str) -> Self {
+        FrameworkFile {
+            name,
+            text,
+            cell: OnceLock::new(),
+        }
+    }
+
+    /// The parsed file.
+    pub(crate) fn doc(&'static self) -> &'static Value {
+        parse(&self.cell, self.text, self.name)
+    }
+
+    /// The value at a dotted path.
+    pub(crate) fn at(&'static self, path: &str) -> &'static Value {
+        let mut v = self.doc();
+        for key in path.split('.') {
+            v = v
+                .get(key)
+                .unwrap_or_else(|| panic!("{} has no {path} (at {key})", self.name));
+        }
+        v
+    }
+
+    /// A number.
+    pub(crate) fn f(&'static self, path: &str) -> f64 {
+        as_f64(self.at(path), path)
+    }
+
+    /// A list of numbers.
+    pub(crate) fn fs(&'static self, path: &str) -> Vec<f64> {
+        list(self.at(path), path)
+    }
+
+    /// A list of integers.
+    pub(crate) fn ints(&'static self, path: &str) -> Vec<i64> {
+        self.at(path)
+            .as_array()
+            .unwrap_or_else(|| panic!("{} {path} is not a list", self.name))
+            .iter()
+            .map(|x| {
+                x.as_i64()
+                    .unwrap_or_else(|| panic!("{} {path} holds a non-integer", self.name))
+            })
+            .collect()
+    }
+
+    /// A matrix (list of rows).
+    pub(crate) fn mat(&'static self, path: &str) -> Array2<f64> {
+        matrix(self.at(path), path)
+    }
+
+    /// Any nested list of numbers, flattened in row-major order, with its shape.
+    pub(crate) fn tensor(&'static self, path: &str) -> (Vec<f64>, Vec<usize>) {
+        fn walk(v: &Value, path: &str, depth: usize, out: &mut Vec<f64>, shape: &mut Vec<usize>) {
+            match v.as_array() {
+                Some(items) => {
+                    if shape.len() == depth {
+                        shape.push(items.len());
+                    }
+                    for x in items {
+                        walk(x, path, depth + 1, out, shape);
+                    }
+                }
+                None => out.push(as_f64(v, path)),
+            }
+        }
+        let (mut out, mut shape) = (Vec::new(), Vec::new());
+        walk(self.at(path), path, 0, &mut out, &mut shape);
+        (out, shape)
+    }
+
+    /// A `{"0": w0, "1": w1, ...}` map as (class, value) pairs sorted by class.
+    pub(crate) fn class_map(&'static self, path: &str) -> Vec<(i64, f64)> {
+        let obj = self
+            .at(path)
+            .as_object()
+            .unwrap_or_else(|| panic!("{} {path} is not a map", self.name));
+        let mut out: Vec<(i64, f64)> = obj
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.parse()
+                        .unwrap_or_else(|_| panic!("{path}: key {k} is not a class")),
+                    as_f64(v, path),
+                )
+            })
+            .collect();
+        out.sort_by_key(|p| p.0);
+        out
+    }
+
+    /// 1 if the call recorded at `path` raised, else 0.
+    pub(crate) fn raised(&'static self, path: &str) -> f64 {
+        self.f(&format!("{path}.raises"))
+    }
+
+    /// `"Type: message"` of the exception recorded at `path`, or `"no exception"`.
+    pub(crate) fn raised_text(&'static self, path: &str) -> String {
+        if self.raised(path) == 0.0 {
+            return "no exception".to_string();
+        }
+        let s = |k: &str| {
+            self.at(&format!("{path}.{k}"))
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        };
+        format!("{}: {}", s("type"), s("message"))
+    }
+
+    /// The framework `name` ("tensorflow", "keras", "torch", "torchvision", "sklearn") with the
+    /// version the file's numbers were measured with, as a [`Source`].
+    pub(crate) fn fw(&'static self, name: &str) -> Source {
+        let v = self.at(&format!("versions.{name}")).as_str().unwrap_or("?");
+        let shown = match name {
+            "sklearn" => "scikit-learn",
+            other => other,
+        };
+        Source::Framework(format!("{shown} {v}"))
+    }
 }
 
 /// The value at a dotted path of the reference file, e.g. `"t000.sparse.tf1_default"`.
 pub(crate) fn at(path: &str) -> &'static Value {
-    let mut v = reference();
-    for key in path.split('.') {
-        v = v
-            .get(key)
-            .unwrap_or_else(|| panic!("data/ledger/reference.json has no {path} (at {key})"));
-    }
-    v
+    REFERENCE_FILE.at(path)
 }
 
 fn as_f64(v: &Value, path: &str) -> f64 {
@@ -92,12 +221,12 @@ fn as_f64(v: &Value, path: &str) -> f64 {
 
 /// A number of the reference file.
 pub(crate) fn f(path: &str) -> f64 {
-    as_f64(at(path), path)
+    REFERENCE_FILE.f(path)
 }
 
 /// A list of numbers.
 pub(crate) fn fs(path: &str) -> Vec<f64> {
-    list(at(path), path)
+    REFERENCE_FILE.fs(path)
 }
 
 fn list(v: &Value, path: &str) -> Vec<f64> {
@@ -110,20 +239,12 @@ fn list(v: &Value, path: &str) -> Vec<f64> {
 
 /// A list of integers.
 pub(crate) fn ints(path: &str) -> Vec<i64> {
-    at(path)
-        .as_array()
-        .unwrap_or_else(|| panic!("reference {path} is not a list"))
-        .iter()
-        .map(|x| {
-            x.as_i64()
-                .unwrap_or_else(|| panic!("reference {path} holds a non-integer"))
-        })
-        .collect()
+    REFERENCE_FILE.ints(path)
 }
 
 /// A matrix (list of rows).
 pub(crate) fn mat(path: &str) -> Array2<f64> {
-    matrix(at(path), path)
+    REFERENCE_FILE.mat(path)
 }
 
 fn matrix(v: &Value, path: &str) -> Array2<f64> {
@@ -140,51 +261,22 @@ fn matrix(v: &Value, path: &str) -> Array2<f64> {
 
 /// A `{"0": w0, "1": w1, ...}` map as (class, value) pairs sorted by class.
 pub(crate) fn class_map(path: &str) -> Vec<(i64, f64)> {
-    let obj = at(path)
-        .as_object()
-        .unwrap_or_else(|| panic!("reference {path} is not a map"));
-    let mut out: Vec<(i64, f64)> = obj
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.parse()
-                    .unwrap_or_else(|_| panic!("{path}: key {k} is not a class")),
-                as_f64(v, path),
-            )
-        })
-        .collect();
-    out.sort_by_key(|p| p.0);
-    out
+    REFERENCE_FILE.class_map(path)
 }
 
 /// 1 if the call recorded at `path` raised, else 0.
 pub(crate) fn raised(path: &str) -> f64 {
-    f(&format!("{path}.raises"))
+    REFERENCE_FILE.raised(path)
 }
 
 /// `"Type: message"` of the exception recorded at `path`, or `"no exception"`.
 pub(crate) fn raised_text(path: &str) -> String {
-    if raised(path) == 0.0 {
-        return "no exception".to_string();
-    }
-    let s = |k: &str| {
-        at(&format!("{path}.{k}"))
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
-    format!("{}: {}", s("type"), s("message"))
+    REFERENCE_FILE.raised_text(path)
 }
 
-/// The framework `name` ("tensorflow", "keras", "torch", "torchvision", "sklearn") with the
-/// version the reference numbers were measured with, as a [`Source`].
+/// The framework `name` with the version the reference numbers were measured with.
 pub(crate) fn fw(name: &str) -> Source {
-    let v = at(&format!("versions.{name}")).as_str().unwrap_or("?");
-    let shown = match name {
-        "sklearn" => "scikit-learn",
-        other => other,
-    };
-    Source::Framework(format!("{shown} {v}"))
+    REFERENCE_FILE.fw(name)
 }
 
 /// The seed-002 worked example: logits and labels `(64, 512)`, about 5 positives per row.

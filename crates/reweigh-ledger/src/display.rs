@@ -117,12 +117,23 @@ impl Claim {
 impl Thread {
     /// The thread's title, original title, address and provenance, as HTML.
     pub fn to_html(&self) -> Html {
-        if self.kind == SectionKind::Study {
-            return Html(format!(
-                "<p><b>Study</b>: <i>{}</i><br>{}</p>",
-                escape(self.title),
-                escape(self.provenance)
-            ));
+        match self.kind {
+            SectionKind::Study => {
+                return Html(format!(
+                    "<p><b>Study</b>: <i>{}</i><br>{}</p>",
+                    escape(self.title),
+                    escape(self.provenance)
+                ));
+            }
+            SectionKind::Faq => {
+                return Html(format!(
+                    "<p><b>{}</b><br>{}<br>source: <code>shared/{}</code></p>",
+                    escape(self.title),
+                    escape(self.provenance),
+                    escape(self.seed)
+                ));
+            }
+            SectionKind::Thread => {}
         }
         let mut s = format!(
             "<p><b>Thread {}</b>: <i>{}</i>",

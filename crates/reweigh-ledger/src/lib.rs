@@ -62,6 +62,7 @@ mod util;
 
 pub mod breast_cancer;
 pub mod display;
+pub mod faq;
 pub mod figures;
 pub mod keras_experiment;
 pub mod longtail;
@@ -79,7 +80,7 @@ pub use claim::{
 pub use data::LabelledCsv;
 pub use reweigh::format::{fmt_list, fmt_num};
 pub use threads::{
-    STUDY_LONGTAIL, SectionKind, THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004,
+    FAQ, STUDY_LONGTAIL, SectionKind, THREAD_000, THREAD_001, THREAD_002, THREAD_003, THREAD_004,
     TOUR_NOTEBOOK, Thread, sections, threads,
 };
 
@@ -110,6 +111,7 @@ pub fn registry() -> Vec<Entry> {
         thread_003::entries(),
         thread_004::entries(),
         longtail::claims::entries(),
+        faq::entries(),
     ]
     .concat()
 }

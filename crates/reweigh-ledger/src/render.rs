@@ -62,6 +62,12 @@ fn thread_header(s: &mut String, t: &Thread) {
             let _ = writeln!(s, "Notebook: [`{0}`]({0})\n", t.notebook);
             return;
         }
+        SectionKind::Faq => {
+            let _ = writeln!(s, "## {}\n", t.title);
+            let _ = writeln!(s, "Source: `shared/{}`. {}  ", t.seed, t.provenance);
+            let _ = writeln!(s, "Notebook: [`{0}`]({0})\n", t.notebook);
+            return;
+        }
     }
     if !t.seed_title.is_empty() {
         let _ = writeln!(s, "Seed title: {}  ", t.seed_title);
@@ -172,10 +178,11 @@ pub fn markdown(claims: &[Claim]) -> String {
     );
     let _ = writeln!(
         s,
-        "Every claim of the five seed threads (`shared/seeds/`) and of the long-tailed study \
-         (the long-tail papers' claims), with what reweigh computed and a verdict. Numbers come from reweigh, from faithful ports of the threads' own code \
+        "Every claim of the five seed threads (`shared/seeds/`), of the long-tailed study \
+         (the long-tail papers' claims) and of the FAQ (`shared/faq-digest.md`), with what reweigh computed and a verdict. Numbers come from reweigh, from faithful ports of the threads' own code \
          (`reweigh_ledger::repro`), from the real frameworks (`data/ledger/reference.json`, written by \
-         `scripts/ledger/gen_reference.py`; `data/keras_experiment/`), or are quoted from the \
+         `scripts/ledger/gen_reference.py`; `data/ledger/faq.json`, written by \
+         `scripts/ledger/gen_faq.py`; `data/keras_experiment/`), or are quoted from the \
          thread or from a paper's table (`data/longtail/paper_tables.json`). Each claim lists the checks its numbers must pass, each with a tolerance and the \
          verdict its failure gives; the verdict is the most severe failure, or *reproduced* when \
          every check holds. Nothing in a verdict is typed by hand. The tour notebook is \

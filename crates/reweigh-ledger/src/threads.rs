@@ -1,5 +1,5 @@
 //! The sections of the ledger: the five seed threads (`shared/seeds/` of the project), as the
-//! seeds give them, and the studies.
+//! seeds give them, the studies and the FAQ.
 
 use serde::Serialize;
 
@@ -11,6 +11,9 @@ pub enum SectionKind {
     Thread,
     /// A study that tests published claims on data the project ships.
     Study,
+    /// The FAQ: the class-weighting questions users ask most in the frameworks' issue trackers
+    /// (`shared/faq-digest.md` of the project), each checked against today's frameworks.
+    Faq,
 }
 
 /// A section of the ledger: a Q&A thread the ledger reproduces, or a study.
@@ -119,6 +122,21 @@ pub static STUDY_LONGTAIL: Thread = Thread {
     notebook: "notebooks/06-long-tailed-digits.ipynb",
 };
 
+/// The FAQ chapter: the ten class-weighting confusions of `shared/faq-digest.md`.
+pub static FAQ: Thread = Thread {
+    kind: SectionKind::Faq,
+    id: "faq",
+    title: "FAQ: the class-weighting questions users ask most",
+    seed_title: "",
+    link: "",
+    provenance: "The ten confusions that recur in the issue trackers of PyTorch, Keras, \
+                 TensorFlow and scikit-learn, as shared/faq-digest.md states them (with the issue \
+                 numbers), each run in today's frameworks by scripts/ledger/gen_faq.py \
+                 (data/ledger/faq.json) and recomputed by reweigh.",
+    seed: "faq-digest.md",
+    notebook: "notebooks/08-faq.ipynb",
+};
+
 /// The notebook that tours the whole ledger.
 pub const TOUR_NOTEBOOK: &str = "notebooks/00-tour.ipynb";
 
@@ -133,8 +151,8 @@ pub fn threads() -> [&'static Thread; 5] {
     ]
 }
 
-/// Every section of the ledger, in order: the threads, then the studies.
-pub fn sections() -> [&'static Thread; 6] {
+/// Every section of the ledger, in order: the threads, then the study, then the FAQ.
+pub fn sections() -> [&'static Thread; 7] {
     [
         &THREAD_000,
         &THREAD_001,
@@ -142,5 +160,6 @@ pub fn sections() -> [&'static Thread; 6] {
         &THREAD_003,
         &THREAD_004,
         &STUDY_LONGTAIL,
+        &FAQ,
     ]
 }

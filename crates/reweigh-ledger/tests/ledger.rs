@@ -60,6 +60,7 @@ fn every_claim_is_well_formed() {
         "notebooks/04-thread-003-sample-weights.ipynb",
         "notebooks/05-thread-004-choosing-cross-entropy.ipynb",
         "notebooks/06-long-tailed-digits.ipynb",
+        "notebooks/08-faq.ipynb",
     ];
     assert_eq!(TOUR_NOTEBOOK, "notebooks/00-tour.ipynb");
     for c in ledger::all_claims() {
