@@ -35,8 +35,8 @@ pub(crate) struct ForwardOp<F, T, L> {
 }
 
 /// The gradient of the loss at (input, target): of the reduced value, or, for reduction `none`,
-/// of Σ_e g_e·ℓ_e for the upstream gradient g (run as sample weights g·w, split into its positive
-/// and negative parts since sample weights are ≥ 0).
+/// of Σ_e g_e·ℓ_e for the upstream gradient g, computed as the loss's gradient with sample
+/// weights g·w (w the caller's sample weights, if any).
 struct GradOp<F, T, L> {
     loss: Arc<L>,
     sample_weight: Option<Arc<ArrayD<F>>>,
@@ -143,18 +143,12 @@ impl<F: Float, T: TargetElement, L: TargetLoss<F, T>> GradOp<F, T, L> {
                 "reweigh: the upstream gradient of a reduction-none loss must be finite, got {bad}"
             )));
         }
+        // the trait's contract: sample weights multiply the per-element losses (any sign)
         let w = match sw {
             Some(sw) => g * sw,
             None => g.clone(),
         };
-        let zero = F::zero();
-        let pos = w.mapv(|v| if v > zero { v } else { zero });
-        let mut grad = grad_of(Some(pos.view()))?;
-        if w.iter().any(|&v| v < zero) {
-            let neg = w.mapv(|v| if v < zero { -v } else { zero });
-            grad = grad - grad_of(Some(neg.view()))?;
-        }
-        Ok(grad)
+        grad_of(Some(w.view()))
     }
 }
 
