@@ -2,6 +2,7 @@
 //! loss's configuration (`reweigh::config`; an unknown parameter name is an error), which builds
 //! the loss, which computes the case's inputs.
 
+use super::backend::Backend;
 use super::case::{Case, Outcome};
 use ndarray::ArrayViewD;
 use reweigh::config::{
@@ -38,41 +39,41 @@ fn config<C: LossConfig>(case: &Case, base: C, extra: &[(&str, Value)]) -> Resul
 }
 
 /// Computes a loss whose targets are floats (labels or probabilities) on the case's inputs.
-fn dense<F: Real, L>(case: &Case, loss: L, input: &str) -> Result<Outcome<F>, ReweighError>
+fn dense<F: Real, B: Backend<F>, L>(
+    case: &Case,
+    loss: L,
+    input: &str,
+) -> Result<Outcome<F>, ReweighError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static,
 {
     let x = case.input::<F>(input);
     let y = case.input::<F>("labels");
     let sw = case.opt_input::<F>("sample_weight");
-    let out = loss.compute(x.view(), y.view(), sw.as_ref().map(|w| w.view()), true)?;
-    Ok(Outcome {
-        value: out.value.into_array(),
-        grad: out.grad,
-    })
+    B::dense(loss, x.view(), y.view(), sw.as_ref().map(|w| w.view()))
 }
 
 /// Computes a loss whose targets are integer labels on the case's inputs.
-fn sparse<F: Real, L>(case: &Case, loss: L, input: &str) -> Result<Outcome<F>, ReweighError>
+fn sparse<F: Real, B: Backend<F>, L>(
+    case: &Case,
+    loss: L,
+    input: &str,
+) -> Result<Outcome<F>, ReweighError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>>,
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static,
 {
     let x = case.input::<F>(input);
     let y = case.input_i64("labels");
     let sw = case.opt_input::<F>("sample_weight");
-    let out = loss.compute(x.view(), y.view(), sw.as_ref().map(|w| w.view()), true)?;
-    Ok(Outcome {
-        value: out.value.into_array(),
-        grad: out.grad,
-    })
+    B::sparse(loss, x.view(), y.view(), sw.as_ref().map(|w| w.view()))
 }
 
 /// The runner of `case.loss`, or `None` when this module has none.
-pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
+pub fn run<F: Real, B: Backend<F>>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
     let none = &[];
     Some(match case.loss.as_str() {
         "sigmoid_cross_entropy" => config(case, SigmoidCrossEntropyConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         // the dense loss has no smoothing form (both forms give the same loss): the generator's
         // `smoothing_form` is dropped here after checking it is one of the two names
         "softmax_cross_entropy" => {
@@ -87,34 +88,34 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                 );
             }
             config(&case, SoftmaxCrossEntropyConfig::default(), none)
-                .and_then(|c| dense(&case, c.build()?, "logits"))
+                .and_then(|c| dense::<F, B, _>(&case, c.build()?, "logits"))
         }
         "sparse_softmax_cross_entropy" => {
             config(case, SparseSoftmaxCrossEntropyConfig::default(), none)
-                .and_then(|c| sparse(case, c.build()?, "logits"))
+                .and_then(|c| sparse::<F, B, _>(case, c.build()?, "logits"))
         }
         "binary_cross_entropy_probs" => config(case, BinaryCrossEntropyConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "probs")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "probs")),
         "categorical_cross_entropy_probs" => {
             config(case, CategoricalCrossEntropyProbsConfig::default(), none)
-                .and_then(|c| dense(case, c.build()?, "probs"))
+                .and_then(|c| dense::<F, B, _>(case, c.build()?, "probs"))
         }
         "sparse_categorical_cross_entropy_probs" => config(
             case,
             SparseCategoricalCrossEntropyProbsConfig::default(),
             none,
         )
-        .and_then(|c| sparse(case, c.build::<F>()?, "probs")),
+        .and_then(|c| sparse::<F, B, _>(case, c.build::<F>()?, "probs")),
         "nll_loss" => config(case, NllLossConfig::pytorch(), none)
-            .and_then(|c| sparse(case, c.build()?, "log_probs")),
+            .and_then(|c| sparse::<F, B, _>(case, c.build()?, "log_probs")),
         "binary_focal" => config(case, BinaryFocalLossConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         "binary_focal_probs" => config(case, BinaryFocalLossProbsConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "probs")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "probs")),
         "categorical_focal" => {
             config(case, CategoricalFocalLossConfig::default(), none).and_then(|c| {
                 let input = if c.from_logits { "logits" } else { "probs" };
-                dense(case, c.build()?, input)
+                dense::<F, B, _>(case, c.build()?, input)
             })
         }
         "cost_matrix_cross_entropy" => {
@@ -132,15 +133,15 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                 tensor.into_iter().map(|t| ("weight_tensor", t)).collect();
             config(case, CostMatrixConfig::default(), &extra).and_then(|c| {
                 let input = if c.from_logits { "logits" } else { "probs" };
-                dense(case, c.build()?, input)
+                dense::<F, B, _>(case, c.build()?, input)
             })
         }
         // the class-balanced cases name the base loss's parameters at the top level
         "class_balanced_sigmoid" => class_balanced(case, SigmoidCrossEntropyConfig::default(), &[])
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         "class_balanced_focal" => {
             class_balanced(case, BinaryFocalLossConfig::default(), &["gamma"])
-                .and_then(|c| dense(case, c.build()?, "logits"))
+                .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits"))
         }
         "class_balanced_softmax" => {
             let counts: Vec<u64> = serde_json::from_value(case.params["counts"].clone())
@@ -153,16 +154,16 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
             }
             SparseSoftmaxCrossEntropyConfig::class_balanced(&counts, beta)
                 .and_then(|c| c.with_params(&params))
-                .and_then(|c| sparse(case, c.build()?, "logits"))
+                .and_then(|c| sparse::<F, B, _>(case, c.build()?, "logits"))
         }
         "asymmetric" => config(case, AsymmetricLossConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         "single_label_asymmetric" => config(case, SingleLabelAsymmetricLossConfig::default(), none)
-            .and_then(|c| sparse(case, c.build()?, "logits")),
+            .and_then(|c| sparse::<F, B, _>(case, c.build()?, "logits")),
         "distribution_balanced" => config(case, DistributionBalancedConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         "ldam" => config(case, LdamConfig::default(), none)
-            .and_then(|c| sparse(case, c.build()?, "logits")),
+            .and_then(|c| sparse::<F, B, _>(case, c.build()?, "logits")),
         "ldam_margins" => {
             let counts: Vec<f64> = serde_json::from_value(case.params["counts"].clone())
                 .expect("ldam_margins cases give counts");
@@ -188,12 +189,12 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
                 })
         }
         "poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         "sparse_poly_cross_entropy" => config(case, PolyCrossEntropyConfig::default(), none)
-            .and_then(|c| sparse(case, c.build_sparse()?, "logits")),
+            .and_then(|c| sparse::<F, B, _>(case, c.build_sparse()?, "logits")),
         // the offsets come from the counts; `base` is the cross-entropy of the shifted logits
         "logit_adjusted_cross_entropy" => config(case, LogitAdjustedConfig::default(), none)
-            .and_then(|c| sparse(case, c.build()?, "logits")),
+            .and_then(|c| sparse::<F, B, _>(case, c.build()?, "logits")),
         "posthoc_logit_adjustment" => {
             config(case, LogitAdjustedConfig::default(), none).and_then(|c| {
                 let offsets = c.offset.offsets::<F>(&c.counts)?;
@@ -205,25 +206,25 @@ pub fn run<F: Real>(case: &Case) -> Option<Result<Outcome<F>, ReweighError>> {
             })
         }
         "keras_tversky" => config(case, TverskyConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "probs")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "probs")),
         // "segmentation_tversky": the same configuration for the references other than smp
         // (pytorch_optimizer), counted on their own rows
         "smp_tversky" | "segmentation_tversky" => {
             config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
                 let input = if c.from_logits { "logits" } else { "probs" };
-                dense(case, c.build()?, input)
+                dense::<F, B, _>(case, c.build()?, input)
             })
         }
         "sparse_smp_tversky" | "sparse_segmentation_tversky" => {
             config(case, SegmentationTverskyConfig::default(), none).and_then(|c| {
                 let input = if c.from_logits { "logits" } else { "probs" };
-                sparse(case, c.build_sparse()?, input)
+                sparse::<F, B, _>(case, c.build_sparse()?, input)
             })
         }
         "per_sample_tversky" => config(case, PerSampleTverskyConfig::default(), none)
-            .and_then(|c| dense(case, c.build()?, "logits")),
+            .and_then(|c| dense::<F, B, _>(case, c.build()?, "logits")),
         "sparse_per_sample_tversky" => config(case, PerSampleTverskyConfig::default(), none)
-            .and_then(|c| sparse(case, c.build_sparse()?, "logits")),
+            .and_then(|c| sparse::<F, B, _>(case, c.build_sparse()?, "logits")),
         _ => return None,
     })
 }

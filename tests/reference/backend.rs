@@ -1,0 +1,68 @@
+//! Where a golden case's loss is computed: [`Direct`] calls the loss itself (the core's golden
+//! test); another crate's golden test (reweigh-candle's) implements [`Backend`] to run the same
+//! losses, built from the same configurations, through its own path.
+
+use super::case::Outcome;
+use ndarray::ArrayViewD;
+use reweigh::{Loss, Real, ReweighError};
+
+/// Computes a built loss on a case's inputs: the value (reduced, or per element) and the gradient
+/// with respect to `input` of the value (of its sum for reduction `none`).
+pub trait Backend<F: Real> {
+    /// A loss whose targets are floats (labels or probabilities).
+    fn dense<L>(
+        loss: L,
+        input: ArrayViewD<'_, F>,
+        target: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+    ) -> Result<Outcome<F>, ReweighError>
+    where
+        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static;
+
+    /// A loss whose targets are integer labels.
+    fn sparse<L>(
+        loss: L,
+        input: ArrayViewD<'_, F>,
+        target: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+    ) -> Result<Outcome<F>, ReweighError>
+    where
+        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static;
+}
+
+/// The loss's own [`Loss::compute`].
+pub struct Direct;
+
+impl<F: Real> Backend<F> for Direct {
+    fn dense<L>(
+        loss: L,
+        input: ArrayViewD<'_, F>,
+        target: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+    ) -> Result<Outcome<F>, ReweighError>
+    where
+        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static,
+    {
+        let out = loss.compute(input, target, sample_weight, true)?;
+        Ok(Outcome {
+            value: out.value.into_array(),
+            grad: out.grad,
+        })
+    }
+
+    fn sparse<L>(
+        loss: L,
+        input: ArrayViewD<'_, F>,
+        target: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+    ) -> Result<Outcome<F>, ReweighError>
+    where
+        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static,
+    {
+        let out = loss.compute(input, target, sample_weight, true)?;
+        Ok(Outcome {
+            value: out.value.into_array(),
+            grad: out.grad,
+        })
+    }
+}
