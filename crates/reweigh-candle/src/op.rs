@@ -86,7 +86,13 @@ impl<F: Float, T: TargetElement, L: TargetLoss<F, T>> CustomOp2 for ForwardOp<F,
                 Some(g) => g,
                 None => self.grad_op(None).apply(input, target)?,
             };
-            g.broadcast_mul(grad_res)?
+            // `loss.backward()` seeds a 1: the gradient is then reweigh's as it is, with no pass
+            // over it (candle's broadcast multiply by a scalar is a strided loop)
+            if grad_res.to_scalar::<F>()? == F::one() {
+                g
+            } else {
+                g.broadcast_mul(grad_res)?
+            }
         } else {
             self.grad_op(Some(array::<F>(grad_res)?))
                 .apply(input, target)?
