@@ -43,11 +43,7 @@ impl<F: Real> Backend<F> for Direct {
     where
         L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static,
     {
-        let out = loss.compute(input, target, sample_weight, true)?;
-        Ok(Outcome {
-            value: out.value.into_array(),
-            grad: out.grad,
-        })
+        direct(loss, input, target, sample_weight)
     }
 
     fn sparse<L>(
@@ -59,10 +55,23 @@ impl<F: Real> Backend<F> for Direct {
     where
         L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static,
     {
-        let out = loss.compute(input, target, sample_weight, true)?;
-        Ok(Outcome {
-            value: out.value.into_array(),
-            grad: out.grad,
-        })
+        direct(loss, input, target, sample_weight)
     }
+}
+
+/// [`Loss::compute`] with the gradient, as an [`Outcome`].
+fn direct<F: Real, T, L>(
+    loss: L,
+    input: ArrayViewD<'_, F>,
+    target: ArrayViewD<'_, T>,
+    sample_weight: Option<ArrayViewD<'_, F>>,
+) -> Result<Outcome<F>, ReweighError>
+where
+    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, T>>,
+{
+    let out = loss.compute(input, target, sample_weight, true)?;
+    Ok(Outcome {
+        value: out.value.into_array(),
+        grad: out.grad,
+    })
 }
