@@ -4,10 +4,10 @@
 #  1. a Python virtualenv with JupyterLab, nbclient/nbconvert, nbval and pytest, pinned in
 #     notebooks/requirements.txt (reinstalled only when that file changes; scripts/lib/venv.sh);
 #  2. the rust-src component (evcxr's rust-analyzer wants it and would otherwise install it
-#     itself at kernel start) and evcxr_jupyter 0.22.0 via `cargo install --locked`, built at
-#     opt-level 1 with 256 codegen units (measured on 2 cores: 897 s of CPU time instead of
-#     1167 s at the release profile's opt-level 3, and the kernel runs the notebooks as fast;
-#     skipped when `cargo install --list` already has it);
+#     itself at kernel start) and evcxr_jupyter 0.22.0 via `cargo install --locked` (1167 s of
+#     CPU time on 2 cores, 12 to 16 min; skipped when `cargo install --list` already has it).
+#     A lighter build (opt-level 1, 256 codegen units) took 897 s but ran the notebooks 3 to 15 %
+#     slower (evcxr's rust-analyzer types every cell), so the release profile stays;
 #  3. a kernelspec "reweigh" ("Rust (reweigh)") whose start-up file init.evcxr
 #       - makes any panic or failed assertion fail the cell (`:preserve_vars_on_panic 0`; by
 #         default evcxr only prints the panic and the cell "passes"),
@@ -39,11 +39,7 @@ if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
   rustup component add rust-src || echo "warning: rust-src not installed (evcxr's completions want it)" >&2
 fi
 if ! cargo install --list | grep -q '^evcxr_jupyter v0\.22\.0:'; then
-  # the kernel's speed is rustc's on the cells, not evcxr's own code: a lighter build of
-  # evcxr (most of it rust-analyzer's crates) costs a quarter less CPU time and nothing at run time
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
-    CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_LTO=false \
-    cargo install --locked evcxr_jupyter@0.22.0
+  cargo install --locked evcxr_jupyter@0.22.0
 fi
 evcxr="$(command -v evcxr_jupyter)"
 
