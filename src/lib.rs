@@ -10,7 +10,7 @@
 //! let logits = array![[1.0_f32, -2.0, 0.5]];
 //! let labels = array![[1.0_f32, 0.0, 1.0]];
 //! let keras = SigmoidCrossEntropy::keras();
-//! let v = keras.forward(logits.view().into_dyn(), labels.view().into_dyn()).unwrap();
+//! let v = keras.forward(&logits, &labels).unwrap();
 //! assert!(v.scalar().unwrap() > 0.0);
 //! ```
 #![warn(missing_docs)]

@@ -7,7 +7,7 @@ pub(crate) use crate::check::{
 use crate::error::Result;
 use crate::output::{LossOutput, LossValue};
 use crate::reduction::{Reducer, Unreduced};
-use ndarray::{ArrayViewD, ArrayViewMutD};
+use ndarray::{ArrayViewD, ArrayViewMut, ArrayViewMutD, AsArray, Dimension};
 
 /// Where a loss's fast path writes the gradient with respect to the input: the argument of
 /// [`Loss::fused`].
@@ -28,17 +28,40 @@ pub enum GradOut<'g, 'a, F> {
 /// A weighted classification loss.
 ///
 /// A loss maps an input (logits, or probabilities for the probability-space losses) and a target
-/// (float labels or integer class indices) to per-element losses, which its [`Reducer`] combines.
-/// Optional sample weights multiply the per-element losses and enter the denominators of the
-/// weighted reductions; they must broadcast to the shape of the per-element losses.
+/// (an array of [`Loss::Label`]: float labels, or integer class indices for the `Sparse*` losses)
+/// to per-element losses, which its [`Reducer`] combines. Optional sample weights multiply the
+/// per-element losses and enter the denominators of the weighted reductions; they must broadcast
+/// to the shape of the per-element losses.
+///
+/// # Inputs
+/// The methods a user calls ([`Loss::forward`], [`Loss::forward_weighted`],
+/// [`Loss::forward_backward`], [`Loss::forward_backward_weighted`], [`Loss::forward_backward_into`]
+/// and [`Loss::forward_backward_weighted_into`]) take their arrays as ndarray's
+/// [`AsArray`] does: `&Array2<f32>`, `ArrayView2`, `&ArrayD`, `ArrayViewD`, a slice `&[i64]` or
+/// `&Vec<f32>` for one dimension; the gradient buffer as `&mut Array2<f32>` or an `ArrayViewMut`.
+/// Each converts to a dynamic-dimensional view and calls the one dynamic core,
+/// [`Loss::compute`] or [`Loss::compute_into`] (which take `ArrayViewD`s and an optional sample
+/// weight):
+///
+/// ```
+/// use ndarray::array;
+/// use reweigh::{Loss, losses::SparseSoftmaxCrossEntropy};
+/// let logits = array![[2.0_f32, -1.0, 0.5], [0.1, 0.3, -2.0]];
+/// let labels = array![0_i64, 1];
+/// let loss = SparseSoftmaxCrossEntropy::pytorch();
+/// let v = loss.forward(&logits, &labels).unwrap();
+/// assert_eq!(v, loss.forward(logits.view(), &[0, 1]).unwrap());
+/// assert_eq!(v, loss.forward(&logits, &labels).unwrap());
+/// ```
 ///
 /// A loss implements [`Loss::reducer`] and [`Loss::unreduced`]; every other method is provided
 /// and computes through [`Loss::compute`] (or [`Loss::compute_into`]), which first asks the
 /// optional fast path [`Loss::fused`] and otherwise reduces [`Loss::unreduced`] with
 /// [`Reducer::finish`].
 pub trait Loss<F: Real> {
-    /// What the loss compares its input with (a view: it is cloned to try the fast path first).
-    type Target<'t>: Clone;
+    /// The element type of the target: `F` for float labels (one-hot, soft or 0/1 targets),
+    /// `i64` for class indices.
+    type Label: Copy + 'static;
 
     /// The reduction this loss applies.
     fn reducer(&self) -> Reducer;
@@ -47,7 +70,7 @@ pub trait Loss<F: Real> {
     fn unreduced(
         &self,
         input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
+        target: ArrayViewD<'_, Self::Label>,
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>>;
@@ -59,7 +82,7 @@ pub trait Loss<F: Real> {
     fn fused(
         &self,
         input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
+        target: ArrayViewD<'_, Self::Label>,
         sample_weight: Option<ArrayViewD<'_, F>>,
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
@@ -67,13 +90,14 @@ pub trait Loss<F: Real> {
         Ok(None)
     }
 
-    /// The reduced loss and, if `want_grad`, its gradient, with optional sample weights: the one
-    /// call the convenience methods below are made of (the fast path [`Loss::fused`] if it
-    /// applies, else [`Reducer::finish`] of [`Loss::unreduced`]).
+    /// The reduced loss and, if `want_grad`, its gradient, with optional sample weights: the
+    /// dynamic core the methods below are made of (the fast path [`Loss::fused`] if it applies,
+    /// else [`Reducer::finish`] of [`Loss::unreduced`]). Takes dynamic-dimensional views
+    /// (`x.view().into_dyn()`); code that has the sample weight as an `Option` calls it directly.
     fn compute(
         &self,
         input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
+        target: ArrayViewD<'_, Self::Label>,
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<LossOutput<F>> {
@@ -82,7 +106,7 @@ pub trait Loss<F: Real> {
         } else {
             GradOut::No
         };
-        if let Some(out) = self.fused(input.view(), target.clone(), sample_weight.clone(), grad)? {
+        if let Some(out) = self.fused(input.view(), target.view(), sample_weight.clone(), grad)? {
             return Ok(out);
         }
         Ok(self
@@ -90,64 +114,24 @@ pub trait Loss<F: Real> {
             .finish(self.unreduced(input, target, sample_weight, want_grad)?))
     }
 
-    /// The reduced loss.
-    fn forward(&self, input: ArrayViewD<'_, F>, target: Self::Target<'_>) -> Result<LossValue<F>> {
-        Ok(self.compute(input, target, None, false)?.value)
-    }
-
-    /// The reduced loss with per-sample weights.
-    fn forward_weighted(
-        &self,
-        input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
-        sample_weight: ArrayViewD<'_, F>,
-    ) -> Result<LossValue<F>> {
-        Ok(self
-            .compute(input, target, Some(sample_weight), false)?
-            .value)
-    }
-
-    /// The reduced loss and its gradient with respect to the input.
-    fn forward_backward(
-        &self,
-        input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
-    ) -> Result<LossOutput<F>> {
-        self.compute(input, target, None, true)
-    }
-
     /// The reduced loss (optionally sample-weighted), writing its gradient with respect to the
-    /// input into `grad`, which has the input's shape: a training loop reuses one buffer and
-    /// nothing of the input's size is allocated (for the losses whose fast path [`Loss::fused`]
-    /// applies: [`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
+    /// input into `grad`, which has the input's shape: the dynamic core of
+    /// [`Loss::forward_backward_into`] and [`Loss::forward_backward_weighted_into`]. Nothing of
+    /// the input's size is allocated for the losses whose fast path [`Loss::fused`] applies
+    /// ([`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
     /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy) and
-    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy); any other loss
-    /// computes the gradient and copies it). `grad` may be a non-contiguous view.
-    ///
-    /// ```
-    /// use ndarray::{Array2, array};
-    /// use reweigh::{Loss, losses::SparseSoftmaxCrossEntropy};
-    /// let x = array![[2.0_f32, -1.0, 0.5], [0.1, 0.3, -2.0]];
-    /// let y = array![0_i64, 1];
-    /// let loss = SparseSoftmaxCrossEntropy::pytorch();
-    /// let mut grad = Array2::<f32>::zeros((2, 3));
-    /// let v = loss
-    ///     .compute_into(x.view().into_dyn(), y.view().into_dyn(), None, grad.view_mut().into_dyn())
-    ///     .unwrap();
-    /// let out = loss.forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
-    /// assert_eq!(v, out.value);
-    /// assert_eq!(grad.into_dyn(), out.grad.unwrap());
-    /// ```
+    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy)); any other loss
+    /// computes the gradient and copies it. `grad` may be a non-contiguous view.
     fn compute_into(
         &self,
         input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
+        target: ArrayViewD<'_, Self::Label>,
         sample_weight: Option<ArrayViewD<'_, F>>,
         mut grad: ArrayViewMutD<'_, F>,
     ) -> Result<LossValue<F>> {
         check_same_shape("grad", input.shape(), grad.shape())?;
         let into = GradOut::Into(&mut grad);
-        if let Some(out) = self.fused(input.view(), target.clone(), sample_weight.clone(), into)? {
+        if let Some(out) = self.fused(input.view(), target.view(), sample_weight.clone(), into)? {
             return Ok(out.value);
         }
         let out = self
@@ -159,13 +143,103 @@ pub trait Loss<F: Real> {
         Ok(out.value)
     }
 
-    /// The reduced loss with per-sample weights, and its gradient with respect to the input.
-    fn forward_backward_weighted(
+    /// The reduced loss.
+    fn forward<'i, 't, Di: Dimension, Dt: Dimension>(
         &self,
-        input: ArrayViewD<'_, F>,
-        target: Self::Target<'_>,
-        sample_weight: ArrayViewD<'_, F>,
-    ) -> Result<LossOutput<F>> {
-        self.compute(input, target, Some(sample_weight), true)
+        input: impl AsArray<'i, F, Di>,
+        target: impl AsArray<'t, Self::Label, Dt>,
+    ) -> Result<LossValue<F>> {
+        Ok(self
+            .compute(dyn_view(input), dyn_view(target), None, false)?
+            .value)
     }
+
+    /// The reduced loss with per-sample weights.
+    fn forward_weighted<'i, 't, 'w, Di: Dimension, Dt: Dimension, Dw: Dimension>(
+        &self,
+        input: impl AsArray<'i, F, Di>,
+        target: impl AsArray<'t, Self::Label, Dt>,
+        sample_weight: impl AsArray<'w, F, Dw>,
+    ) -> Result<LossValue<F>> {
+        let w = Some(dyn_view(sample_weight));
+        Ok(self
+            .compute(dyn_view(input), dyn_view(target), w, false)?
+            .value)
+    }
+
+    /// The reduced loss and its gradient with respect to the input (in a new array: a training
+    /// loop that calls it every step reuses one buffer with [`Loss::forward_backward_into`]).
+    fn forward_backward<'i, 't, Di: Dimension, Dt: Dimension>(
+        &self,
+        input: impl AsArray<'i, F, Di>,
+        target: impl AsArray<'t, Self::Label, Dt>,
+    ) -> Result<LossOutput<F>> {
+        self.compute(dyn_view(input), dyn_view(target), None, true)
+    }
+
+    /// The reduced loss with per-sample weights, and its gradient with respect to the input.
+    fn forward_backward_weighted<'i, 't, 'w, Di: Dimension, Dt: Dimension, Dw: Dimension>(
+        &self,
+        input: impl AsArray<'i, F, Di>,
+        target: impl AsArray<'t, Self::Label, Dt>,
+        sample_weight: impl AsArray<'w, F, Dw>,
+    ) -> Result<LossOutput<F>> {
+        let w = Some(dyn_view(sample_weight));
+        self.compute(dyn_view(input), dyn_view(target), w, true)
+    }
+
+    /// The reduced loss, writing its gradient with respect to the input into `grad` (the input's
+    /// shape; `&mut Array2<f32>` or any `ArrayViewMut`, contiguous or not): a training loop
+    /// reuses one buffer and, for the fused losses, nothing of the input's size is allocated
+    /// (see [`Loss::compute_into`]).
+    ///
+    /// ```
+    /// use ndarray::{Array2, array};
+    /// use reweigh::{Loss, losses::SparseSoftmaxCrossEntropy};
+    /// let x = array![[2.0_f32, -1.0, 0.5], [0.1, 0.3, -2.0]];
+    /// let y = array![0_i64, 1];
+    /// let loss = SparseSoftmaxCrossEntropy::pytorch();
+    /// let mut grad = Array2::<f32>::zeros((2, 3));
+    /// let v = loss.forward_backward_into(&x, &y, &mut grad).unwrap();
+    /// let out = loss.forward_backward(&x, &y).unwrap();
+    /// assert_eq!(v, out.value);
+    /// assert_eq!(grad.into_dyn(), out.grad.unwrap());
+    /// ```
+    fn forward_backward_into<'i, 't, 'g, Di: Dimension, Dt: Dimension, Dg: Dimension>(
+        &self,
+        input: impl AsArray<'i, F, Di>,
+        target: impl AsArray<'t, Self::Label, Dt>,
+        grad: impl Into<ArrayViewMut<'g, F, Dg>>,
+    ) -> Result<LossValue<F>> {
+        let grad = grad.into().into_dyn();
+        self.compute_into(dyn_view(input), dyn_view(target), None, grad)
+    }
+
+    /// [`Loss::forward_backward_into`] with per-sample weights.
+    fn forward_backward_weighted_into<
+        'i,
+        't,
+        'w,
+        'g,
+        Di: Dimension,
+        Dt: Dimension,
+        Dw: Dimension,
+        Dg: Dimension,
+    >(
+        &self,
+        input: impl AsArray<'i, F, Di>,
+        target: impl AsArray<'t, Self::Label, Dt>,
+        sample_weight: impl AsArray<'w, F, Dw>,
+        grad: impl Into<ArrayViewMut<'g, F, Dg>>,
+    ) -> Result<LossValue<F>> {
+        let w = Some(dyn_view(sample_weight));
+        let grad = grad.into().into_dyn();
+        self.compute_into(dyn_view(input), dyn_view(target), w, grad)
+    }
+}
+
+/// Any array ndarray's [`AsArray`] accepts, as the dynamic-dimensional view the losses' core
+/// takes.
+pub fn dyn_view<'a, A: 'a, D: Dimension>(a: impl AsArray<'a, A, D>) -> ArrayViewD<'a, A> {
+    a.into().into_dyn()
 }

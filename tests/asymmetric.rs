@@ -183,9 +183,7 @@ fn single_label_is_finite_where_autograd_is_not() {
     let loss = SingleLabelAsymmetricLoss::new()
         .gamma_pos(0.5)
         .label_smoothing(0.0);
-    let out = loss
-        .forward_backward(x.view(), array![0_i64].view().into_dyn())
-        .unwrap();
+    let out = loss.forward_backward(x.view(), &array![0_i64]).unwrap();
     assert!(out.value.into_array()[0].abs() < 1e-300);
     assert!(out.grad.unwrap().iter().all(|g| g.is_finite()));
 }
@@ -217,16 +215,12 @@ fn bad_options_and_inputs_are_errors() {
             .is_err()
     );
     let single = SingleLabelAsymmetricLoss::<f64>::new();
-    assert!(
-        single
-            .forward(x.view(), array![0_i64, 9, 1].view().into_dyn())
-            .is_err()
-    );
+    assert!(single.forward(x.view(), &array![0_i64, 9, 1]).is_err());
     assert!(
         single
             .clone()
             .gamma_pos(f64::NAN)
-            .forward(x.view(), array![0_i64, 1, 1].view().into_dyn())
+            .forward(x.view(), &array![0_i64, 1, 1])
             .is_err()
     );
     let flat = array![1.0, 2.0].into_dyn();

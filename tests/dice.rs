@@ -313,10 +313,7 @@ fn bad_inputs_are_errors() {
         })
     ));
     assert!(matches!(
-        binary.forward(
-            array![0.5, 0.2].view().into_dyn(),
-            array![1.0, 0.0].view().into_dyn()
-        ),
+        binary.forward(&array![0.5, 0.2], &array![1.0, 0.0]),
         Err(ReweighError::BadShape { .. })
     ));
     let multi = SegmentationTverskyLoss::<f64>::smp_dice(SegmentationMode::Multilabel);
@@ -337,14 +334,11 @@ fn bad_inputs_are_errors() {
         SegmentationMode::Multiclass,
     ));
     assert!(matches!(
-        sparse.forward(
-            logits().view(),
-            array![[0_i64, 1, 2], [0, 0, 1]].view().into_dyn()
-        ),
+        sparse.forward(logits().view(), &array![[0_i64, 1, 2], [0, 0, 1]]),
         Err(ReweighError::LabelOutOfRange { label: 2, .. })
     ));
     assert!(matches!(
-        sparse.forward(logits().view(), array![0_i64, 1].view().into_dyn()),
+        sparse.forward(logits().view(), &array![0_i64, 1]),
         Err(ReweighError::ShapeMismatch { .. })
     ));
 }
@@ -383,9 +377,7 @@ fn rounding_never_makes_the_score_exceed_one() {
         0.0,
         3.7,
     ));
-    let out = sparse
-        .forward_backward(x.view(), array![0_i64].view().into_dyn())
-        .unwrap();
+    let out = sparse.forward_backward(x.view(), &array![0_i64]).unwrap();
     assert!(out.value.scalar().unwrap().is_finite());
     assert!(out.grad.unwrap().iter().all(|g| g.is_finite()));
 }

@@ -3,7 +3,7 @@
 //! shape, ignored rows, smoothing, extreme logits, narrow and wide rows, batches large enough to
 //! be split across threads, and non-contiguous inputs and gradient buffers.
 
-use ndarray::{Array1, ArrayD, Axis, IxDyn};
+use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn};
 use reweigh::losses::{
     SigmoidCrossEntropy, SmoothingForm, SoftmaxCrossEntropy, SparseSoftmaxCrossEntropy,
 };
@@ -116,12 +116,11 @@ fn check_loss<F: Real, L>(
     what: &str,
     loss: &L,
     x: &ArrayD<F>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sw: Option<&ArrayD<F>>,
     general: impl Fn(bool) -> LossOutput<f64>,
 ) where
     L: Loss<F>,
-    for<'t> L::Target<'t>: Clone,
 {
     let sw = sw.map(|w| w.view());
     let g = general(true);

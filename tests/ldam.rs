@@ -65,13 +65,10 @@ fn an_ignored_row_gets_no_margin_and_no_loss() {
     let loss = LdamLoss::<f64>::from_counts(&[100.0, 10.0], 0.5, 30.0).unwrap();
     let x = array![[0.1, 0.2], [0.3, -0.1]].into_dyn();
     let both = loss
-        .forward_backward(x.view(), array![1_i64, -100].view().into_dyn())
+        .forward_backward(x.view(), &array![1_i64, -100])
         .unwrap();
     let one = loss
-        .forward_backward(
-            x.slice(ndarray::s![..1, ..]).into_dyn(),
-            array![1_i64].view().into_dyn(),
-        )
+        .forward_backward(x.slice(ndarray::s![..1, ..]).into_dyn(), &array![1_i64])
         .unwrap();
     assert_eq!(both.value, one.value);
     let g = both.grad.unwrap();
@@ -121,7 +118,7 @@ fn bad_counts_options_and_shapes_are_errors() {
     );
     assert!(
         LdamLoss::new(array![0.1, 0.2, 0.0], 30.0)
-            .forward(x.view(), array![3_i64].view().into_dyn())
+            .forward(x.view(), &array![3_i64])
             .is_err()
     );
 }

@@ -35,15 +35,8 @@ fn gradient_matches_central_differences(#[case] offset: LogitOffset) {
     let loss = LogitAdjustedCrossEntropy::new(offset.offsets::<f64>(&COUNTS).unwrap()).base(base);
     let y = array![3_i64, 2, 0];
     let x = x().into_dyn();
-    let out = loss
-        .forward_backward(x.view(), y.view().into_dyn())
-        .unwrap();
-    let f = |v: &ArrayD<f64>| {
-        loss.forward(v.view(), y.view().into_dyn())
-            .unwrap()
-            .scalar()
-            .unwrap()
-    };
+    let out = loss.forward_backward(x.view(), &y).unwrap();
+    let f = |v: &ArrayD<f64>| loss.forward(v.view(), &y).unwrap().scalar().unwrap();
     check_gradient(f, out.grad.as_ref().unwrap(), &x, 1e-6, 1e-8);
     // compute_into gives the same numbers
     let mut g = ArrayD::zeros(x.raw_dim());
@@ -64,12 +57,8 @@ fn it_is_the_cross_entropy_of_the_shifted_logits() {
     for r in [Reduction::None, Reduction::Sum, Reduction::WeightedMean] {
         let la = LogitAdjustedCrossEntropy::new(o.clone()).reduction(r);
         let ce = SparseSoftmaxCrossEntropy::new().reduction(r);
-        let a = la
-            .forward_backward(x().view().into_dyn(), y.view().into_dyn())
-            .unwrap();
-        let b = ce
-            .forward_backward(shifted.view().into_dyn(), y.view().into_dyn())
-            .unwrap();
+        let a = la.forward_backward(x().view().into_dyn(), &y).unwrap();
+        let b = ce.forward_backward(&shifted, &y).unwrap();
         assert_close_rel(
             "value",
             &a.value.into_array(),
@@ -92,12 +81,8 @@ fn balanced_softmax_equals_tau_one_up_to_rounding() {
             .unwrap(),
     )
     .base(SparseSoftmaxCrossEntropy::pytorch());
-    let a = bs
-        .forward_backward(x().view().into_dyn(), y.view().into_dyn())
-        .unwrap();
-    let b = la
-        .forward_backward(x().view().into_dyn(), y.view().into_dyn())
-        .unwrap();
+    let a = bs.forward_backward(x().view().into_dyn(), &y).unwrap();
+    let b = la.forward_backward(x().view().into_dyn(), &y).unwrap();
     assert_close_rel(
         "value",
         &a.value.into_array(),
@@ -126,8 +111,7 @@ fn posthoc_adjustment_undoes_the_prior() {
     let want = &x() - &o;
     assert_eq!(adjusted, want.into_dyn());
     // a head-class lead smaller than the prior ratio flips to the tail class
-    let z =
-        posthoc_logit_adjustment(array![[2.0_f64, 0.0, 0.0, 0.0]].view().into_dyn(), &o).unwrap();
+    let z = posthoc_logit_adjustment(&array![[2.0_f64, 0.0, 0.0, 0.0]], &o).unwrap();
     assert!(z[[0, 3]] > z[[0, 0]]);
 }
 
@@ -137,9 +121,7 @@ fn an_empty_class_is_never_predicted_and_infinite_as_a_label() {
         .unwrap()
         .reduction(Reduction::None);
     let x = array![[0.3_f64, 5.0, -0.2], [0.0, 1.0, 2.0]];
-    let out = bs
-        .forward_backward(x.view().into_dyn(), array![0_i64, 1].view().into_dyn())
-        .unwrap();
+    let out = bs.forward_backward(&x, &array![0_i64, 1]).unwrap();
     let v = out.value.into_array();
     assert!(v[0].is_finite() && v[1] == f64::INFINITY, "{v}");
     let g = out.grad.unwrap();

@@ -11,7 +11,7 @@
 //! probability) of class 0, or its sample weight. A golden case named in the framework column
 //! must exist in `data/reference/*.json`.
 
-use ndarray::{ArrayD, IxDyn};
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use reweigh::losses::{
     AsymmetricLoss, BinaryCrossEntropy, BinaryFocalLoss, CategoricalCrossEntropyProbs,
     CategoricalFocalLoss, ClassAverage, ClassBalancedLoss, CostMatrixCrossEntropy, CostWeights,
@@ -63,7 +63,7 @@ fn cell(r: Result<LossOutput<f64>>) -> String {
 }
 
 /// One row: the loss's cells for NaN / +∞ / −∞ input, NaN / +∞ sample weight.
-fn row<L>(loss: &L, probs: bool, target: L::Target<'_>) -> Vec<String>
+fn row<L>(loss: &L, probs: bool, target: ArrayViewD<'_, L::Label>) -> Vec<String>
 where
     L: Loss<f64>,
 {
@@ -71,7 +71,12 @@ where
 }
 
 /// [`row`] with the batch's 6 values in an input of `shape` (kornia's `(2, 3, 1, 1)`).
-fn row_shaped<L>(loss: &L, probs: bool, target: L::Target<'_>, shape: &[usize]) -> Vec<String>
+fn row_shaped<L>(
+    loss: &L,
+    probs: bool,
+    target: ArrayViewD<'_, L::Label>,
+    shape: &[usize],
+) -> Vec<String>
 where
     L: Loss<f64>,
 {

@@ -91,14 +91,8 @@ fn one_hot_targets_give_ce_plus_eps_times_one_minus_pt_and_class_weights_scale_r
             .class_weights(w.clone()),
     );
     let x = x().into_dyn();
-    let v = sparse
-        .forward(x.view(), labels.view().into_dyn())
-        .unwrap()
-        .into_array();
-    let vw = weighted
-        .forward(x.view(), labels.view().into_dyn())
-        .unwrap()
-        .into_array();
+    let v = sparse.forward(x.view(), &labels).unwrap().into_array();
+    let vw = weighted.forward(x.view(), &labels).unwrap().into_array();
     for (i, &y) in labels.iter().enumerate() {
         let row = x.slice(ndarray::s![i, ..]);
         let lse = row.mapv(f64::exp).sum().ln();
@@ -148,12 +142,8 @@ fn bad_options_and_inputs_are_errors() {
     ));
     let sparse = SparsePolyCrossEntropy::<f64>::default();
     assert!(matches!(
-        sparse.forward(x.view(), array![0_i64, 1, 3, 0].view().into_dyn()),
+        sparse.forward(x.view(), &array![0_i64, 1, 3, 0]),
         Err(ReweighError::LabelOutOfRange { label: 3, .. })
     ));
-    assert!(
-        sparse
-            .forward(x.view(), array![0_i64, 1].view().into_dyn())
-            .is_err()
-    );
+    assert!(sparse.forward(x.view(), &array![0_i64, 1]).is_err());
 }

@@ -2,7 +2,7 @@
 //! shrunk inputs the property suite (`tests/properties/losses.rs`) found. Framework numbers come
 //! from `scripts/reference/issue11_losses_edges.py` (Keras 3.15.1 / TF 2.21 / PyTorch 2.15).
 
-use ndarray::{Array1, ArrayD, Axis, IxDyn, array, s};
+use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn, array, s};
 use reweigh::losses::{
     CategoricalFocalLoss, ClassBalancedLoss, SigmoidCrossEntropy, SmoothingForm,
     SoftmaxCrossEntropy, SparseSoftmaxCrossEntropy,
@@ -112,7 +112,7 @@ fn issue11_17_class_balanced_rejects_non_finite_weights(#[case] bad: f64) {
 fn both<F: Real, L: Loss<F>>(
     loss: &L,
     x: &ArrayD<F>,
-    t: L::Target<'_>,
+    t: ArrayViewD<'_, L::Label>,
     sw: Option<&ArrayD<F>>,
 ) -> (LossOutput<F>, LossOutput<F>) {
     let fused = loss

@@ -15,7 +15,7 @@ use rstest::rstest;
 fn general<F: Real, L: Loss<F>>(
     loss: &L,
     input: ArrayViewD<'_, F>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sw: Option<ArrayViewD<'_, F>>,
 ) -> LossOutput<F> {
     loss.reducer()
@@ -26,7 +26,7 @@ fn general<F: Real, L: Loss<F>>(
 fn public<F: Real, L: Loss<F>>(
     loss: &L,
     input: ArrayViewD<'_, F>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sw: Option<ArrayViewD<'_, F>>,
 ) -> LossOutput<F> {
     loss.compute(input, target, sw, true).unwrap()
@@ -37,7 +37,7 @@ fn run<F: Real, L: Loss<F>>(
     fused: bool,
     loss: &L,
     input: ArrayViewD<'_, F>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sw: Option<ArrayViewD<'_, F>>,
 ) -> LossOutput<F> {
     if fused {
@@ -277,10 +277,7 @@ fn binary_focal_probs_values(
         .with_params(&serde_json::json!({"reduction": "none"}))
         .unwrap();
     let loss = cfg.build::<f64>().unwrap();
-    let v = loss
-        .forward(p.view().into_dyn(), z.view().into_dyn())
-        .unwrap()
-        .into_array();
+    let v = loss.forward(&p, &z).unwrap().into_array();
     for (got, want) in v.iter().zip(&expected) {
         assert!((got - want).abs() < 1e-8, "{what}: {got} vs {want}");
     }

@@ -214,7 +214,7 @@ fn cw(classes: Vec<i64>, w: Vec<f64>) -> ClassWeights<f64> {
 #[case::compute_sample_weight_product_overflows("(issue 11 #14) compute_sample_weight over two outputs whose weights multiply past f64::MAX: NonFinite, not inf", || {
     let y = ndarray::array![[0_i64, 0], [1, 1]];
     let dict = |w: f64| Scheme::Custom(BTreeMap::from([(0, w), (1, 1.0)]));
-    matches!(compute_sample_weight::<f64>(&[dict(1e200), dict(1e200)], y.view().into_dyn(), None),
+    matches!(compute_sample_weight::<f64, _>(&[dict(1e200), dict(1e200)], y.view().into_dyn(), None),
         Err(ReweighError::NonFinite { .. }))
 })]
 // #16: Scheme::from_str binds arguments as Python does (messages measured with CPython)
@@ -318,7 +318,7 @@ fn cw(classes: Vec<i64>, w: Vec<f64>) -> ClassWeights<f64> {
 #[case::margins_are_not_sample_weights("(issue 12) compute_sample_weight with ldam_margins or logit_adjustment: Incompatible, not margins used as weights", || {
     let y = array![0_i64, 1, 1];
     [Scheme::LDAM_MARGINS, Scheme::LOGIT_ADJUSTMENT].iter().all(|s|
-        matches!(compute_sample_weight::<f64>(std::slice::from_ref(s), y.view().into_dyn(), None),
+        matches!(compute_sample_weight::<f64, _>(std::slice::from_ref(s), y.view().into_dyn(), None),
             Err(ReweighError::Incompatible(_))))
 })]
 fn robustness(#[case] what: &str, #[case] check: fn() -> bool) {

@@ -130,7 +130,7 @@ fn errors_name_the_problem() {
             s.b.view(),
             s.labels.view(),
             &s.cands,
-            sw.view().into_dyn(),
+            &sw,
         )
         .unwrap_err();
     assert!(matches!(e, ReweighError::ShapeMismatch { .. }), "{e}");
@@ -181,7 +181,7 @@ fn gradients_match_finite_differences(
     let sw = array![0.5, 0.0, 2.0, 1.25];
     let run = |x: ArrayView2<f64>, w: ArrayView2<f64>, b: ArrayView1<f64>| {
         if weighted {
-            loss.forward_backward_weighted(x, w, b, s.labels.view(), &cands, sw.view().into_dyn())
+            loss.forward_backward_weighted(x, w, b, s.labels.view(), &cands, &sw)
         } else {
             loss.forward_backward(x, w, b, s.labels.view(), &cands)
         }

@@ -119,7 +119,7 @@ struct Marker {
 }
 
 impl Loss<f64> for Marker {
-    type Target<'t> = ndarray::ArrayViewD<'t, f64>;
+    type Label = f64;
 
     fn reducer(&self) -> Reducer {
         Reduction::Sum.into()

@@ -419,14 +419,15 @@ fn per_sample_and_per_timestep_weights() {
 #[test]
 fn compute_sample_weight_multi_output_is_the_product() {
     let y = array![[0_i64, 1], [0, 0], [1, 0], [0, 0]];
-    let w = compute_sample_weight::<f64>(&[Scheme::Balanced], y.view().into_dyn(), None).unwrap();
+    let w =
+        compute_sample_weight::<f64, _>(&[Scheme::Balanced], y.view().into_dyn(), None).unwrap();
     let c0 = [4.0 / 6.0, 4.0 / 6.0, 2.0, 4.0 / 6.0];
     let c1 = [2.0, 4.0 / 6.0, 4.0 / 6.0, 4.0 / 6.0];
     let want = [c0[0] * c1[0], c0[1] * c1[1], c0[2] * c1[2], c0[3] * c1[3]];
     assert_close_rel("sample weights", &w, &aview1(&want), 1e-15, 0.0);
     // any count-based scheme works per output
     assert!(
-        compute_sample_weight::<f32>(
+        compute_sample_weight::<f32, _>(
             &[Scheme::LOG_SMOOTHED, Scheme::InverseSqrt],
             y.view().into_dyn(),
             None
@@ -445,7 +446,7 @@ fn compute_sample_weight_multi_output_is_the_product() {
 fn compute_sample_weight_errors(#[case] schemes: Vec<Scheme>, #[case] indices: Option<Vec<usize>>) {
     let y = array![[0_i64, 1], [0, 0], [1, 0], [0, 0]];
     assert!(
-        compute_sample_weight::<f64>(&schemes, y.view().into_dyn(), indices.as_deref()).is_err()
+        compute_sample_weight::<f64, _>(&schemes, y.view().into_dyn(), indices.as_deref()).is_err()
     );
 }
 
@@ -841,7 +842,7 @@ fn margins_and_offsets_are_not_sample_weights() {
         for e in [
             gather_sample_weights(&v, y.view()).unwrap_err(),
             per_timestep_weights(&v, y.view().insert_axis(ndarray::Axis(0)), None).unwrap_err(),
-            compute_sample_weight::<f64>(std::slice::from_ref(&s), y.view().into_dyn(), None)
+            compute_sample_weight::<f64, _>(std::slice::from_ref(&s), y.view().into_dyn(), None)
                 .unwrap_err(),
         ] {
             assert!(matches!(e, ReweighError::Incompatible(_)), "{e:?}");
@@ -851,7 +852,7 @@ fn margins_and_offsets_are_not_sample_weights() {
     // DRW's are class weights
     let w = Scheme::DRW.weights::<f64>(&counts).unwrap();
     assert!(gather_sample_weights(&w, y.view()).is_ok());
-    assert!(compute_sample_weight::<f64>(&[Scheme::DRW], y.view().into_dyn(), None).is_ok());
+    assert!(compute_sample_weight::<f64, _>(&[Scheme::DRW], y.view().into_dyn(), None).is_ok());
 }
 
 #[test]

@@ -15,7 +15,7 @@
 //! let loss = config.build::<f32>().unwrap();
 //! let x = ndarray::array![[0.3_f32, -1.0]];
 //! let z = ndarray::array![[1.0_f32, 0.0]];
-//! assert!(loss.forward(x.view().into_dyn(), z.view().into_dyn()).is_ok());
+//! assert!(loss.forward(&x, &z).is_ok());
 //!
 //! // a bad option fails when the loss is built, not at the first batch
 //! let bad = SigmoidCrossEntropyConfig { label_smoothing: 1.5, ..SigmoidCrossEntropyConfig::keras() };

@@ -56,7 +56,7 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn, Zip};
 /// let x = array![[3.0_f32, -2.0, -4.0, 0.5]];
 /// let y = array![[1.0_f32, 0.0, 0.0, 0.0]];
 /// let asl = AsymmetricLoss::timm(); // γ₋ = 4, γ₊ = 1, margin 0.05, ε = 1e-8, batchmean
-/// let out = asl.forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let out = asl.forward_backward(&x, &y).unwrap();
 /// assert!(out.value.scalar().unwrap() > 0.0);
 /// ```
 #[derive(Clone, Debug)]
@@ -278,7 +278,7 @@ impl<F: Real> AsymmetricLoss<F> {
 }
 
 impl<F: Real> Loss<F> for AsymmetricLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -359,7 +359,7 @@ impl<F: Real> Loss<F> for AsymmetricLoss<F> {
 /// use reweigh::{Loss, losses::SingleLabelAsymmetricLoss};
 /// let x = array![[2.0_f64, 0.0, -1.0]];
 /// let plain = SingleLabelAsymmetricLoss::new().gamma_pos(0.0).gamma_neg(0.0).label_smoothing(0.0);
-/// let v = plain.forward(x.view().into_dyn(), array![1_i64].view().into_dyn()).unwrap();
+/// let v = plain.forward(&x, &array![1_i64]).unwrap();
 /// // with γ₊ = γ₋ = 0 and no smoothing it is the cross-entropy
 /// let lse = x.mapv(f64::exp).sum().ln();
 /// assert!((v.into_array()[0] - (lse - 0.0)).abs() < 1e-12);
@@ -439,7 +439,7 @@ impl<F: Real> SingleLabelAsymmetricLoss<F> {
 }
 
 impl<F: Real> Loss<F> for SingleLabelAsymmetricLoss<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.reducer

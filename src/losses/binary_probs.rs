@@ -107,7 +107,7 @@ impl ProbClip {
 /// let p = array![[1.0_f32], [0.0]];
 /// let z = array![[0.0_f32], [1.0]];
 /// let loss = BinaryCrossEntropy::keras().reduction(reweigh::Reduction::None);
-/// let v = loss.forward(p.view().into_dyn(), z.view().into_dyn()).unwrap().into_array();
+/// let v = loss.forward(&p, &z).unwrap().into_array();
 /// // keras.losses.BinaryCrossentropy(reduction="none")([[0.], [1.]], [[1.], [0.]])
 /// //   = [15.942385, 16.118095] (float32)
 /// assert_eq!(v.as_slice().unwrap(), &[15.942385_f32, 16.118095]);
@@ -267,7 +267,7 @@ impl<F: Real> Elem<F> {
 }
 
 impl<F: Real> Loss<F> for BinaryCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

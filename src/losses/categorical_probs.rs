@@ -75,7 +75,7 @@ pub(crate) fn cce_probs_row<F: Real>(
 /// let p = array![[0.05_f32, 0.95, 0.0], [0.1, 0.8, 0.1]];
 /// let y = array![[0.0_f32, 1.0, 0.0], [0.0, 0.0, 1.0]];
 /// let loss = CategoricalCrossEntropyProbs::keras();
-/// let v = loss.forward(p.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let v = loss.forward(&p, &y).unwrap();
 /// // keras.losses.CategoricalCrossentropy()(y, p) = 1.1769392 (float32)
 /// assert!((v.scalar().unwrap() - 1.1769392).abs() < 1e-6);
 /// ```
@@ -135,7 +135,7 @@ impl<F: Real> CategoricalCrossEntropyProbs<F> {
 }
 
 impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -199,7 +199,7 @@ impl<F: Real> Loss<F> for CategoricalCrossEntropyProbs<F> {
 /// let p = array![[0.05_f64, 0.95, 0.0], [0.1, 0.8, 0.1]];
 /// let y = array![1_i64, 2];
 /// let loss = SparseCategoricalCrossEntropyProbs::keras();
-/// let v = loss.forward(p.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let v = loss.forward(&p, &y).unwrap();
 /// // keras.losses.SparseCategoricalCrossentropy(dtype="float64")(y, p) = 1.1769392436907955
 /// assert!((v.scalar().unwrap() - 1.1769392436907955).abs() < 1e-12);
 /// ```
@@ -284,7 +284,7 @@ fn scce_probs_row<F: Real>(
 }
 
 impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -364,7 +364,7 @@ impl<F: Real> Loss<F> for SparseCategoricalCrossEntropyProbs {
 /// let logp = array![[-0.5_f64, -1.5, -2.0], [-2.5, -0.25, -1.0]];
 /// let y = array![0_i64, 2];
 /// let loss = NllLoss::pytorch().class_weights(array![2.0, 1.0, 0.5]);
-/// let v = loss.forward(logp.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let v = loss.forward(&logp, &y).unwrap();
 /// // torch.nn.NLLLoss(weight=torch.tensor([2., 1., .5]))(logp, y) = (2·0.5 + 0.5·1.0) / 2.5
 /// assert!((v.scalar().unwrap() - 0.6).abs() < 1e-15);
 /// ```
@@ -431,7 +431,7 @@ impl<F: Real> NllLoss<F> {
 }
 
 impl<F: Real> Loss<F> for NllLoss<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.reducer

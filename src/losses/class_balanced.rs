@@ -89,7 +89,7 @@ pub fn softmax_reducer() -> Reducer {
 /// let loss = class_balanced::softmax::<f64>(&[500, 120, 40], 0.99).unwrap();
 /// let x = array![[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]];
 /// let y = array![0_i64, 2];
-/// let v = loss.forward(x.view().into_dyn(), y.view().into_dyn()).unwrap().scalar().unwrap();
+/// let v = loss.forward(&x, &y).unwrap().scalar().unwrap();
 /// assert!(v > 0.0);
 /// ```
 pub fn softmax<F: Real>(counts: &[u64], beta: F) -> Result<SparseSoftmaxCrossEntropy<F>> {
@@ -174,7 +174,7 @@ impl<F: Real, L> ClassBalancedLoss<F, L> {
 /// let loss = class_balanced::sigmoid::<f64>(&[30, 10, 2], 0.9).unwrap();
 /// let x = array![[1.0, -0.5, 0.2], [-1.0, 2.0, 0.0]];
 /// let z = array![[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]];
-/// let v = loss.forward(x.view().into_dyn(), z.view().into_dyn()).unwrap();
+/// let v = loss.forward(&x, &z).unwrap();
 /// // the reference formula in torch, float64:
 /// // (w[y][:, None] * F.binary_cross_entropy_with_logits(x, z, reduction="none")).sum() / z.sum()
 /// //   = 3.47076097848829
@@ -216,9 +216,9 @@ pub fn focal<F: Real>(
 
 impl<F: Real, L> Loss<F> for ClassBalancedLoss<F, L>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
+    L: Loss<F, Label = F>,
 {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

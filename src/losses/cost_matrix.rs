@@ -90,7 +90,7 @@ pub enum CostWeights<F> {
 /// let p = array![[0.2_f64, 0.3, 0.5], [0.6, 0.3, 0.1]];
 /// let y = array![[0.0_f64, 1.0, 0.0], [1.0, 0.0, 0.0]];
 /// let loss = CostMatrixCrossEntropy::matrix(m);
-/// let v = loss.forward(p.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let v = loss.forward(&p, &y).unwrap();
 /// // (1.2·(−ln 0.3) + 1.0·(−ln 0.6)) / 2 with w_categorical_crossentropy ported to Keras 3
 /// // (float64): 0.9777964944785568
 /// assert!((v.scalar().unwrap() - 0.9777964944785568).abs() < 1e-12);
@@ -206,7 +206,7 @@ fn cost_of_prediction<F: Real>(x: ArrayView1<'_, F>, y: ArrayView1<'_, F>, m: &A
 }
 
 impl<F: Real> Loss<F> for CostMatrixCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

@@ -44,7 +44,7 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 /// let db = DistributionBalancedLoss::<f64>::timm(&[600.0, 300.0, 90.0, 4.0], 1000).unwrap();
 /// let x = array![[2.0, -1.0, 0.5, -3.0]];
 /// let y = array![[1.0, 0.0, 0.0, 1.0]];
-/// let out = db.forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let out = db.forward_backward(&x, &y).unwrap();
 /// assert!(out.value.scalar().unwrap() > 0.0);
 /// ```
 #[derive(Clone, Debug)]
@@ -219,7 +219,7 @@ impl<F: Real> DistributionBalancedLoss<F> {
 }
 
 impl<F: Real> Loss<F> for DistributionBalancedLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

@@ -66,7 +66,7 @@ pub fn focal_term<F: Real>(p_true: F, gamma: F) -> F {
 /// let x = array![[2.0_f64, -1.0], [0.5, 3.0]];
 /// let z = array![[1.0, 0.0], [0.0, 1.0]];
 /// let loss = BinaryFocalLoss::torchvision().reduction(Reduction::SumOverBatchSize);
-/// let out = loss.forward_backward(x.view().into_dyn(), z.view().into_dyn()).unwrap();
+/// let out = loss.forward_backward(&x, &z).unwrap();
 /// // torchvision.ops.sigmoid_focal_loss(x, z, alpha=0.25, gamma=2, reduction="mean")
 /// //   = 0.07513261382896054 (float64)
 /// assert!((out.value.scalar().unwrap() - 0.07513261382896054).abs() < 1e-15);
@@ -240,7 +240,7 @@ fn focal_elem<F: Real>(x: F, z: F, gamma: F, a: F) -> (F, F) {
 }
 
 impl<F: Real> Loss<F> for BinaryFocalLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

@@ -52,7 +52,7 @@ use ndarray::ArrayViewD;
 /// let p = array![[0.6_f64, 0.4], [0.4, 0.6]];
 /// let z = array![[0.0, 1.0], [0.0, 0.0]];
 /// let loss = BinaryFocalLossProbs::keras().reduction(reweigh::Reduction::None);
-/// let v = loss.forward(p.view().into_dyn(), z.view().into_dyn()).unwrap().into_array();
+/// let v = loss.forward(&p, &z).unwrap().into_array();
 /// // keras.losses.binary_focal_crossentropy(z, p, gamma=2) = [0.32986466, 0.20579838] (float64)
 /// assert!((v[0] - 0.32986466).abs() < 1e-8 && (v[1] - 0.20579838).abs() < 1e-8);
 /// ```
@@ -168,7 +168,7 @@ fn focal_prob_elem<F: Real>(p: F, z: F, gamma: F, a: F, clip: &KerasClip<F>) -> 
 }
 
 impl<F: Real> Loss<F> for BinaryFocalLossProbs<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

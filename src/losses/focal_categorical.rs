@@ -53,7 +53,7 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn
 /// let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.2, 3.0]];
 /// let y = array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
 /// let loss = CategoricalFocalLoss::keras();
-/// let out = loss.forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let out = loss.forward_backward(&x, &y).unwrap();
 /// // keras.losses.CategoricalFocalCrossentropy(from_logits=True, dtype="float64")(y, x)
 /// //   = 0.3742373595099928
 /// assert!((out.value.scalar().unwrap() - 0.3742373595099928).abs() < 1e-15);
@@ -199,7 +199,7 @@ fn log_softmax_1p<F: Real>(row: ArrayView1<'_, F>, mut out: ArrayViewMut1<'_, F>
 }
 
 impl<F: Real> Loss<F> for CategoricalFocalLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -405,11 +405,11 @@ mod tests {
 /// use reweigh::{Loss, losses::{CategoricalFocalLoss, SparseCategoricalFocalLoss}};
 /// let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.2, 3.0]];
 /// let sparse = SparseCategoricalFocalLoss::new(CategoricalFocalLoss::keras());
-/// let s = sparse.forward_backward(x.view().into_dyn(), array![1_i64, 2].view().into_dyn()).unwrap();
+/// let s = sparse.forward_backward(&x, &array![1_i64, 2]).unwrap();
 /// let y = array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
-/// let dense = CategoricalFocalLoss::keras().forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let dense = CategoricalFocalLoss::keras().forward_backward(&x, &y).unwrap();
 /// assert_eq!(s, dense);
-/// assert!(sparse.forward(x.view().into_dyn(), array![1_i64, 3].view().into_dyn()).is_err());
+/// assert!(sparse.forward(&x, &array![1_i64, 3]).is_err());
 /// ```
 #[derive(Clone, Debug)]
 pub struct SparseCategoricalFocalLoss<F> {
@@ -466,7 +466,7 @@ impl<F: Real> SparseCategoricalFocalLoss<F> {
 }
 
 impl<F: Real> Loss<F> for SparseCategoricalFocalLoss<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.dense.reducer

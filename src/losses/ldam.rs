@@ -73,7 +73,7 @@ pub fn ldam_margins(counts: &[f64], max_m: f64) -> Result<Array1<f64>> {
 /// use reweigh::{Loss, losses::LdamLoss};
 /// let loss = LdamLoss::<f64>::from_counts(&[900.0, 90.0, 9.0], 0.5, 30.0).unwrap();
 /// let x = array![[0.2, 0.1, 0.05]];
-/// let out = loss.forward_backward(x.view().into_dyn(), array![2_i64].view().into_dyn()).unwrap();
+/// let out = loss.forward_backward(&x, &array![2_i64]).unwrap();
 /// // the rare label's logit is lowered by the largest margin (0.5) before the scale of 30
 /// let z = array![6.0, 3.0, 30.0 * (0.05 - 0.5)];
 /// let lse = z.mapv(f64::exp).sum().ln();
@@ -189,7 +189,7 @@ impl<F: Real> LdamLoss<F> {
 }
 
 impl<F: Real> Loss<F> for LdamLoss<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.base.reducer()

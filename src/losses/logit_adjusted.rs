@@ -9,7 +9,7 @@ use crate::losses::SparseSoftmaxCrossEntropy;
 use crate::losses::of_transformed;
 use crate::output::LossOutput;
 use crate::reduction::{Reducer, Unreduced};
-use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
+use ndarray::{Array, Array1, ArrayD, ArrayView, ArrayViewD, AsArray, Axis, Dimension};
 use serde::{Deserialize, Serialize};
 
 /// How the per-class offsets `o_c` come from the class counts `n_c` (the prior
@@ -128,7 +128,7 @@ impl LogitOffset {
 /// let loss = LogitAdjustedCrossEntropy::<f64>::menon(&counts, 1.0).unwrap();
 /// let x = array![[2.0, 0.5, -1.0]];
 /// let y = array![2_i64];
-/// let v = loss.forward(x.view().into_dyn(), y.view().into_dyn()).unwrap().scalar().unwrap();
+/// let v = loss.forward(&x, &y).unwrap().scalar().unwrap();
 /// // the rare class is pushed down before the softmax, so its loss grows
 /// let z = array![2.0 + 0.9_f64.ln(), 0.5 + 0.09_f64.ln(), -1.0 + 0.01_f64.ln()];
 /// let lse = z.mapv(f64::exp).sum().ln();
@@ -254,14 +254,16 @@ fn shift<F: Real>(x: &ArrayViewD<'_, F>, o: &Array1<F>, sign: F) -> ArrayD<F> {
 /// use ndarray::array;
 /// use reweigh::losses::{LogitOffset, posthoc_logit_adjustment};
 /// let o = LogitOffset::Menon { tau: 1.0 }.offsets::<f64>(&[90.0, 10.0]).unwrap();
-/// let adjusted = posthoc_logit_adjustment(array![[1.0, 0.0]].view().into_dyn(), &o).unwrap();
+/// let adjusted = posthoc_logit_adjustment(&array![[1.0, 0.0]], &o).unwrap();
 /// // the head class's lead of 1 is smaller than ln(0.9 / 0.1) ≈ 2.2: the tail class wins
 /// assert!(adjusted[[0, 1]] > adjusted[[0, 0]]);
 /// ```
-pub fn posthoc_logit_adjustment<F: Real>(
-    logits: ArrayViewD<'_, F>,
+pub fn posthoc_logit_adjustment<'a, F: Real, D: Dimension>(
+    logits: impl AsArray<'a, F, D>,
     offsets: &Array1<F>,
-) -> Result<ArrayD<F>> {
+) -> Result<Array<F, D>> {
+    let logits: ArrayView<'_, F, D> = logits.into();
+    let logits = logits.into_dyn();
     LogitAdjustedCrossEntropy::new(offsets.clone()).check_options()?;
     if logits.ndim() == 0 {
         return Err(ReweighError::BadShape {
@@ -275,11 +277,13 @@ pub fn posthoc_logit_adjustment<F: Real>(
         &[logits.shape()[logits.ndim() - 1]],
         offsets.shape(),
     )?;
-    Ok(shift(&logits, offsets, -F::one()))
+    Ok(shift(&logits, offsets, -F::one())
+        .into_dimensionality()
+        .expect("the logits' own number of axes"))
 }
 
 impl<F: Real> Loss<F> for LogitAdjustedCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.base.reducer()

@@ -103,7 +103,7 @@ impl FromStr for ClassAverage {
 /// let x = Array4::from_shape_vec((1, 2, 1, 2), vec![2.0_f64, 0.0, 0.0, 1.0]).unwrap();
 /// let y = array![[[0_i64, 1]]];
 /// let loss = SparsePerSampleTverskyLoss::new(PerSampleTverskyLoss::kornia_dice(ClassAverage::Micro));
-/// let v = loss.forward(x.view().into_dyn(), y.view().into_dyn()).unwrap().scalar().unwrap();
+/// let v = loss.forward(&x, &y).unwrap().scalar().unwrap();
 /// let p0 = 1.0 / (1.0 + (-2.0_f64).exp()); // softmax of pixel 0, class 0
 /// let p1 = 1.0 / (1.0 + (-1.0_f64).exp()); // softmax of pixel 1, class 1
 /// assert!((v - (1.0 - 2.0 * (p0 + p1) / (2.0 + 2.0 + 1e-8))).abs() < 1e-12);
@@ -420,7 +420,7 @@ fn check_input<F: Real>(input: &ArrayViewD<'_, F>) -> Result<()> {
 }
 
 impl<F: Real> Loss<F> for PerSampleTverskyLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -471,7 +471,7 @@ impl<F: Real> SparsePerSampleTverskyLoss<F> {
 }
 
 impl<F: Real> Loss<F> for SparsePerSampleTverskyLoss<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.dense.reducer

@@ -42,7 +42,7 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis, Zip};
 /// use reweigh::{Loss, losses::PolyCrossEntropy};
 /// let x = array![[2.0_f64, 0.0, -1.0]];
 /// let y = array![[0.0, 1.0, 0.0]];
-/// let v = PolyCrossEntropy::optax(2.0).forward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let v = PolyCrossEntropy::optax(2.0).forward(&x, &y).unwrap();
 /// let p = x.mapv(f64::exp) / x.mapv(f64::exp).sum();
 /// let want = -p[[0, 1]].ln() + 2.0 * (1.0 - p[[0, 1]]);
 /// assert!((v.into_array()[0] - want).abs() < 1e-12);
@@ -120,7 +120,7 @@ impl<F: Real> PolyCrossEntropy<F> {
 }
 
 impl<F: Real> Loss<F> for PolyCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -190,9 +190,9 @@ impl<F: Real> Loss<F> for PolyCrossEntropy<F> {
 /// let x = array![[2.0_f32, 0.0, -1.0], [0.5, 0.5, 3.0]];
 /// let sparse = SparsePolyCrossEntropy::new(PolyCrossEntropy::timm(1.0));
 /// let dense = PolyCrossEntropy::timm(1.0);
-/// let a = sparse.forward(x.view().into_dyn(), array![1_i64, 2].view().into_dyn()).unwrap();
+/// let a = sparse.forward(&x, &array![1_i64, 2]).unwrap();
 /// let y = array![[0.0_f32, 1.0, 0.0], [0.0, 0.0, 1.0]];
-/// let b = dense.forward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let b = dense.forward(&x, &y).unwrap();
 /// assert_eq!(a, b);
 /// ```
 #[derive(Clone, Debug)]
@@ -219,7 +219,7 @@ impl<F: Real> SparsePolyCrossEntropy<F> {
 }
 
 impl<F: Real> Loss<F> for SparsePolyCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.dense.reducer

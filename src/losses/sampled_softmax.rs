@@ -11,7 +11,7 @@ use crate::math::log_softmax_fill;
 use crate::output::LossValue;
 use crate::reduction::{Reducer, Reduction};
 use crate::sampling::{LogUniformSampler, SampledCandidates, check_class_range};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewD};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewD, AsArray, Dimension, Ix2};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
@@ -138,47 +138,65 @@ impl<F: Real> SampledSoftmaxLoss<F> {
     /// of `labels` (`(batch_size, num_true)`) and of the draws. See [`LogUniformSampler`].
     ///
     /// Errors: `num_sampled = 0` or `> num_classes`, `num_classes = 0`, a label out of range.
-    pub fn sample(&self, labels: ArrayView2<'_, i64>, seed: u64) -> Result<SampledCandidates> {
+    pub fn sample<'a>(
+        &self,
+        labels: impl AsArray<'a, i64, Ix2>,
+        seed: u64,
+    ) -> Result<SampledCandidates> {
+        let labels: ArrayView2<'_, i64> = labels.into();
         LogUniformSampler::new(self.num_classes)?.sample(labels, self.num_sampled, true, seed)
     }
 
     /// The loss for the given candidates.
-    pub fn forward(
+    pub fn forward<'a>(
         &self,
-        inputs: ArrayView2<'_, F>,
-        weights: ArrayView2<'_, F>,
-        biases: ArrayView1<'_, F>,
-        labels: ArrayView2<'_, i64>,
+        inputs: impl AsArray<'a, F, Ix2>,
+        weights: impl AsArray<'a, F, Ix2>,
+        biases: impl AsArray<'a, F>,
+        labels: impl AsArray<'a, i64, Ix2>,
         candidates: &SampledCandidates,
     ) -> Result<LossValue<F>> {
+        let inputs: ArrayView2<'_, F> = inputs.into();
+        let weights: ArrayView2<'_, F> = weights.into();
+        let biases: ArrayView1<'_, F> = biases.into();
+        let labels: ArrayView2<'_, i64> = labels.into();
         let (layer, cols) = self.sampled(inputs, weights, biases, labels, candidates)?;
         Ok(self.evaluate(&layer, &cols, None, false)?.value)
     }
 
     /// The loss for the given candidates and its gradients.
-    pub fn forward_backward(
+    pub fn forward_backward<'a>(
         &self,
-        inputs: ArrayView2<'_, F>,
-        weights: ArrayView2<'_, F>,
-        biases: ArrayView1<'_, F>,
-        labels: ArrayView2<'_, i64>,
+        inputs: impl AsArray<'a, F, Ix2>,
+        weights: impl AsArray<'a, F, Ix2>,
+        biases: impl AsArray<'a, F>,
+        labels: impl AsArray<'a, i64, Ix2>,
         candidates: &SampledCandidates,
     ) -> Result<SampledSoftmaxOutput<F>> {
+        let inputs: ArrayView2<'_, F> = inputs.into();
+        let weights: ArrayView2<'_, F> = weights.into();
+        let biases: ArrayView1<'_, F> = biases.into();
+        let labels: ArrayView2<'_, i64> = labels.into();
         let (layer, cols) = self.sampled(inputs, weights, biases, labels, candidates)?;
         self.evaluate(&layer, &cols, None, true)
     }
 
     /// The loss with per-row sample weights (broadcast to `(batch_size,)`; they multiply the
     /// per-row losses and enter the weighted reductions' denominators), and its gradients.
-    pub fn forward_backward_weighted(
+    pub fn forward_backward_weighted<'a, 'w, Dw: Dimension>(
         &self,
-        inputs: ArrayView2<'_, F>,
-        weights: ArrayView2<'_, F>,
-        biases: ArrayView1<'_, F>,
-        labels: ArrayView2<'_, i64>,
+        inputs: impl AsArray<'a, F, Ix2>,
+        weights: impl AsArray<'a, F, Ix2>,
+        biases: impl AsArray<'a, F>,
+        labels: impl AsArray<'a, i64, Ix2>,
         candidates: &SampledCandidates,
-        sample_weight: ArrayViewD<'_, F>,
+        sample_weight: impl AsArray<'w, F, Dw>,
     ) -> Result<SampledSoftmaxOutput<F>> {
+        let sample_weight = sample_weight.into().into_dyn();
+        let inputs: ArrayView2<'_, F> = inputs.into();
+        let weights: ArrayView2<'_, F> = weights.into();
+        let biases: ArrayView1<'_, F> = biases.into();
+        let labels: ArrayView2<'_, i64> = labels.into();
         let (layer, cols) = self.sampled(inputs, weights, biases, labels, candidates)?;
         self.evaluate(&layer, &cols, Some(sample_weight), true)
     }
@@ -191,14 +209,18 @@ impl<F: Real> SampledSoftmaxLoss<F> {
     /// ```
     /// TF: `tf.nn.softmax_cross_entropy_with_logits(labels=reduce_sum(one_hot(labels,
     /// num_classes), 1)/num_true, logits=matmul(x, w, transpose_b=True) + b)`.
-    pub fn full_softmax(
+    pub fn full_softmax<'a>(
         &self,
-        inputs: ArrayView2<'_, F>,
-        weights: ArrayView2<'_, F>,
-        biases: ArrayView1<'_, F>,
-        labels: ArrayView2<'_, i64>,
+        inputs: impl AsArray<'a, F, Ix2>,
+        weights: impl AsArray<'a, F, Ix2>,
+        biases: impl AsArray<'a, F>,
+        labels: impl AsArray<'a, i64, Ix2>,
         sample_weight: Option<ArrayViewD<'_, F>>,
     ) -> Result<SampledSoftmaxOutput<F>> {
+        let inputs: ArrayView2<'_, F> = inputs.into();
+        let weights: ArrayView2<'_, F> = weights.into();
+        let biases: ArrayView1<'_, F> = biases.into();
+        let labels: ArrayView2<'_, i64> = labels.into();
         let layer = Layer::new(self.num_classes, inputs, weights, biases)?;
         let cols = self.full_columns(labels, layer.x.nrows())?;
         self.evaluate(&layer, &cols, sample_weight, true)

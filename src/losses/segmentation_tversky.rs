@@ -95,7 +95,7 @@ impl FromStr for SegmentationMode {
 /// let x = array![[[0.5_f64, -1.0, 2.0]]]; // (N=1, C=1, 3)
 /// let y = array![[[1.0, 0.0, 1.0]]];
 /// let v = SegmentationTverskyLoss::smp_dice(SegmentationMode::Binary)
-///     .forward(x.view().into_dyn(), y.view().into_dyn()).unwrap().scalar().unwrap();
+///     .forward(&x, &y).unwrap().scalar().unwrap();
 /// let p = x.mapv(|v| 1.0 / (1.0 + (-v).exp()));
 /// let dice = 2.0 * (p[[0, 0, 0]] + p[[0, 0, 2]]) / (p.sum() + 2.0);
 /// assert!((v - (1.0 - dice)).abs() < 1e-12);
@@ -494,7 +494,7 @@ fn check_input<F: Real>(input: &ArrayViewD<'_, F>) -> Result<()> {
 }
 
 impl<F: Real> Loss<F> for SegmentationTverskyLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer
@@ -554,7 +554,7 @@ impl<F: Real> SparseSegmentationTverskyLoss<F> {
 }
 
 impl<F: Real> Loss<F> for SparseSegmentationTverskyLoss<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.dense.reducer

@@ -49,7 +49,7 @@ use ndarray::{ArrayD, ArrayViewD, Axis};
 /// let x = array![[2.0_f64, -1.0], [0.5, 3.0]];
 /// let z = array![[1.0, 0.0], [0.0, 1.0]];
 /// let loss = SigmoidCrossEntropy::pytorch().pos_weight(arr0(3.0).into_dyn());
-/// let out = loss.forward_backward(x.view().into_dyn(), z.view().into_dyn()).unwrap();
+/// let out = loss.forward_backward(&x, &z).unwrap();
 /// // torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))(x, z) = 0.4534711898871183
 /// assert!((out.value.scalar().unwrap() - 0.4534711898871183).abs() < 1e-15);
 /// assert_eq!(out.grad.unwrap().shape(), &[2, 2]);
@@ -184,7 +184,7 @@ fn column<F: Real>(b: &ArrayViewD<'_, F>) -> Option<Vec<F>> {
 }
 
 impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

@@ -54,7 +54,7 @@ use ndarray::{Array1, ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, Axis, Zip};
 /// let x = array![[2.0_f64, -1.0, 0.5], [0.1, 0.3, -2.0]];
 /// let y = array![[0.7, 0.2, 0.1], [0.0, 1.0, 0.0]];
 /// let loss = SoftmaxCrossEntropy::pytorch().class_weights(array![1.0, 2.0, 0.5]);
-/// let out = loss.forward_backward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let out = loss.forward_backward(&x, &y).unwrap();
 /// // torch.nn.CrossEntropyLoss(weight=torch.tensor([1., 2., .5], dtype=torch.float64))(x, y)
 /// // = 1.4280527914322905 (the mean divides by the 2 rows, not by the weights)
 /// assert!((out.value.scalar().unwrap() - 1.4280527914322905).abs() < 1e-15);
@@ -168,7 +168,7 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
 }
 
 impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

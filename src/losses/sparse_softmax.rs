@@ -61,7 +61,7 @@ use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
 ///                [4., 0., 0., 4., 1.], [7., 3., 2., 4., 7.], [2., 4., 8., 0., 7.]];
 /// let y = array![1_i64, 3, 4, 4, 4, 1];
 /// let loss = SparseSoftmaxCrossEntropy::tf1().class_weights(array![0.3, 0.1, 0.2, 0.3, 0.1]);
-/// let v = loss.forward(x.view().into_dyn(), y.view().into_dyn()).unwrap();
+/// let v = loss.forward(&x, &y).unwrap();
 /// // tf.compat.v1.losses.sparse_softmax_cross_entropy(labels, logits, tf.gather(cw, labels))
 /// // = 0.7787589430809021 (Σ w·ce over the 6 non-zero weights)
 /// assert!((v.scalar().unwrap() - 0.778_758_94).abs() < 1e-6);
@@ -207,7 +207,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
 }
 
 impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.reducer

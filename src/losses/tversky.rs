@@ -44,7 +44,7 @@ const KERAS_EPSILON: f64 = 1e-7;
 /// let p = array![[0.0_f64, 1.0, 0.0, 1.0], [0.4, 0.0, 0.0, 0.9]];
 /// let y = array![[1.0, 1.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0]];
 /// let loss = TverskyLoss::keras_dice().axis(Some(vec![1])).reduction(reweigh::Reduction::None);
-/// let v = loss.forward(p.view().into_dyn(), y.view().into_dyn()).unwrap().into_array();
+/// let v = loss.forward(&p, &y).unwrap().into_array();
 /// assert!((v[0] - 0.5).abs() < 1e-6 && (v[1] - 0.757_575_75).abs() < 1e-6);
 /// ```
 #[derive(Clone, Debug)]
@@ -158,7 +158,7 @@ impl<F: Real> TverskyLoss<F> {
 }
 
 impl<F: Real> Loss<F> for TverskyLoss<F> {
-    type Target<'t> = ArrayViewD<'t, F>;
+    type Label = F;
 
     fn reducer(&self) -> Reducer {
         self.reducer

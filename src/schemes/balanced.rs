@@ -3,7 +3,7 @@
 use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::Result;
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 
 /// scikit-learn's `class_weight="balanced"`.
 ///
@@ -21,11 +21,12 @@ use ndarray::{Array1, ArrayView1};
 /// ```
 /// use ndarray::array;
 /// use reweigh::schemes::balanced_weights;
-/// let w = balanced_weights(array![198.0_f64, 436.0, 710.0, 272.0].view()).unwrap();
+/// let w = balanced_weights(&array![198.0_f64, 436.0, 710.0, 272.0]).unwrap();
 /// // compute_class_weight("balanced", classes=[0, 1, 2, 3], y=np.repeat([0, 1, 2, 3], [198, 436, 710, 272]))
 /// assert_eq!(w[0], 2.04040404040404);
 /// ```
-pub fn balanced_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn balanced_weights<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     check_counts(counts, true)?;
     let c = F::of(counts.len() as f64);
     // scikit-learn: np.sum(counts) / (n_classes * counts), with n and n_c divided by the largest
@@ -41,7 +42,8 @@ pub fn balanced_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>>
 /// ```text
 /// w_c = max_k n_k / n_c
 /// ```
-pub fn max_over_count_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn max_over_count_weights<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     check_counts(counts, true)?;
     let m = counts.fold(F::zero(), |m, &c| m.max(c));
     let w = counts.mapv(|nc| m / nc);
@@ -65,10 +67,11 @@ pub fn max_over_count_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Arra
 /// use reweigh::schemes::{balanced_weights, balanced_weights_sklearn};
 /// // compute_class_weight("balanced", classes=[0, 1], y=[0, 1], sample_weight=[0., 1.]) = [inf, 0.5]
 /// let counts = array![0.0_f64, 1.0];
-/// assert!(balanced_weights(counts.view()).is_err());
+/// assert!(balanced_weights(&counts).is_err());
 /// assert_eq!(balanced_weights_sklearn(counts.view()).unwrap().to_vec(), vec![f64::INFINITY, 0.5]);
 /// ```
-pub fn balanced_weights_sklearn<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn balanced_weights_sklearn<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     check_counts(counts, false)?;
     let c = F::of(counts.len() as f64);
     Ok(balanced_ratio(counts, c))

@@ -5,7 +5,7 @@ use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{check_same_shape, check_weights};
 use crate::math::argmax;
-use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, ArrayView1, ArrayView2, AsArray, Axis, Ix2};
 use num_traits::ToPrimitive;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -136,10 +136,11 @@ impl ClassCounts {
     /// scikit-learn's `compute_class_weight("balanced", ..., sample_weight=sw)`. The classes are
     /// the distinct labels, even those whose weights are all zero. Sample weights must be finite
     /// and non-negative and as many as the labels.
-    pub fn weighted<'a, L: ToPrimitive + 'a, F: Real>(
+    pub fn weighted<'a, 'w, L: ToPrimitive + 'a, F: Real>(
         labels: impl IntoIterator<Item = &'a L>,
-        sample_weight: ArrayView1<'_, F>,
+        sample_weight: impl AsArray<'w, F>,
     ) -> Result<Self> {
+        let sample_weight: ArrayView1<'_, F> = sample_weight.into();
         let labels = labels_to_i64(labels)?;
         check_same_shape("sample_weight", &[labels.len()], sample_weight.shape())?;
         check_weights("sample_weight", sample_weight.iter())?;
@@ -197,7 +198,8 @@ impl ClassCounts {
     /// Counts a one-hot (or probability) matrix `(N, C)` by its row argmax, as Keras does with a
     /// one-hot `y` and `class_weight` (the first maximum wins, like `np.argmax`). The classes are
     /// all `C` columns, so a column that is never the argmax has count 0.
-    pub fn from_one_hot<F: Real>(y: ArrayView2<'_, F>) -> Result<Self> {
+    pub fn from_one_hot<'a, F: Real>(y: impl AsArray<'a, F, Ix2>) -> Result<Self> {
+        let y: ArrayView2<'_, F> = y.into();
         check_matrix("one-hot labels", &y)?;
         let mut counts = vec![0.0; y.ncols()];
         for row in y.lanes(Axis(1)) {
@@ -271,7 +273,7 @@ impl fmt::Display for ClassCounts {
 /// use ndarray::array;
 /// use reweigh::schemes::MultiLabelCounts;
 /// let y = array![[1.0_f64, 0.0], [0.0, 0.0], [1.0, 1.0]];
-/// let c = MultiLabelCounts::from_indicator(y.view()).unwrap();
+/// let c = MultiLabelCounts::from_indicator(&y).unwrap();
 /// assert_eq!(c.positives(), &[2.0, 1.0]);
 /// assert_eq!(c.negatives(), &[1.0, 2.0]);
 /// ```
@@ -284,7 +286,8 @@ pub struct MultiLabelCounts {
 impl MultiLabelCounts {
     /// Counts a 0/1 indicator matrix `(N, L)`; any other value is an error (a soft label has no
     /// count).
-    pub fn from_indicator<F: Real>(y: ArrayView2<'_, F>) -> Result<Self> {
+    pub fn from_indicator<'a, F: Real>(y: impl AsArray<'a, F, Ix2>) -> Result<Self> {
+        let y: ArrayView2<'_, F> = y.into();
         check_matrix("multi-label indicator", &y)?;
         let mut positives = vec![0.0; y.ncols()];
         for row in y.lanes(Axis(1)) {

@@ -3,7 +3,7 @@
 use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 
 /// Inverse effective number of samples, normalised to sum C (Cui, Jia, Lin, Song, Belongie,
 /// "Class-Balanced Loss Based on Effective Number of Samples", CVPR 2019).
@@ -26,14 +26,15 @@ use ndarray::{Array1, ArrayView1};
 /// ```
 /// use ndarray::array;
 /// use reweigh::schemes::effective_number_weights;
-/// let w = effective_number_weights(array![198.0_f64, 436.0, 710.0, 272.0].view(), 0.999).unwrap();
+/// let w = effective_number_weights(&array![198.0_f64, 436.0, 710.0, 272.0], 0.999).unwrap();
 /// assert!((w.sum() - 4.0).abs() < 1e-14);
 /// assert!(w[0] > w[3] && w[3] > w[1] && w[1] > w[2]);
 /// ```
-pub fn effective_number_weights<F: Real>(
-    counts: ArrayView1<'_, F>,
+pub fn effective_number_weights<'a, F: Real>(
+    counts: impl AsArray<'a, F>,
     beta: f64,
 ) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     if !(0.0..1.0).contains(&beta) {
         return Err(ReweighError::InvalidParameter {
             name: "beta",

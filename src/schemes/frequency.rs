@@ -3,14 +3,15 @@
 use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::Result;
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 
 /// Every class weighs 1 (the unweighted baseline).
 ///
 /// ```text
 /// w_c = 1
 /// ```
-pub fn uniform_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn uniform_weights<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     check_counts(counts, false)?;
     Ok(Array1::ones(counts.len()))
 }
@@ -30,10 +31,11 @@ pub fn uniform_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> 
 /// ```
 /// use ndarray::array;
 /// use reweigh::schemes::frequency_weights;
-/// let w = frequency_weights(array![198.0_f64, 436.0, 710.0, 272.0].view()).unwrap();
+/// let w = frequency_weights(&array![198.0_f64, 436.0, 710.0, 272.0]).unwrap();
 /// assert!((w[0] - 198.0 / 1616.0).abs() < 1e-15);
 /// ```
-pub fn frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn frequency_weights<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     check_counts(counts, false)?;
     // n_c / n as (n_c / m) / (n / m), m = max_c n_c: finite even where n overflows
     let (m, s) = scaled_sum(counts.iter());
@@ -56,10 +58,11 @@ pub fn frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>
 /// ```
 /// use ndarray::array;
 /// use reweigh::schemes::inverse_frequency_weights;
-/// let w = inverse_frequency_weights(array![198.0_f64, 436.0, 710.0, 272.0].view()).unwrap();
+/// let w = inverse_frequency_weights(&array![198.0_f64, 436.0, 710.0, 272.0]).unwrap();
 /// assert!((w[0] - 1616.0 / 198.0).abs() < 1e-14);
 /// ```
-pub fn inverse_frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn inverse_frequency_weights<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     check_counts(counts, true)?;
     // n / n_c as (n / m) / (n_c / m): n may overflow where the ratio does not
     let (m, s) = scaled_sum(counts.iter());
@@ -73,6 +76,7 @@ pub fn inverse_frequency_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<A
 /// ```text
 /// w_c = √(n / n_c)
 /// ```
-pub fn inverse_sqrt_weights<F: Real>(counts: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn inverse_sqrt_weights<'a, F: Real>(counts: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     Ok(inverse_frequency_weights(counts)?.mapv(F::sqrt))
 }

@@ -2,7 +2,7 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 
 /// The inverse of each sample's measurement variance.
 ///
@@ -20,10 +20,11 @@ use ndarray::{Array1, ArrayView1};
 /// use ndarray::array;
 /// use reweigh::schemes::inverse_variance_weights;
 /// let sigma = array![0.5_f64, 1.0, 2.0];
-/// let w = inverse_variance_weights(sigma.mapv(|s| s * s).view()).unwrap();
+/// let w = inverse_variance_weights(&sigma.mapv(|s| s * s)).unwrap();
 /// assert_eq!(w.to_vec(), vec![4.0, 1.0, 0.25]);
 /// ```
-pub fn inverse_variance_weights<F: Real>(variance: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn inverse_variance_weights<'a, F: Real>(variance: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let variance: ArrayView1<'_, F> = variance.into();
     if variance.is_empty() {
         return Err(ReweighError::EmptyBatch { what: "variance" });
     }

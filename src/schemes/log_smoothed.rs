@@ -3,7 +3,7 @@
 use super::check::{check_counts, check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 
 /// Log-smoothed inverse frequency: the logarithm tames the weights of very rare classes, the
 /// floor keeps frequent classes at (at least) `floor`.
@@ -25,16 +25,17 @@ use ndarray::{Array1, ArrayView1};
 /// use ndarray::array;
 /// use reweigh::schemes::log_smoothed_weights;
 /// let n = array![2813.0_f64, 78.0, 2814.0, 78.0, 7914.0, 248.0, 7914.0, 248.0];
-/// let w = log_smoothed_weights(n.view(), 0.15, 1.0).unwrap();
+/// let w = log_smoothed_weights(&n, 0.15, 1.0).unwrap();
 /// assert_eq!(w[1], 3.749820767859636);
 /// assert_eq!(w[5], 2.5931008483842453);
 /// assert_eq!(w[0], 1.0);
 /// ```
-pub fn log_smoothed_weights<F: Real>(
-    counts: ArrayView1<'_, F>,
+pub fn log_smoothed_weights<'a, F: Real>(
+    counts: impl AsArray<'a, F>,
     mu: f64,
     floor: f64,
 ) -> Result<Array1<F>> {
+    let counts: ArrayView1<'_, F> = counts.into();
     if !(mu > 0.0 && mu.is_finite()) {
         return Err(ReweighError::InvalidParameter {
             name: "mu",

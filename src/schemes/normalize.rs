@@ -4,7 +4,7 @@ use super::check::{check_result, scaled_sum};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use crate::loss::{check_same_shape, check_weights};
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 use std::fmt;
 
 /// How to rescale class weights `w` (a positive factor; ratios between classes are unchanged).
@@ -53,14 +53,16 @@ impl fmt::Display for Normalization {
 /// use ndarray::array;
 /// use reweigh::schemes::{Normalization, normalize};
 /// let counts = array![1.0_f64, 3.0];
-/// let w = normalize(array![4.0, 4.0 / 3.0].view(), counts.view(), Normalization::SampleMean1).unwrap();
+/// let w = normalize(&array![4.0, 4.0 / 3.0], &counts, Normalization::SampleMean1).unwrap();
 /// assert!((w[0] - 2.0).abs() < 1e-15 && (w[1] - 2.0 / 3.0).abs() < 1e-15); // = "balanced"
 /// ```
-pub fn normalize<F: Real>(
-    weights: ArrayView1<'_, F>,
-    counts: ArrayView1<'_, F>,
+pub fn normalize<'a, F: Real>(
+    weights: impl AsArray<'a, F>,
+    counts: impl AsArray<'a, F>,
     how: Normalization,
 ) -> Result<Array1<F>> {
+    let weights: ArrayView1<'_, F> = weights.into();
+    let counts: ArrayView1<'_, F> = counts.into();
     check_same_shape("class weights", counts.shape(), weights.shape())?;
     check_weights("class weights", weights.iter())?;
     check_weights("class counts", counts.iter())?;

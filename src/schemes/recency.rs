@@ -2,7 +2,7 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, ArrayView1, AsArray};
 
 /// Exponential recency decay with a half-life: the newest sample weighs 1, one half-life older
 /// weighs ½, two half-lives ¼.
@@ -21,10 +21,11 @@ use ndarray::{Array1, ArrayView1};
 /// ```
 /// use ndarray::array;
 /// use reweigh::schemes::recency_weights;
-/// let w = recency_weights(array![0.0_f64, 30.0, 60.0].view(), 30.0).unwrap();
+/// let w = recency_weights(&array![0.0_f64, 30.0, 60.0], 30.0).unwrap();
 /// assert_eq!(w.to_vec(), vec![0.25, 0.5, 1.0]);
 /// ```
-pub fn recency_weights<F: Real>(times: ArrayView1<'_, F>, half_life: F) -> Result<Array1<F>> {
+pub fn recency_weights<'a, F: Real>(times: impl AsArray<'a, F>, half_life: F) -> Result<Array1<F>> {
+    let times: ArrayView1<'_, F> = times.into();
     if !(half_life > F::zero() && half_life.is_finite()) {
         return Err(ReweighError::InvalidParameter {
             name: "half_life",

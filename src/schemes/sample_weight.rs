@@ -6,7 +6,8 @@ use super::{ClassCounts, ClassWeights, Scheme};
 use crate::Real;
 use crate::error::{Result, ReweighError};
 use ndarray::{
-    Array, Array1, Array2, ArrayView, ArrayView1, ArrayView2, ArrayViewD, Axis, Dimension,
+    Array, Array1, Array2, ArrayView, ArrayView1, ArrayView2, ArrayViewD, AsArray, Axis, Dimension,
+    Ix2,
 };
 use num_traits::ToPrimitive;
 
@@ -26,14 +27,15 @@ use num_traits::ToPrimitive;
 /// use reweigh::schemes::{ClassCounts, Scheme, gather_sample_weights};
 /// let y = array![1_i64, 1, 1, 1, 0, 0];
 /// let cw = Scheme::Balanced.weights::<f64>(&ClassCounts::from_labels(&y).unwrap()).unwrap();
-/// let sw = gather_sample_weights(&cw, y.view()).unwrap();
+/// let sw = gather_sample_weights(&cw, &y).unwrap();
 /// // sklearn compute_sample_weight("balanced", [1, 1, 1, 1, 0, 0])
 /// assert_eq!(sw.to_vec(), vec![0.75, 0.75, 0.75, 0.75, 1.5, 1.5]);
 /// ```
-pub fn gather_sample_weights<F: Real, L: ToPrimitive, D: Dimension>(
+pub fn gather_sample_weights<'a, F: Real, L: ToPrimitive + 'a, D: Dimension>(
     class_weights: &ClassWeights<F>,
-    labels: ArrayView<'_, L, D>,
+    labels: impl AsArray<'a, L, D>,
 ) -> Result<Array<F, D>> {
+    let labels: ArrayView<'_, L, D> = labels.into();
     class_weights.check_class_weights("gather_sample_weights")?;
     let index = class_index(class_weights.classes())?;
     let w = class_weights.weights();
@@ -55,11 +57,12 @@ pub fn gather_sample_weights<F: Real, L: ToPrimitive, D: Dimension>(
 /// Per-timestep weights for sequence labels `(N, T)`: the class weight of each step, and 0 for
 /// steps whose label is `padding` (Keras `sample_weight_mode="temporal"`, where a zero weight
 /// removes a padded step from the loss).
-pub fn per_timestep_weights<F: Real, L: ToPrimitive>(
+pub fn per_timestep_weights<'a, F: Real, L: ToPrimitive + 'a>(
     class_weights: &ClassWeights<F>,
-    labels: ArrayView2<'_, L>,
+    labels: impl AsArray<'a, L, Ix2>,
     padding: Option<i64>,
 ) -> Result<Array2<F>> {
+    let labels: ArrayView2<'_, L> = labels.into();
     let shape = labels.raw_dim();
     let labels = labels_to_i64(labels.iter())?;
     let mut out = Array2::zeros(shape);
@@ -101,17 +104,18 @@ pub fn per_timestep_weights<F: Real, L: ToPrimitive>(
 ///
 /// # Example
 /// ```
-/// use ndarray::array;
+/// use ndarray::{Array1, array};
 /// use reweigh::schemes::{Scheme, compute_sample_weight};
 /// let y = array![1_i64, 1, 1, 1, 0, 0];
-/// let sw = compute_sample_weight::<f64>(&[Scheme::Balanced], y.view().into_dyn(), None).unwrap();
+/// let sw: Array1<f64> = compute_sample_weight(&[Scheme::Balanced], &y, None).unwrap();
 /// assert_eq!(sw.to_vec(), vec![0.75, 0.75, 0.75, 0.75, 1.5, 1.5]);
 /// ```
-pub fn compute_sample_weight<F: Real>(
+pub fn compute_sample_weight<'a, F: Real, D: Dimension>(
     schemes: &[Scheme],
-    y: ArrayViewD<'_, i64>,
+    y: impl AsArray<'a, i64, D>,
     indices: Option<&[usize]>,
 ) -> Result<Array1<F>> {
+    let y: ArrayViewD<'_, i64> = y.into().into_dyn();
     let y: ArrayView2<'_, i64> = match y.ndim() {
         1 => y.insert_axis(Axis(1)).into_dimensionality().expect("2-D"),
         2 => y.into_dimensionality().expect("2-D"),
@@ -184,7 +188,8 @@ pub fn compute_sample_weight<F: Real>(
 }
 
 /// Rescales sample weights to mean 1 (`sw · N / Σ sw`), keeping an unweighted loss's scale.
-pub fn rescale_to_mean_one<F: Real>(sample_weight: ArrayView1<'_, F>) -> Result<Array1<F>> {
+pub fn rescale_to_mean_one<'a, F: Real>(sample_weight: impl AsArray<'a, F>) -> Result<Array1<F>> {
+    let sample_weight: ArrayView1<'_, F> = sample_weight.into();
     if sample_weight.is_empty() {
         return Err(ReweighError::EmptyBatch {
             what: "sample_weight",

@@ -339,7 +339,7 @@ fn check<F: Real, T: Clone + Default + std::fmt::Debug, L>(
     finite_math: bool,
 ) -> Result<Out, TestCaseError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, T>>,
+    L: Loss<F, Label = T>,
 {
     let f64_dtype = F::DTYPE == "float64";
     // the gradient's absolute floor: a softmax gradient (A/s)·e − a cancels to the dtype's
@@ -596,7 +596,7 @@ fn layouts3(c: &Case, sparse: bool) -> [Layout; 3] {
 /// layouts.
 fn check_dense<F: Real, L>(loss: &L, c: &Case, finite_math: bool) -> Result<Out, TestCaseError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
+    L: Loss<F, Label = F>,
 {
     let sw = c.sw.as_ref().map(cast);
     check(
@@ -613,7 +613,7 @@ where
 /// layouts.
 fn check_sparse<F: Real, L>(loss: &L, c: &Case, finite_math: bool) -> Result<Out, TestCaseError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>>,
+    L: Loss<F, Label = i64>,
 {
     let sw = c.sw.as_ref().map(cast);
     check(

@@ -451,7 +451,7 @@ fn sample_weight_functions(runner: &mut proptest::test_runner::TestRunner) -> Re
         }
         // scikit-learn's compute_sample_weight("balanced", y): Σ sw = N
         let b = guard("compute_sample_weight", || {
-            compute_sample_weight::<f64>(&[Scheme::Balanced], ya.view().into_dyn(), None)
+            compute_sample_weight::<f64, _>(&[Scheme::Balanced], ya.view().into_dyn(), None)
         })?
         .unwrap();
         prop_assert!(

@@ -17,7 +17,7 @@ pub trait Backend<F: Real> {
         sample_weight: Option<ArrayViewD<'_, F>>,
     ) -> Result<Outcome<F>, ReweighError>
     where
-        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static;
+        L: Loss<F, Label = F> + Send + Sync + 'static;
 
     /// A loss whose targets are integer labels.
     fn sparse<L>(
@@ -27,7 +27,7 @@ pub trait Backend<F: Real> {
         sample_weight: Option<ArrayViewD<'_, F>>,
     ) -> Result<Outcome<F>, ReweighError>
     where
-        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static;
+        L: Loss<F, Label = i64> + Send + Sync + 'static;
 }
 
 /// The loss's own [`Loss::compute`].
@@ -41,7 +41,7 @@ impl<F: Real> Backend<F> for Direct {
         sample_weight: Option<ArrayViewD<'_, F>>,
     ) -> Result<Outcome<F>, ReweighError>
     where
-        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static,
+        L: Loss<F, Label = F> + Send + Sync + 'static,
     {
         direct(loss, input, target, sample_weight)
     }
@@ -53,7 +53,7 @@ impl<F: Real> Backend<F> for Direct {
         sample_weight: Option<ArrayViewD<'_, F>>,
     ) -> Result<Outcome<F>, ReweighError>
     where
-        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static,
+        L: Loss<F, Label = i64> + Send + Sync + 'static,
     {
         direct(loss, input, target, sample_weight)
     }
@@ -67,7 +67,7 @@ fn direct<F: Real, T, L>(
     sample_weight: Option<ArrayViewD<'_, F>>,
 ) -> Result<Outcome<F>, ReweighError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, T>>,
+    L: Loss<F, Label = T>,
 {
     let out = loss.compute(input, target, sample_weight, true)?;
     Ok(Outcome {

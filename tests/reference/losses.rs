@@ -4,7 +4,6 @@
 
 use super::backend::Backend;
 use super::case::{Case, Outcome};
-use ndarray::ArrayViewD;
 use reweigh::config::{
     AsymmetricLossConfig, BinaryCrossEntropyConfig, BinaryFocalLossConfig,
     BinaryFocalLossProbsConfig, CategoricalCrossEntropyProbsConfig, CategoricalFocalLossConfig,
@@ -45,7 +44,7 @@ fn dense<F: Real, B: Backend<F>, L>(
     input: &str,
 ) -> Result<Outcome<F>, ReweighError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static,
+    L: Loss<F, Label = F> + Send + Sync + 'static,
 {
     let x = case.input::<F>(input);
     let y = case.input::<F>("labels");
@@ -60,7 +59,7 @@ fn sparse<F: Real, B: Backend<F>, L>(
     input: &str,
 ) -> Result<Outcome<F>, ReweighError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static,
+    L: Loss<F, Label = i64> + Send + Sync + 'static,
 {
     let x = case.input::<F>(input);
     let y = case.input_i64("labels");

@@ -166,7 +166,7 @@ fn sample_weight<F: Real>(case: &Case) -> Result<Outcome<F>, ReweighError> {
     let y = case.input_i64("y");
     let indices: Option<Vec<usize>> =
         opt_ints(case, "indices").map(|v| v.into_iter().map(|i| i as usize).collect());
-    let w = compute_sample_weight::<F>(&schemes, y.view(), indices.as_deref())?;
+    let w = compute_sample_weight::<F, _>(&schemes, y.view(), indices.as_deref())?;
     Ok(value(w.iter().map(|x| x.f64()).collect(), &[w.len()]))
 }
 

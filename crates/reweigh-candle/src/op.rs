@@ -15,14 +15,8 @@ impl Float for f64 {}
 
 /// A reweigh loss on `F` inputs whose targets are arrays of `T` (`i64` labels, or `F`), shareable
 /// across threads: every loss of the core is one (blanket implementation).
-pub trait TargetLoss<F: Real, T>:
-    for<'t> Loss<F, Target<'t> = ArrayViewD<'t, T>> + Send + Sync + 'static
-{
-}
-impl<F: Real, T, L> TargetLoss<F, T> for L where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, T>> + Send + Sync + 'static
-{
-}
+pub trait TargetLoss<F: Real, T>: Loss<F, Label = T> + Send + Sync + 'static {}
+impl<F: Real, T, L> TargetLoss<F, T> for L where L: Loss<F, Label = T> + Send + Sync + 'static {}
 
 /// The forward op. It computes the loss with reweigh (fast path and all) and, when the input is
 /// tracked, the gradient in the same pass, kept for the backward of a scalar reduction.

@@ -90,7 +90,7 @@ fn through_candle<F: Float, T: TargetElement, L>(
     sw: Option<ArrayViewD<'_, F>>,
 ) -> Result<Outcome<F>, ReweighError>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, T>> + Send + Sync + 'static,
+    L: Loss<F, Label = T> + Send + Sync + 'static,
 {
     let loss = CandleLoss::new(loss);
     let direct = loss.loss().compute(x.view(), y.view(), sw.clone(), true);
@@ -160,7 +160,7 @@ impl<F: Float> Backend<F> for Candle {
         sw: Option<ArrayViewD<'_, F>>,
     ) -> Result<Outcome<F>, ReweighError>
     where
-        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>> + Send + Sync + 'static,
+        L: Loss<F, Label = F> + Send + Sync + 'static,
     {
         through_candle(loss, x, y, sw)
     }
@@ -172,7 +172,7 @@ impl<F: Float> Backend<F> for Candle {
         sw: Option<ArrayViewD<'_, F>>,
     ) -> Result<Outcome<F>, ReweighError>
     where
-        L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Send + Sync + 'static,
+        L: Loss<F, Label = i64> + Send + Sync + 'static,
     {
         through_candle(loss, x, y, sw)
     }

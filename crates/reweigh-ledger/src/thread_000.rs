@@ -93,7 +93,7 @@ pub fn sparse_class_weights() -> Array1<f64> {
 fn value<L: Loss<f64>>(
     loss: &L,
     input: ArrayViewD<'_, f64>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sample_weight: Option<ArrayViewD<'_, f64>>,
 ) -> f64 {
     match sample_weight {
@@ -262,15 +262,11 @@ impl PgnOneHot {
         let b = pgn_batch();
         let (x, onehot) = (&b.logits, b.one_hot());
         let cw = array![[1.0, 2.0, 3.0]].into_dyn();
-        let weights = pgn_true_label_weights(cw.view(), onehot.view().into_dyn())
-            .expect("(1, 3) times (6, 3) broadcasts");
-        let loss = pgn_loss(
-            onehot.view().into_dyn(),
-            x.view().into_dyn(),
-            weights.view(),
-        )
-        .expect("(6,) times (6,) broadcasts")
-        .loss;
+        let weights =
+            pgn_true_label_weights(cw.view(), &onehot).expect("(1, 3) times (6, 3) broadcasts");
+        let loss = pgn_loss(&onehot, x, weights.view())
+            .expect("(6,) times (6,) broadcasts")
+            .loss;
         let weighted = |l: &SoftmaxCrossEntropy<f64>| {
             value(
                 l,
@@ -319,8 +315,7 @@ impl PgnEstimated {
         let b = pgn_batch();
         let (x, y, onehot) = (&b.logits, &b.labels, b.one_hot());
         let cw = array![[1.0, 2.0, 3.0]].into_dyn();
-        let loss_6 =
-            pgn_loss(onehot.view().into_dyn(), x.view().into_dyn(), cw.view()).map(|l| l.loss);
+        let loss_6 = pgn_loss(&onehot, x, cw.view()).map(|l| l.loss);
         // A batch of N = C = 3: the product broadcasts to (1, 3).
         let (x3, y3, o3) = (
             x.slice(s![..3, ..]),
@@ -364,12 +359,7 @@ impl PgnFullTensor {
         let cost = data::mat("t000.pgn_full.cost_matrix");
         let rows: Vec<usize> = b.labels.iter().map(|&l| l as usize).collect();
         let full: Array2<f64> = cost.select(Axis(0), &rows);
-        let loss_6 = pgn_loss(
-            onehot.view().into_dyn(),
-            x.view().into_dyn(),
-            full.view().into_dyn(),
-        )
-        .map(|l| l.loss);
+        let loss_6 = pgn_loss(&onehot, x, &full).map(|l| l.loss);
         let matrix = CostMatrixCrossEntropy::matrix(cost).from_logits(true);
         PgnFullTensor {
             loss_6,

@@ -90,7 +90,7 @@ pub fn dict_has_no_shape() -> Claim {
 fn value<L: Loss<f64>>(
     loss: &L,
     input: ArrayViewD<'_, f64>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sample_weight: Option<ArrayViewD<'_, f64>>,
 ) -> f64 {
     match sample_weight {
@@ -170,16 +170,12 @@ impl ClassWeight50 {
         let duplicated_sum = value(&sum, xd.view().into_dyn(), yd.view().into_dyn(), None);
         // Gradients of the summed losses: the weighted rows against the copies summed back.
         let gw = sum
-            .forward_backward_weighted(
-                x.view().into_dyn(),
-                y.view().into_dyn(),
-                sw.view().into_dyn(),
-            )
+            .forward_backward_weighted(x, y, &sw)
             .expect("valid")
             .grad
             .expect("requested");
         let gd = sum
-            .forward_backward(xd.view().into_dyn(), yd.view().into_dyn())
+            .forward_backward(&xd, &yd)
             .expect("valid")
             .grad
             .expect("requested");
@@ -442,7 +438,7 @@ impl CostMatrix {
         .expect("runs");
         let library = CostMatrixCrossEntropy::matrix(w.clone())
             .reduction(Reduction::None)
-            .forward(probs.view().into_dyn(), y_true.view().into_dyn())
+            .forward(&probs, &y_true)
             .expect("valid")
             .into_array()
             .into_dimensionality()

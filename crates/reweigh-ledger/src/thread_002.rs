@@ -171,12 +171,8 @@ impl BceWeighted {
         let (x, z) = inputs();
         let soft = soft_labels(z);
         let thread = BceWithLogitsLossWeighted::new(50.0);
-        let (thread_hard, grad_t) = thread
-            .forward(x.view().into_dyn(), z.view().into_dyn())
-            .expect("valid");
-        let (thread_soft, _) = thread
-            .forward(x.view().into_dyn(), soft.view().into_dyn())
-            .expect("valid");
+        let (thread_hard, grad_t) = thread.forward(x, z).expect("valid");
+        let (thread_soft, _) = thread.forward(x, &soft).expect("valid");
         let pos = SigmoidCrossEntropy::<f64>::pytorch().pos_weight(arr0(50.0).into_dyn());
         let hard_out =
             reweigh::Loss::compute(&pos, x.view().into_dyn(), z.view().into_dyn(), None, true)

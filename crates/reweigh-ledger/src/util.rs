@@ -24,7 +24,7 @@ pub(crate) use crate::repro::one_hot;
 pub(crate) fn scalar<F: Real, L: Loss<F>>(
     loss: &L,
     input: ArrayViewD<'_, F>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
     sample_weight: Option<ArrayViewD<'_, F>>,
 ) -> f64 {
     loss.compute(input, target, sample_weight, false)
@@ -39,7 +39,7 @@ pub(crate) fn scalar<F: Real, L: Loss<F>>(
 pub(crate) fn elements<F: Real, L: Loss<F>>(
     loss: &L,
     input: ArrayViewD<'_, F>,
-    target: L::Target<'_>,
+    target: ArrayViewD<'_, L::Label>,
 ) -> ArrayD<F> {
     loss.forward(input, target)
         .expect("the ledger's inputs are valid")

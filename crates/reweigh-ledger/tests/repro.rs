@@ -56,10 +56,10 @@ fn pgn_batch(n: usize) -> (Array2<f64>, Array2<f64>) {
 fn pgn_true_label_loss_is_a_weighted_mean(#[case] n: usize) {
     let (x, y) = pgn_batch(n);
     let cw = array![[1.0, 2.0, 3.0]].into_dyn();
-    let w = pgn_true_label_weights(cw.view(), y.view().into_dyn()).unwrap();
-    let out = pgn_loss(y.view().into_dyn(), x.view().into_dyn(), w.view()).unwrap();
+    let w = pgn_true_label_weights(cw.view(), &y).unwrap();
+    let out = pgn_loss(&y, &x, w.view()).unwrap();
     let keras = reweigh::losses::SoftmaxCrossEntropy::<f64>::keras()
-        .forward_weighted(x.view().into_dyn(), y.view().into_dyn(), w.view())
+        .forward_weighted(&x, &y, w.view())
         .unwrap()
         .scalar()
         .unwrap();
@@ -76,7 +76,7 @@ fn pgn_true_label_loss_is_a_weighted_mean(#[case] n: usize) {
 fn pgn_estimated_label_broadcasting(#[case] n: usize, #[case] shape: Option<Vec<usize>>) {
     let (x, y) = pgn_batch(n);
     let cw = array![[1.0, 2.0, 3.0]].into_dyn();
-    let r = pgn_loss(y.view().into_dyn(), x.view().into_dyn(), cw.view());
+    let r = pgn_loss(&y, &x, cw.view());
     assert_eq!(r.map(|o| o.weighted_losses.shape().to_vec()).ok(), shape);
 }
 
@@ -291,7 +291,7 @@ fn keras_2115_mask_counts_ties_and_versions_differ() {
         w_categorical_crossentropy_cast(y.view(), p.view(), w.view(), ArgOrder::Keras1).unwrap();
     let lib = CostMatrixCrossEntropy::matrix(w.clone())
         .reduction(Reduction::None)
-        .forward(p.view().into_dyn(), y.view().into_dyn())
+        .forward(&p, &y)
         .unwrap()
         .into_array();
     for (a, b) in intended.iter().zip(&lib) {

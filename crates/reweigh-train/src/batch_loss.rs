@@ -54,7 +54,7 @@ pub trait BatchLoss<F: Real>: Debug + Send + Sync {
 /// Every loss of logits against integer labels is a batch loss: its [`Loss::compute`].
 impl<F: Real, L> BatchLoss<F> for L
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, i64>> + Debug + Send + Sync,
+    L: Loss<F, Label = i64> + Debug + Send + Sync,
 {
     fn batch_loss(
         &self,
@@ -127,9 +127,9 @@ impl<L> OneHot<L> {
 /// The wrapped loss on the one-hot targets (so every [`BatchLoss`] and [`Loss`] method works).
 impl<F: Real, L> Loss<F> for OneHot<L>
 where
-    L: for<'t> Loss<F, Target<'t> = ArrayViewD<'t, F>>,
+    L: Loss<F, Label = F>,
 {
-    type Target<'t> = ArrayViewD<'t, i64>;
+    type Label = i64;
 
     fn reducer(&self) -> Reducer {
         self.0.reducer()

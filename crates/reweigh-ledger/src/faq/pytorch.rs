@@ -347,9 +347,7 @@ impl AllIgnored {
         let x = logits("q03.logits");
         let y = labels("q03.labels");
         let torch = SparseSoftmaxCrossEntropy::<f64>::pytorch().ignore_index(-100);
-        let out = torch
-            .forward_backward(x.view().into_dyn(), y.view().into_dyn())
-            .expect("valid inputs");
+        let out = torch.forward_backward(&x, &y).expect("valid inputs");
         let mean = out.value.scalar().expect("reduced");
         let grad = out.grad.expect("a gradient");
         AllIgnored {

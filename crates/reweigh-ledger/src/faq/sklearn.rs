@@ -51,11 +51,11 @@ impl Balanced {
         let ym = FAQ_FILE.mat("q10.y_multi").mapv(|v| v as i64);
         let dict = |pairs: [(i64, f64); 2]| Scheme::Custom(BTreeMap::from(pairs));
         let per_output = [dict([(0, 1.0), (1, 2.0)]), dict([(0, 3.0), (1, 1.0)])];
-        let multi = compute_sample_weight::<f64>(&per_output, ym.view().into_dyn(), None)
+        let multi = compute_sample_weight::<f64, _>(&per_output, ym.view().into_dyn(), None)
             .expect("one dict per output")
             .to_vec();
         let multi_balanced =
-            compute_sample_weight::<f64>(&[Scheme::Balanced], ym.view().into_dyn(), None)
+            compute_sample_weight::<f64, _>(&[Scheme::Balanced], ym.view().into_dyn(), None)
                 .expect("balanced per output")
                 .to_vec();
         Balanced {

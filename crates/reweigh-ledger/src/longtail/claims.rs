@@ -432,7 +432,7 @@ pub fn ren_balanced_softmax_is_logit_adjustment() -> Claim {
     let labels = ndarray::Array1::from_shape_fn(rows, |i| (i % counts.len()) as i64);
     let per = |l: LogitAdjustedCrossEntropy<f64>| {
         l.reduction(Reduction::None)
-            .forward_backward(logits.view().into_dyn(), labels.view().into_dyn())
+            .forward_backward(&logits, &labels)
             .expect("valid inputs")
     };
     let bs = per(LogitAdjustedCrossEntropy::balanced_softmax(&counts).expect("counts"));

@@ -296,9 +296,7 @@ pub fn test_logits(
 /// the training prior.
 pub fn adjust_post_hoc(logits: &Array2<f64>, train_counts: &[f64]) -> Result<Array2<f64>> {
     let offsets = LogitOffset::Menon { tau: TAU }.offsets::<f64>(train_counts)?;
-    Ok(
-        posthoc_logit_adjustment(logits.view().into_dyn(), &offsets)?
-            .into_dimensionality()
-            .expect("2-D in, 2-D out"),
-    )
+    Ok(posthoc_logit_adjustment(logits, &offsets)?
+        .into_dimensionality()
+        .expect("2-D in, 2-D out"))
 }

@@ -1,9 +1,10 @@
 //! `BCEWithLogitsLossWeighted` (seed 002): a PyTorch module that up-weights the ones.
 
-use ndarray::{ArrayD, ArrayViewD, Zip};
+use ndarray::{ArrayD, AsArray, Dimension, Zip};
 use reweigh::Real;
 use reweigh::error::Result;
 use reweigh::loss::Loss;
+use reweigh::loss::dyn_view;
 use reweigh::losses::SigmoidCrossEntropy;
 
 /// The answer's module, ported:
@@ -53,11 +54,13 @@ impl<F: Real> BceWithLogitsLossWeighted<F> {
     /// The mean loss and its gradient with respect to the logits.
     ///
     /// Errors: shape mismatch, empty input (as [`SigmoidCrossEntropy`]).
-    pub fn forward(
+    pub fn forward<'a, D1: Dimension, D2: Dimension>(
         &self,
-        logits: ArrayViewD<'_, F>,
-        labels: ArrayViewD<'_, F>,
+        logits: impl AsArray<'a, F, D1>,
+        labels: impl AsArray<'a, F, D2>,
     ) -> Result<(F, ArrayD<F>)> {
+        let logits = dyn_view(logits);
+        let labels = dyn_view(labels);
         let out = SigmoidCrossEntropy::<F>::new().compute(logits, labels.view(), None, true)?;
         let mut loss = out.value.into_array();
         let mut grad = out.grad.expect("gradient requested");

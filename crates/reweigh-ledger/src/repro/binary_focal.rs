@@ -1,9 +1,10 @@
 //! `binary_focal_loss` (seed 002): the thread's focal loss.
 
 use super::Raised;
-use ndarray::{ArrayD, ArrayViewD, Zip};
+use ndarray::{ArrayD, AsArray, Dimension, Zip};
 use reweigh::Real;
 use reweigh::loss::Loss;
+use reweigh::loss::dyn_view;
 use reweigh::losses::SigmoidCrossEntropy;
 use reweigh::math::sigmoid;
 use reweigh::output::LossValue;
@@ -52,14 +53,16 @@ pub enum FocalReduction {
 /// assert!((l[[1]] / (2.0 + (-2.0_f64).exp().ln_1p()) - f).abs() < 1e-12);
 /// assert!(binary_focal_loss(x.view(), z.view(), 2.0, None, None, None).is_err());
 /// ```
-pub fn binary_focal_loss<F: Real>(
-    outputs: ArrayViewD<'_, F>,
-    targets: ArrayViewD<'_, F>,
+pub fn binary_focal_loss<'a, F: Real, D1: Dimension, D2: Dimension>(
+    outputs: impl AsArray<'a, F, D1>,
+    targets: impl AsArray<'a, F, D2>,
     gamma: F,
     weight: Option<ArrayD<F>>,
     pos_weight: Option<ArrayD<F>>,
     reduction: Option<FocalReduction>,
 ) -> Result<LossValue<F>, Raised> {
+    let outputs = dyn_view(outputs);
+    let targets = dyn_view(targets);
     let mut bce = SigmoidCrossEntropy::<F>::new();
     if let Some(w) = weight {
         bce = bce.element_weights(w);

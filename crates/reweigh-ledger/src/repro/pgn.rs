@@ -1,7 +1,8 @@
 //! P-Gn's answer to "Unbalanced data and weighted cross entropy" (Stack Overflow 44560549).
 
 use super::{Raised, broadcast_mul};
-use ndarray::{ArrayD, ArrayViewD, Axis};
+use ndarray::{ArrayD, AsArray, Axis, Dimension};
+use reweigh::loss::dyn_view;
 use reweigh::losses::SoftmaxCrossEntropy;
 use reweigh::{Loss, Real};
 
@@ -16,10 +17,12 @@ use reweigh::{Loss, Real};
 /// let onehot = array![[0.0_f32, 1.0, 0.0], [0.0, 0.0, 1.0]].into_dyn();
 /// assert_eq!(pgn_true_label_weights(cw.view(), onehot.view()).unwrap(), array![2.0, 3.0].into_dyn());
 /// ```
-pub fn pgn_true_label_weights<F: Real>(
-    class_weights: ArrayViewD<'_, F>,
-    onehot_labels: ArrayViewD<'_, F>,
+pub fn pgn_true_label_weights<'a, F: Real, D1: Dimension, D2: Dimension>(
+    class_weights: impl AsArray<'a, F, D1>,
+    onehot_labels: impl AsArray<'a, F, D2>,
 ) -> Result<ArrayD<F>, Raised> {
+    let class_weights = dyn_view(class_weights);
+    let onehot_labels = dyn_view(onehot_labels);
     let product = broadcast_mul(class_weights, onehot_labels)?;
     if product.ndim() < 2 {
         return Err(Raised::new(
@@ -68,11 +71,14 @@ pub struct PgnLoss<F> {
 /// let e = pgn_loss(onehot.view(), logits.view(), class_weights.view()).unwrap_err();
 /// assert_eq!(e.kind, "InvalidArgumentError");
 /// ```
-pub fn pgn_loss<F: Real>(
-    onehot_labels: ArrayViewD<'_, F>,
-    logits: ArrayViewD<'_, F>,
-    weights: ArrayViewD<'_, F>,
+pub fn pgn_loss<'a, F: Real, D1: Dimension, D2: Dimension, D3: Dimension>(
+    onehot_labels: impl AsArray<'a, F, D1>,
+    logits: impl AsArray<'a, F, D2>,
+    weights: impl AsArray<'a, F, D3>,
 ) -> Result<PgnLoss<F>, Raised> {
+    let onehot_labels = dyn_view(onehot_labels);
+    let logits = dyn_view(logits);
+    let weights = dyn_view(weights);
     let unweighted = SoftmaxCrossEntropy::<F>::new()
         .forward(logits, onehot_labels)
         .map_err(Raised::from_reweigh)?
