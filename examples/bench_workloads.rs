@@ -13,8 +13,8 @@
 mod workloads;
 
 use ndarray::{ArrayD, IxDyn};
-use reweigh::losses::{SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
-use reweigh::{Loss, LossValue};
+use reweigh::losses::{SampledSoftmaxLoss, SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
+use reweigh::{Loss, LossValue, Reduction};
 use std::hint::black_box;
 use std::time::Instant;
 use workloads::Rng;
@@ -24,6 +24,9 @@ struct Timing {
     mode: &'static str,
     threads: usize,
     elements: usize,
+    /// Bytes the step reads and writes at least once (inputs, targets, gradient): the traffic
+    /// its share of the memory bandwidth is computed from.
+    bytes: usize,
     median_ms: f64,
     min_ms: f64,
     value: f64,
@@ -141,6 +144,7 @@ fn main() {
                 mode: "forward",
                 threads,
                 elements: n * c,
+                bytes: n * c * 4 + n * 8,
                 median_ms,
                 min_ms,
                 value: scalar(&v),
@@ -156,6 +160,7 @@ fn main() {
                     mode: "forward_backward",
                     threads,
                     elements: n * c,
+                    bytes: 2 * n * c * 4 + n * 8,
                     median_ms,
                     min_ms,
                     value: scalar(&v),
@@ -171,6 +176,7 @@ fn main() {
                     mode: "forward_backward_into",
                     threads,
                     elements: n * c,
+                    bytes: 2 * n * c * 4 + n * 8,
                     median_ms,
                     min_ms,
                     value: scalar(&v),
@@ -204,6 +210,8 @@ fn main() {
                     mode,
                     threads,
                     elements: n * c,
+                    // logits and 0/1 targets read, the gradient written
+                    bytes: if mode == "forward" { 2 } else { 3 } * n * c * 4,
                     median_ms,
                     min_ms,
                     value: scalar(&v),
@@ -217,17 +225,70 @@ fn main() {
     let name = format!("balanced_weights_{n}_labels");
     if wanted(&name) {
         let y = workloads::labels(&mut rng, n, k);
-        for &threads in &opts.threads {
-            // single pass over the labels; threads do not apply
-            let (median_ms, min_ms, w) = time(opts.reps, || workloads::balanced_weights(&y, k));
+        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+            let (median_ms, min_ms, w) =
+                pool.install(|| time(opts.reps, || workloads::balanced_weights(&y, k)));
             out.push(Timing {
                 workload: name.clone(),
                 mode: "weights",
                 threads,
                 elements: n,
+                bytes: n * 8,
                 median_ms,
                 min_ms,
                 value: w.iter().sum(),
+            });
+        }
+    }
+
+    // TensorFlow's use case of the sampled softmax: 10^6 classes, 8192 sampled, 1024 rows of
+    // 128 features; one training step (sampling, loss, gradients of inputs, weights, biases)
+    let (classes, sampled, rows, dim) = (1_000_000, 8_192, 1_024, 128);
+    let name = format!("sampled_softmax_{classes}_classes");
+    if wanted(&name) {
+        let s = workloads::sampled(&mut rng, classes, rows, dim);
+        let loss =
+            SampledSoftmaxLoss::<f32>::new(sampled, classes).reduction(Reduction::SumOverBatchSize);
+        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+            let (median_ms, min_ms, v) = pool.install(|| {
+                time(opts.reps, || {
+                    let c = loss.sample(&s.labels, 7).unwrap();
+                    loss.forward_backward(&s.x, &s.w, &s.b, &s.labels, &c)
+                        .unwrap()
+                        .value
+                })
+            });
+            out.push(Timing {
+                workload: name.clone(),
+                mode: "sample_forward_backward",
+                threads,
+                elements: rows * (sampled + 1),
+                // the sampled rows of the weights read, their gradient rows written
+                bytes: 2 * (sampled + 1) * dim * 4 + rows * dim * 8,
+                median_ms,
+                min_ms,
+                value: scalar(&v),
+            });
+        }
+    }
+
+    // the machine's memory read bandwidth: a plain sum over 400 MB of f32, one chunk per task
+    let name = "read_bandwidth_400MB".to_string();
+    if wanted(&name) {
+        let n = 100_000_000;
+        let v = vec![1.0_f32; n];
+        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+            let (median_ms, min_ms, total) =
+                pool.install(|| time(opts.reps, || workloads::parallel_sum(&v)));
+            out.push(Timing {
+                workload: name.clone(),
+                mode: "sum",
+                threads,
+                elements: n,
+                bytes: n * 4,
+                median_ms,
+                min_ms,
+                value: total,
             });
         }
     }
@@ -236,18 +297,20 @@ fn main() {
         if opts.json {
             println!(
                 "{{\"workload\": \"{}\", \"mode\": \"{}\", \"threads\": {}, \"elements\": {}, \
-                 \"median_ms\": {:.4}, \"min_ms\": {:.4}, \"value\": {}}}",
-                t.workload, t.mode, t.threads, t.elements, t.median_ms, t.min_ms, t.value
+                 \"bytes\": {}, \"median_ms\": {:.4}, \"min_ms\": {:.4}, \"value\": {}}}",
+                t.workload, t.mode, t.threads, t.elements, t.bytes, t.median_ms, t.min_ms, t.value
             );
         } else {
             println!(
-                "{:<28} {:<22} {} thr {:>10.2} ms (min {:>8.2})  {:>6.2} G el/s  value {:.6}",
+                "{:<34} {:<24} {} thr {:>10.2} ms (min {:>8.2})  {:>6.2} G el/s {:>6.1} GB/s  \
+                 value {:.6}",
                 t.workload,
                 t.mode,
                 t.threads,
                 t.median_ms,
                 t.min_ms,
                 t.elements as f64 / t.median_ms / 1e6,
+                t.bytes as f64 / t.median_ms / 1e6,
                 t.value
             );
         }

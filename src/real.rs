@@ -1,13 +1,23 @@
 //! The floating-point element type: `f32` or `f64`.
 
-use ndarray::ScalarOperand;
+use ndarray::{LinalgScalar, ScalarOperand};
 use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 
 /// A float type reweigh computes in (`f32` or `f64`).
 pub trait Real:
-    Float + FromPrimitive + ScalarOperand + Debug + Display + Default + Sum + Send + Sync + 'static
+    Float
+    + FromPrimitive
+    + ScalarOperand
+    + LinalgScalar
+    + Debug
+    + Display
+    + Default
+    + Sum
+    + Send
+    + Sync
+    + 'static
 {
     /// The dtype name frameworks use (`"float32"`, `"float64"`).
     const DTYPE: &'static str;

@@ -54,11 +54,49 @@ pub fn labels(rng: &mut Rng, n: usize, k: usize) -> Vec<i64> {
 }
 
 /// scikit-learn's "balanced" class weights `n / (k·count_c)` with the library:
-/// `ClassCounts::from_labels` then `schemes::balanced_weights`.
+/// `ClassCounts::from_label_array` (parallel on the current rayon pool) then
+/// `schemes::balanced_weights`.
 pub fn balanced_weights(y: &[i64], _k: usize) -> Vec<f64> {
-    let counts = reweigh::schemes::ClassCounts::from_labels(y).expect("labels");
-    let c = ndarray::ArrayView1::from(counts.counts());
-    reweigh::schemes::balanced_weights(c)
+    let counts = reweigh::schemes::ClassCounts::from_label_array(y).expect("labels");
+    reweigh::schemes::balanced_weights(counts.counts())
         .expect("counts")
         .to_vec()
+}
+
+/// A sampled-softmax output layer: `rows × dim` inputs, `classes × dim` class embeddings and
+/// biases (uniform in [−0.05, 0.05)), one label per row.
+pub struct Sampled {
+    pub x: ndarray::Array2<f32>,
+    pub w: ndarray::Array2<f32>,
+    pub b: Array1<f32>,
+    pub labels: ndarray::Array2<i64>,
+}
+
+pub fn sampled(rng: &mut Rng, classes: usize, rows: usize, dim: usize) -> Sampled {
+    let mut small = || (rng.unit() - 0.5) * 0.1;
+    let x = ndarray::Array2::from_shape_fn((rows, dim), |_| small());
+    let w = ndarray::Array2::from_shape_fn((classes, dim), |_| small());
+    let b = Array1::from_shape_fn(classes, |_| small());
+    let labels = ndarray::Array2::from_shape_fn((rows, 1), |_| rng.below(classes) as i64);
+    Sampled { x, w, b, labels }
+}
+
+/// `Σ v` in parallel on the current rayon pool (one task per 1 Mi elements, partial sums in f64):
+/// the memory read bandwidth the loss kernels are compared with.
+pub fn parallel_sum(v: &[f32]) -> f64 {
+    use rayon::prelude::*;
+    v.par_chunks(1 << 20)
+        .map(|c| {
+            // eight independent accumulators: the sum is bound by the memory, not by the adds
+            let mut acc = [0.0_f32; 8];
+            let (body, tail) = c.split_at(c.len() / 8 * 8);
+            for x in body.chunks_exact(8) {
+                for (a, &v) in acc.iter_mut().zip(x) {
+                    *a += v;
+                }
+            }
+            acc.iter().map(|&a| f64::from(a)).sum::<f64>()
+                + tail.iter().map(|&t| f64::from(t)).sum::<f64>()
+        })
+        .sum()
 }

@@ -11,7 +11,12 @@ use crate::math::log_softmax_fill;
 use crate::output::LossValue;
 use crate::reduction::{Reducer, Reduction};
 use crate::sampling::{LogUniformSampler, SampledCandidates, check_class_range};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewD, AsArray, Dimension, Ix2};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{
+    Array1, Array2, ArrayView1, ArrayView2, ArrayViewD, ArrayViewMut2, AsArray, Axis, Dimension,
+    Ix2, s,
+};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
@@ -291,57 +296,65 @@ impl<F: Real> SampledSoftmaxLoss<F> {
             }
             Ok(F::of(q).ln())
         };
-        let sampled_log_q = c
+        let shared_log_q = c
             .sampled_expected_count
             .iter()
             .map(|&q| log_q(q))
             .collect::<Result<Vec<F>>>()?;
-        // compute_accidental_hits maps each class to its last position among the candidates.
-        let last_position: HashMap<i64, usize> =
-            c.sampled.iter().enumerate().map(|(j, &k)| (k, j)).collect();
-        let k = t.checked_add(s).ok_or_else(|| ReweighError::TooLarge {
+        t.checked_add(s).ok_or_else(|| ReweighError::TooLarge {
             what: "sampled softmax columns",
             reason: "num_true + num_sampled overflows usize".into(),
         })?;
-        let mut cols = Columns::new(n, k, t)?;
-        for i in 0..n {
-            for k in 0..t {
-                cols.class[[i, k]] = labels[[i, k]] as usize;
-                cols.log_q[[i, k]] = log_q(c.true_expected_count[[i, k]])?;
-                cols.target[[i, k]] = k;
-            }
-            for (j, (&class, &lq)) in c.sampled.iter().zip(&sampled_log_q).enumerate() {
-                cols.class[[i, t + j]] = class as usize;
-                cols.log_q[[i, t + j]] = lq;
-            }
-            if self.remove_accidental_hits {
-                for k in 0..t {
-                    if let Some(&j) = last_position.get(&labels[[i, k]]) {
-                        cols.hit[[i, t + j]] = true;
+        let own = labels.mapv(|l| l as usize);
+        let mut own_log_q = alloc::filled("sampled softmax columns", &[n, t], F::zero())?
+            .into_dimensionality()
+            .expect("2-D");
+        for (q, &e) in own_log_q.iter_mut().zip(c.true_expected_count.iter()) {
+            *q = log_q(e)?;
+        }
+        // compute_accidental_hits maps each class to its last position among the candidates.
+        let mut hits = Vec::new();
+        if self.remove_accidental_hits {
+            let last_position: HashMap<i64, usize> =
+                c.sampled.iter().enumerate().map(|(j, &k)| (k, j)).collect();
+            for (i, row) in labels.outer_iter().enumerate() {
+                for l in row {
+                    if let Some(&j) = last_position.get(l) {
+                        hits.push((i, j));
                     }
                 }
             }
         }
-        Ok(cols)
+        Ok(Columns {
+            own,
+            own_log_q,
+            shared: Shared::Classes(c.sampled.iter().map(|&k| k as usize).collect()),
+            shared_log_q: Some(shared_log_q),
+            hits,
+            target: Array2::from_shape_fn((n, t), |(_, k)| k),
+        })
     }
 
     /// Every class as a column, no correction: the full softmax.
     fn full_columns(&self, labels: ArrayView2<'_, i64>, batch_size: usize) -> Result<Columns<F>> {
         self.check_labels(labels, batch_size)?;
-        let (n, t) = labels.dim();
-        let mut cols = Columns::new(n, self.num_classes, t)?;
-        for i in 0..n {
-            for j in 0..self.num_classes {
-                cols.class[[i, j]] = j;
-            }
-            for k in 0..t {
-                cols.target[[i, k]] = labels[[i, k]] as usize;
-            }
-        }
-        Ok(cols)
+        let n = labels.nrows();
+        Ok(Columns {
+            own: Array2::zeros((n, 0)),
+            own_log_q: Array2::zeros((n, 0)),
+            shared: Shared::All,
+            shared_log_q: None,
+            hits: Vec::new(),
+            target: labels.mapv(|l| l as usize),
+        })
     }
 
     /// Per-row softmax cross-entropy over `cols`, weighted, reduced, back-propagated to the layer.
+    ///
+    /// The logits of the columns every row shares are one matrix product `x · W_sᵀ` of the
+    /// inputs and the gathered class embeddings (rows split across the current rayon pool), the
+    /// gradients `G_s · W_s` and `G_sᵀ · x` likewise; a row's own columns (its true classes) are
+    /// dot products.
     fn evaluate(
         &self,
         layer: &Layer<'_, F>,
@@ -349,35 +362,63 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<SampledSoftmaxOutput<F>> {
-        let (n, k) = cols.class.dim();
-        let y = F::one() / F::of(cols.target.ncols() as f64);
-        let hit = F::of(-f64::from(f32::MAX));
-        let mut values = Array1::<F>::zeros(n);
-        let mut g = want_grad.then(|| Array2::<F>::zeros((n, k)));
-        let mut z = Array1::<F>::zeros(k);
-        let mut ls = Array1::<F>::zeros(k);
-        for i in 0..n {
-            let x = layer.x.row(i);
-            for j in 0..k {
-                let c = cols.class[[i, j]];
-                // TF's order: (x·w + b) + hit, then − ln Q.
-                let mut zj = x.dot(&layer.w.row(c)) + layer.b[c];
-                if cols.hit[[i, j]] {
-                    zj = zj + hit;
-                }
-                z[j] = zj - cols.log_q[[i, j]];
+        let n = layer.x.nrows();
+        let t0 = cols.own.ncols();
+        let gathered;
+        let ws = match &cols.shared {
+            Shared::All => layer.w.view(),
+            Shared::Classes(classes) => {
+                gathered = layer.w.select(Axis(0), classes);
+                gathered.view()
             }
-            log_softmax_fill(z.view(), ls.view_mut());
+        };
+        let s = ws.nrows();
+        let k = t0 + s;
+        let class_of = |j: usize| match &cols.shared {
+            Shared::All => j,
+            Shared::Classes(c) => c[j],
+        };
+        // z = [own | shared] logits, TF's order: (x·w + b) + hit, then − ln Q
+        let mut z: Array2<F> = alloc::filled("sampled softmax logits", &[n, k], F::zero())?
+            .into_dimensionality()
+            .expect("2-D");
+        par_mat_mul(layer.x, ws.t(), z.slice_mut(s![.., t0..]));
+        for (i, mut zi) in z.outer_iter_mut().enumerate() {
+            let x = layer.x.row(i);
+            for j in 0..t0 {
+                let c = cols.own[[i, j]];
+                zi[j] = x.dot(&layer.w.row(c)) + layer.b[c] - cols.own_log_q[[i, j]];
+            }
+            for j in 0..s {
+                zi[t0 + j] = zi[t0 + j] + layer.b[class_of(j)];
+            }
+        }
+        let hit = F::of(-f64::from(f32::MAX));
+        for &(i, j) in &cols.hits {
+            z[[i, t0 + j]] = z[[i, t0 + j]] + hit;
+        }
+        if let Some(log_q) = &cols.shared_log_q {
+            for mut zi in z.outer_iter_mut() {
+                for (zj, &lq) in zi.slice_mut(s![t0..]).iter_mut().zip(log_q) {
+                    *zj = *zj - lq;
+                }
+            }
+        }
+        let y = F::one() / F::of(cols.target.ncols() as f64);
+        let mut values = Array1::<F>::zeros(n);
+        let mut ls = Array1::<F>::zeros(k);
+        for (i, mut zi) in z.outer_iter_mut().enumerate() {
+            log_softmax_fill(zi.view(), ls.view_mut());
             values[i] = cols
                 .target
                 .row(i)
                 .iter()
                 .fold(F::zero(), |acc, &j| acc + y * -ls[j]);
-            if let Some(g) = g.as_mut() {
-                let mut gi = g.row_mut(i);
-                gi.zip_mut_with(&ls, |g, &l| *g = l.exp());
+            if want_grad {
+                // z becomes the gradient of the row's loss: softmax − target
+                zi.zip_mut_with(&ls, |g, &l| *g = l.exp());
                 for &j in cols.target.row(i) {
-                    gi[j] = gi[j] - y;
+                    zi[j] = zi[j] - y;
                 }
             }
         }
@@ -386,17 +427,33 @@ impl<F: Real> SampledSoftmaxLoss<F> {
         let reduced =
             self.reducer
                 .finish(apply_sample_weight(values.into_dyn(), ones, sample_weight)?);
-        let grads = g.zip(reduced.grad).map(|(mut g, row_scale)| {
+        let grads = reduced.grad.map(|row_scale| {
+            let mut g = z;
+            for (mut gi, &scale) in g.outer_iter_mut().zip(row_scale.iter()) {
+                gi.mapv_inplace(|v| v * scale);
+            }
+            let g_shared = g.slice(s![.., t0..]);
             let mut grads = SampledSoftmaxGrads {
                 inputs: Array2::zeros(layer.x.raw_dim()),
+                // untouched pages stay unallocated: only the scored classes' rows are written
                 weights: Array2::zeros(layer.w.raw_dim()),
                 biases: Array1::zeros(layer.b.raw_dim()),
             };
-            for ((i, mut gi), &scale) in g.outer_iter_mut().enumerate().zip(row_scale.iter()) {
-                gi.mapv_inplace(|v| v * scale);
+            par_mat_mul(g_shared, ws, grads.inputs.view_mut());
+            let mut gw = Array2::<F>::zeros((s, layer.x.ncols()));
+            par_mat_mul(g_shared.t(), layer.x, gw.view_mut());
+            for (j, row) in gw.outer_iter().enumerate() {
+                let c = class_of(j);
+                grads
+                    .weights
+                    .row_mut(c)
+                    .zip_mut_with(&row, |a, &b| *a = *a + b);
+                grads.biases[c] = grads.biases[c] + g_shared.column(j).sum();
+            }
+            for i in 0..n {
                 let x = layer.x.row(i);
-                for (j, &gij) in gi.iter().enumerate() {
-                    let c = cols.class[[i, j]];
+                for j in 0..t0 {
+                    let (c, gij) = (cols.own[[i, j]], g[[i, j]]);
                     grads.inputs.row_mut(i).scaled_add(gij, &layer.w.row(c));
                     grads.weights.row_mut(c).scaled_add(gij, &x);
                     grads.biases[c] = grads.biases[c] + gij;
@@ -409,6 +466,23 @@ impl<F: Real> SampledSoftmaxLoss<F> {
             grads,
         })
     }
+}
+
+/// `out = a · b` with the rows of `a` and `out` split in blocks across the current rayon pool
+/// (ndarray's matrix product in each block).
+fn par_mat_mul<F: Real>(a: ArrayView2<'_, F>, b: ArrayView2<'_, F>, mut out: ArrayViewMut2<'_, F>) {
+    const BLOCK: usize = 64;
+    if a.nrows() <= BLOCK || rayon::current_num_threads() == 1 {
+        general_mat_mul(F::one(), &a, &b, F::zero(), &mut out);
+        return;
+    }
+    let blocks: Vec<_> = a
+        .axis_chunks_iter(Axis(0), BLOCK)
+        .zip(out.axis_chunks_iter_mut(Axis(0), BLOCK))
+        .collect();
+    blocks.into_par_iter().for_each(|(a, mut o)| {
+        general_mat_mul(F::one(), &a, &b, F::zero(), &mut o);
+    });
 }
 
 /// The output layer and its inputs, shape-checked.
@@ -432,30 +506,23 @@ impl<'a, F: Real> Layer<'a, F> {
     }
 }
 
-/// The columns each row is scored on: their class, `ln Q`, accidental hit, and which columns
-/// hold the row's true classes (each with target `1/num_true`).
+/// The columns each row is scored on: its own (the true classes of the sampled loss, with
+/// their `ln Q`), then the columns every row shares (the sampled classes with their `ln Q`, or
+/// every class); the accidental hits `(row, shared column)`; and which columns hold the row's
+/// true classes (each with target `1/num_true`).
 struct Columns<F> {
-    class: Array2<usize>,
-    log_q: Array2<F>,
-    hit: Array2<bool>,
+    own: Array2<usize>,
+    own_log_q: Array2<F>,
+    shared: Shared,
+    shared_log_q: Option<Vec<F>>,
+    hits: Vec<(usize, usize)>,
     target: Array2<usize>,
 }
 
-impl<F: Real> Columns<F> {
-    /// `(n, k)` columns for `num_true` true classes per row, every size checked before
-    /// allocating (`n · k` can be huge: many rows times many candidates or classes), so a
-    /// request too large is [`ReweighError::TooLarge`], not an abort.
-    fn new(n: usize, k: usize, num_true: usize) -> Result<Self> {
-        fn filled<A: Clone>(what: &'static str, n: usize, k: usize, v: A) -> Result<Array2<A>> {
-            Ok(alloc::filled(what, &[n, k], v)?
-                .into_dimensionality()
-                .expect("2-D"))
-        }
-        Ok(Columns {
-            class: filled("sampled softmax columns", n, k, 0)?,
-            log_q: filled("sampled softmax columns", n, k, F::zero())?,
-            hit: filled("sampled softmax columns", n, k, false)?,
-            target: filled("sampled softmax targets", n, num_true, 0)?,
-        })
-    }
+/// The classes of the shared columns.
+enum Shared {
+    /// Every class, in order (the full softmax).
+    All,
+    /// These classes (the sampled candidates; repeats allowed).
+    Classes(Vec<usize>),
 }

@@ -41,6 +41,7 @@ mod recency;
 mod sample_weight;
 mod scheme;
 mod table;
+mod tally;
 mod weights;
 
 pub use balanced::{balanced_weights, balanced_weights_sklearn, max_over_count_weights};
