@@ -25,6 +25,18 @@ pub enum GradOut<'g, 'a, F> {
     Into(&'g mut ArrayViewMutD<'a, F>),
 }
 
+impl<'a, F> GradOut<'_, 'a, F> {
+    /// The same destination, borrowed for a shorter time (a fast path that may decline, then
+    /// the general one).
+    pub(crate) fn reborrow(&mut self) -> GradOut<'_, 'a, F> {
+        match self {
+            GradOut::No => GradOut::No,
+            GradOut::Alloc => GradOut::Alloc,
+            GradOut::Into(g) => GradOut::Into(&mut **g),
+        }
+    }
+}
+
 /// A weighted classification loss.
 ///
 /// A loss maps an input (logits, or probabilities for the probability-space losses) and a target
