@@ -18,6 +18,14 @@ Workloads (float32, uniform logits in [-3, 3]):
 - bce_pos_weight_65536x512: torch.nn.BCEWithLogitsLoss(pos_weight=q) with a per-class pos_weight
   and about 5 positives per row;
 - balanced_weights_10000000_labels: n / (k * bincount(y)) over 10^7 labels, k = 1000.
+- logit_adjusted_ce_10000x1000: F.cross_entropy(x + tau * log(prior), y), tau = 1, the prior of
+  long-tailed counts n_j = floor(5000 * 0.01^(j / (C - 1))) (Menon et al.'s logit-adjusted loss;
+  Balanced Softmax is the same computation up to a constant);
+- ldam_10000x1000: pytorch_optimizer's LDAMLoss forward written out in torch (margins of the
+  same counts, max_m = 0.5, s = 30, class weights w): scatter of the label mask, margins by
+  matmul, F.cross_entropy(s * output, y, weight=w);
+- asl_65536x512: timm.loss.AsymmetricLossMultiLabel() (its defaults) against 0/1 targets with
+  about 5 positives per row.
 """
 import argparse
 import json
@@ -37,6 +45,9 @@ WORKLOADS = [
     "bce_pos_weight_65536x512",
     "balanced_weights_10000000_labels",
 ]
+# the long-tail losses that are hot in training (issue 14), in long_tail_torch
+LONG_TAIL_WORKLOADS = ["logit_adjusted_ce_10000x1000", "ldam_10000x1000", "asl_65536x512"]
+WORKLOADS += LONG_TAIL_WORKLOADS
 
 
 def machine():
@@ -72,6 +83,8 @@ def timed(reps, fn):
 def torch_workload(name, threads, reps):
     """{(mode, threads): median ms} for one workload in PyTorch."""
     torch.manual_seed(0)
+    if name in LONG_TAIL_WORKLOADS:
+        return long_tail_torch(name, threads, reps)
     out = {}
     if name.startswith("sparse_ce_"):
         n, c = map(int, name[len("sparse_ce_"):].split("x"))
@@ -113,6 +126,68 @@ def torch_workload(name, threads, reps):
         loss.backward()
         return loss.item()
 
+    for t in threads:
+        torch.set_num_threads(t)
+        out[("forward", t)] = timed(reps, forward)
+        out[("forward_backward", t)] = timed(reps, forward_backward)
+    return out
+
+
+def long_tail_counts(c):
+    """The long-tailed class counts of benches/workloads/mod.rs (long_tail_counts)."""
+    return torch.tensor([max(1.0, float(int(5000 * 0.01 ** (j / (c - 1))))) for j in range(c)])
+
+
+def long_tail_torch(name, threads, reps):
+    """{(mode, threads): median ms} for one of LONG_TAIL_WORKLOADS in PyTorch."""
+    F = torch.nn.functional
+    if name.startswith("asl_"):
+        from timm.loss import AsymmetricLossMultiLabel
+
+        n, c = map(int, name[len("asl_"):].split("x"))
+        x = torch.rand(n, c) * 6 - 3
+        target = (torch.rand(n, c) < 5 / c).float()
+        loss_fn = AsymmetricLossMultiLabel()
+    else:
+        n, c = map(int, name.rsplit("_", 1)[1].split("x"))
+        x = torch.rand(n, c) * 6 - 3
+        target = torch.randint(0, c, (n,))
+        counts = long_tail_counts(c)
+        if name.startswith("logit_adjusted_ce_"):
+            tau = 1.0
+            adjustment = tau * torch.log(counts / counts.sum())
+
+            def loss_fn(x, y):
+                return F.cross_entropy(x + adjustment, y)
+        else:
+            w = 0.5 + torch.rand(c)
+            max_m, s = 0.5, 30.0
+            m_list = 1.0 / torch.sqrt(torch.sqrt(counts))
+            m_list = m_list * (max_m / torch.max(m_list))
+
+            def loss_fn(x, y):
+                index = torch.zeros_like(x, dtype=torch.bool)
+                index.scatter_(1, y.view(-1, 1), 1)
+                index_float = index.float()
+                batch_m = torch.matmul(m_list[None, :], index_float.transpose(0, 1))
+                batch_m = batch_m.view((-1, 1))
+                x_m = x - batch_m
+                output = torch.where(index, x_m, x)
+                return F.cross_entropy(s * output, y, weight=w)
+
+    def forward():
+        with torch.no_grad():
+            return loss_fn(x, target).item()
+
+    xg = x.clone().requires_grad_(True)
+
+    def forward_backward():
+        xg.grad = None  # a fresh gradient buffer each step, as reweigh's forward_backward
+        loss = loss_fn(xg, target)
+        loss.backward()
+        return loss.item()
+
+    out = {}
     for t in threads:
         torch.set_num_threads(t)
         out[("forward", t)] = timed(reps, forward)
