@@ -131,8 +131,9 @@ pub trait Loss<F: Real> {
     /// [`Loss::forward_backward_into`] and [`Loss::forward_backward_weighted_into`]. Nothing of
     /// the input's size is allocated for the losses whose fast path [`Loss::fused`] applies
     /// ([`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
-    /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy) and
-    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy)); any other loss
+    /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy),
+    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy) and
+    /// [`LogitAdjustedCrossEntropy`](crate::losses::LogitAdjustedCrossEntropy)); any other loss
     /// computes the gradient and copies it. `grad` may be a non-contiguous view.
     fn compute_into(
         &self,
