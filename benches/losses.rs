@@ -1,7 +1,8 @@
 //! Criterion benchmarks of the performance workloads (README "Performance"): weighted sparse
 //! softmax cross-entropy on 10,000 × 1,000, 1,000,000 × 10 and 4,096 × 32,000 f32 logits, BCE
 //! with logits and `pos_weight` on 65,536 × 512, each as value and value + gradient (allocated,
-//! and into a reused buffer), and class-weight counting over 10^7 labels.
+//! and into a reused buffer), class-weight counting over 10^7 labels, and the long-tail losses
+//! (logit-adjusted CE and LDAM on 10,000 × 1,000, timm's ASL on 65,536 × 512).
 //!
 //! `cargo bench --bench losses` (not run by CI; `cargo clippy --all-targets` compiles it).
 //! Threads: rayon's global pool, `RAYON_NUM_THREADS=1 cargo bench` for one.
@@ -11,7 +12,10 @@ mod workloads;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::ArrayD;
 use reweigh::Loss;
-use reweigh::losses::{SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
+use reweigh::losses::{
+    AsymmetricLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, SigmoidCrossEntropy,
+    SparseSoftmaxCrossEntropy,
+};
 use std::hint::black_box;
 use std::time::Duration;
 use workloads::Rng;
@@ -99,5 +103,70 @@ fn class_weights(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sparse_softmax, sigmoid, class_weights);
+/// The long-tail losses of `examples/bench_workloads.rs` (`long_tail_workloads`): value, value +
+/// gradient and value + gradient into a reused buffer.
+fn long_tail(c: &mut Criterion) {
+    let mut group = c.benchmark_group("long_tail");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    let (n, k) = (10_000, 1_000);
+    let counts = workloads::long_tail_counts(k);
+    let (x, y, _) = workloads::sparse_ce(&mut Rng(0x1a), n, k);
+    let o = LogitOffset::TauLogPrior { tau: 1.0 }
+        .offsets(&counts)
+        .unwrap();
+    let la = LogitAdjustedCrossEntropy::new(o).base(SparseSoftmaxCrossEntropy::pytorch());
+    bench_modes(
+        &mut group,
+        &format!("logit_adjusted_ce_{n}x{k}"),
+        &la,
+        &x,
+        &y,
+    );
+    let (x, y, w) = workloads::sparse_ce(&mut Rng(0x1da), n, k);
+    let ldam = LdamLoss::from_counts(&counts, 0.5, 30.0)
+        .unwrap()
+        .class_weights(w);
+    bench_modes(&mut group, &format!("ldam_{n}x{k}"), &ldam, &x, &y);
+    let (n, k) = (65_536, 512);
+    let (x, z, _) = workloads::bce(&mut Rng(0xa51), n, k);
+    bench_modes(
+        &mut group,
+        &format!("asl_{n}x{k}"),
+        &AsymmetricLoss::timm(),
+        &x,
+        &z,
+    );
+    group.finish();
+}
+
+fn bench_modes<L: Loss<f32>>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    size: &str,
+    loss: &L,
+    x: &ArrayD<f32>,
+    y: &ArrayD<L::Label>,
+) {
+    group.throughput(Throughput::Elements(x.len() as u64));
+    group.bench_function(BenchmarkId::new("value", size), |b| {
+        b.iter(|| loss.forward(black_box(x.view()), y.view()).unwrap())
+    });
+    group.bench_function(BenchmarkId::new("value_grad", size), |b| {
+        b.iter(|| {
+            loss.forward_backward(black_box(x.view()), y.view())
+                .unwrap()
+        })
+    });
+    let mut grad = ArrayD::<f32>::zeros(x.shape());
+    group.bench_function(BenchmarkId::new("value_grad_into", size), |b| {
+        b.iter(|| {
+            loss.compute_into(black_box(x.view()), y.view(), None, grad.view_mut())
+                .unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, sparse_softmax, sigmoid, class_weights, long_tail);
 criterion_main!(benches);

@@ -13,7 +13,10 @@
 mod workloads;
 
 use ndarray::{ArrayD, IxDyn};
-use reweigh::losses::{SampledSoftmaxLoss, SigmoidCrossEntropy, SparseSoftmaxCrossEntropy};
+use reweigh::losses::{
+    AsymmetricLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, SampledSoftmaxLoss,
+    SigmoidCrossEntropy, SparseSoftmaxCrossEntropy,
+};
 use reweigh::{Loss, LossValue, Reduction};
 use std::hint::black_box;
 use std::time::Instant;
@@ -293,6 +296,8 @@ fn main() {
         }
     }
 
+    long_tail_workloads(&opts, &pools, &mut out);
+
     for t in &out {
         if opts.json {
             println!(
@@ -313,6 +318,84 @@ fn main() {
                 t.bytes as f64 / t.median_ms / 1e6,
                 t.value
             );
+        }
+    }
+}
+
+/// The long-tail losses that are hot in training (issue 14), each with its own seed: the
+/// logit-adjusted loss (`x + τ·ln π`, τ = 1, PyTorch's mean) and LDAM (margins of max 0.5,
+/// s = 30, class weights) on 10,000 × 1,000 with long-tailed counts, timm's ASL
+/// (`AsymmetricLossMultiLabel()` defaults) on 65,536 × 512 with about 5 positives per row.
+fn long_tail_workloads(opts: &Opts, pools: &[rayon::ThreadPool], out: &mut Vec<Timing>) {
+    let wanted = |name: &str| opts.only.as_deref().is_none_or(|o| o == name);
+    let (n, c) = (10_000, 1_000);
+    let name = format!("logit_adjusted_ce_{n}x{c}");
+    if wanted(&name) {
+        let (x, y, _) = workloads::sparse_ce(&mut Rng(0x1a), n, c);
+        let counts = workloads::long_tail_counts(c);
+        let o = LogitOffset::TauLogPrior { tau: 1.0 }
+            .offsets(&counts)
+            .unwrap();
+        let loss = LogitAdjustedCrossEntropy::new(o).base(SparseSoftmaxCrossEntropy::pytorch());
+        time_modes(opts, pools, out, &name, &loss, &x, &y);
+    }
+    let name = format!("ldam_{n}x{c}");
+    if wanted(&name) {
+        let (x, y, w) = workloads::sparse_ce(&mut Rng(0x1da), n, c);
+        let counts = workloads::long_tail_counts(c);
+        let loss = LdamLoss::from_counts(&counts, 0.5, 30.0)
+            .unwrap()
+            .class_weights(w);
+        time_modes(opts, pools, out, &name, &loss, &x, &y);
+    }
+    let (n, c) = (65_536, 512);
+    let name = format!("asl_{n}x{c}");
+    if wanted(&name) {
+        let (x, z, _) = workloads::bce(&mut Rng(0xa51), n, c);
+        let loss = AsymmetricLoss::timm();
+        time_modes(opts, pools, out, &name, &loss, &x, &z);
+    }
+}
+
+/// `forward`, `forward_backward` and `forward_backward_into` (into a reused buffer) of `loss`
+/// at each thread count.
+fn time_modes<L>(
+    opts: &Opts,
+    pools: &[rayon::ThreadPool],
+    out: &mut Vec<Timing>,
+    name: &str,
+    loss: &L,
+    x: &ArrayD<f32>,
+    y: &ArrayD<L::Label>,
+) where
+    L: Loss<f32> + Sync,
+    L::Label: Sync,
+{
+    let mut grad = ArrayD::<f32>::zeros(x.raw_dim());
+    for (&threads, pool) in opts.threads.iter().zip(pools) {
+        for mode in ["forward", "forward_backward", "forward_backward_into"] {
+            let (median_ms, min_ms, v) = pool.install(|| {
+                time(opts.reps, || match mode {
+                    "forward" => loss.forward(x.view(), y.view()).unwrap(),
+                    "forward_backward" => loss.forward_backward(x.view(), y.view()).unwrap().value,
+                    _ => loss
+                        .compute_into(x.view(), y.view(), None, grad.view_mut())
+                        .unwrap(),
+                })
+            });
+            out.push(Timing {
+                workload: name.to_string(),
+                mode,
+                threads,
+                elements: x.len(),
+                // the logits and targets read, the gradient written
+                bytes: x.len() * 4
+                    + y.len() * std::mem::size_of::<L::Label>()
+                    + if mode == "forward" { 0 } else { x.len() * 4 },
+                median_ms,
+                min_ms,
+                value: scalar(&v),
+            });
         }
     }
 }

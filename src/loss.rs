@@ -25,6 +25,18 @@ pub enum GradOut<'g, 'a, F> {
     Into(&'g mut ArrayViewMutD<'a, F>),
 }
 
+impl<'a, F> GradOut<'_, 'a, F> {
+    /// The same destination, borrowed for a shorter time (a fast path that may decline, then
+    /// the general one).
+    pub(crate) fn reborrow(&mut self) -> GradOut<'_, 'a, F> {
+        match self {
+            GradOut::No => GradOut::No,
+            GradOut::Alloc => GradOut::Alloc,
+            GradOut::Into(g) => GradOut::Into(&mut **g),
+        }
+    }
+}
+
 /// A weighted classification loss.
 ///
 /// A loss maps an input (logits, or probabilities for the probability-space losses) and a target
@@ -119,8 +131,9 @@ pub trait Loss<F: Real> {
     /// [`Loss::forward_backward_into`] and [`Loss::forward_backward_weighted_into`]. Nothing of
     /// the input's size is allocated for the losses whose fast path [`Loss::fused`] applies
     /// ([`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
-    /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy) and
-    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy)); any other loss
+    /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy),
+    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy) and
+    /// [`LogitAdjustedCrossEntropy`](crate::losses::LogitAdjustedCrossEntropy)); any other loss
     /// computes the gradient and copies it. `grad` may be a non-contiguous view.
     fn compute_into(
         &self,

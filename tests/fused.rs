@@ -5,7 +5,8 @@
 
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn};
 use reweigh::losses::{
-    SigmoidCrossEntropy, SmoothingForm, SoftmaxCrossEntropy, SparseSoftmaxCrossEntropy,
+    LogitAdjustedCrossEntropy, SigmoidCrossEntropy, SmoothingForm, SoftmaxCrossEntropy,
+    SparseSoftmaxCrossEntropy,
 };
 use reweigh::{Framework, Loss, LossOutput, LossValue, OnZeroWeights, Real, Reducer, Reduction};
 use rstest::rstest;
@@ -536,4 +537,139 @@ fn scalar_reductions_allocate_no_per_element_values() {
         .forward(x.view(), z.view())
         .unwrap();
     assert!(matches!(v, LossValue::Scalar(_)));
+}
+
+/// The logit-adjusted loss, whose fused path reads `x + o` on the fly in the sparse kernel: the
+/// same bits as the base loss's fused path on the shifted array `x + o` (what it computed
+/// before), and close to the general path in f64; wide and narrow rows (SIMD along the row, 8
+/// rows at a time), batches split across threads, strided logits, a `−∞` offset.
+fn logit_adjusted_case<F: Real>(
+    rng: &mut Rng,
+    shape: &[usize],
+    extreme: bool,
+    base: SparseSoftmaxCrossEntropy<F>,
+    base64: SparseSoftmaxCrossEntropy<f64>,
+    strided: bool,
+) {
+    let c = shape[shape.len() - 1];
+    let rows_shape = &shape[..shape.len() - 1];
+    // strided: the logits are every other column of a wider array
+    let mut wide_shape = shape.to_vec();
+    wide_shape[shape.len() - 1] = 2 * c;
+    let wide = rng.logits::<F>(&wide_shape, extreme);
+    let x = if strided {
+        wide.slice_axis(Axis(shape.len() - 1), ndarray::Slice::new(0, None, 2))
+            .to_owned()
+    } else {
+        rng.logits::<F>(shape, extreme)
+    };
+    let xv = if strided {
+        wide.slice_axis(Axis(shape.len() - 1), ndarray::Slice::new(0, None, 2))
+    } else {
+        x.view()
+    };
+    let mut offsets: Array1<F> = Array1::from_shape_simple_fn(c, || F::of(-8.0 * rng.unit()));
+    if c > 2 {
+        offsets[c - 1] = F::neg_infinity();
+    }
+    let labels = c.saturating_sub(1).max(1);
+    let mut y = ArrayD::from_shape_simple_fn(IxDyn(rows_shape), || rng.below(labels) as i64);
+    if let Some(v) = y.iter_mut().next() {
+        *v = -100;
+    }
+    let sw = rng.array::<F>(rows_shape, 0.0, 2.0);
+    let reducer = base.reducer();
+    let loss = LogitAdjustedCrossEntropy::new(offsets.clone()).base(base.clone());
+    let loss64 = LogitAdjustedCrossEntropy::new(offsets.mapv(|v| v.f64())).base(base64);
+    let z = &x + &offsets;
+    for sw in [None, Some(sw.view())] {
+        let what = format!(
+            "logit-adjusted {shape:?} extreme={extreme} strided={strided} sw={} {reducer:?} {}",
+            sw.is_some(),
+            F::DTYPE
+        );
+        for want_grad in [false, true] {
+            let got = loss
+                .compute(xv.clone(), y.view(), sw.clone(), want_grad)
+                .unwrap();
+            let old = base
+                .compute(z.view(), y.view(), sw.clone(), want_grad)
+                .unwrap();
+            let bits = |o: &LossOutput<F>| {
+                (
+                    o.value.clone().into_array().mapv(|v| v.f64().to_bits()),
+                    o.grad.as_ref().map(|g| g.mapv(|v| v.f64().to_bits())),
+                )
+            };
+            assert_eq!(
+                bits(&got),
+                bits(&old),
+                "{what}: not the shifted array's bits"
+            );
+        }
+        let (x64, sw64) = (to64(&x), sw.as_ref().map(|w| to64(&w.to_owned())));
+        let general = |want_grad: bool| {
+            let u = loss64
+                .unreduced(
+                    x64.view(),
+                    y.view(),
+                    sw64.as_ref().map(|w| w.view()),
+                    want_grad,
+                )
+                .unwrap();
+            let mut out = reducer.finish(u);
+            if let Some(g) = out.grad.as_mut() {
+                let last = Axis(g.ndim() - 1);
+                for (mut row, &label) in g.lanes_mut(last).into_iter().zip(y.iter()) {
+                    if label == -100 {
+                        row.fill(0.0);
+                    }
+                }
+            }
+            out
+        };
+        let sw_owned = sw.map(|w| w.to_owned());
+        check_loss(&what, &loss, &x, y.view(), sw_owned.as_ref(), general);
+    }
+}
+
+#[rstest]
+fn logit_adjusted_fused_matches_the_shifted_array_and_the_general_path(
+    #[values(vec![5, 1], vec![37, 3], vec![3, 4, 15], vec![19, 16], vec![7, 100], vec![20_003, 10], vec![150, 1000])]
+    shape: Vec<usize>,
+    #[values(false, true)] extreme: bool,
+    #[values(false, true)] strided: bool,
+    #[values(0, 1, 2)] base: usize,
+) {
+    fn make<G: Real>(base: usize, w: &Array1<f64>) -> SparseSoftmaxCrossEntropy<G> {
+        match base {
+            0 => SparseSoftmaxCrossEntropy::pytorch().ignore_index(-100),
+            1 => SparseSoftmaxCrossEntropy::pytorch()
+                .ignore_index(-100)
+                .class_weights(w.mapv(G::of))
+                .label_smoothing(G::of(0.1)),
+            _ => SparseSoftmaxCrossEntropy::keras()
+                .ignore_index(-100)
+                .reduction(Reduction::Sum),
+        }
+    }
+    let c = shape[shape.len() - 1];
+    let mut rng = Rng(c as u64 * 31 + shape[0] as u64);
+    let w = Array1::from_shape_simple_fn(c, || 0.25 + 2.0 * rng.unit());
+    logit_adjusted_case::<f32>(
+        &mut rng,
+        &shape,
+        extreme,
+        make(base, &w),
+        make(base, &w),
+        strided,
+    );
+    logit_adjusted_case::<f64>(
+        &mut rng,
+        &shape,
+        extreme,
+        make(base, &w),
+        make(base, &w),
+        strided,
+    );
 }

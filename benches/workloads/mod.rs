@@ -100,3 +100,12 @@ pub fn parallel_sum(v: &[f32]) -> f64 {
         })
         .sum()
 }
+
+/// Long-tailed class counts over `c` classes, CIFAR-LT's exponential profile with imbalance
+/// ratio 100: `n_j = ⌊5000 · 0.01^(j/(c−1))⌋` (the logit-adjusted and LDAM workloads).
+pub fn long_tail_counts(c: usize) -> Vec<f64> {
+    let last = (c.max(2) - 1) as f64;
+    (0..c)
+        .map(|j| (5000.0 * 0.01_f64.powf(j as f64 / last)).floor().max(1.0))
+        .collect()
+}

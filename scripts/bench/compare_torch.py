@@ -18,6 +18,14 @@ Workloads (float32, uniform logits in [-3, 3]):
 - bce_pos_weight_65536x512: torch.nn.BCEWithLogitsLoss(pos_weight=q) with a per-class pos_weight
   and about 5 positives per row;
 - balanced_weights_10000000_labels: n / (k * bincount(y)) over 10^7 labels, k = 1000.
+- logit_adjusted_ce_10000x1000: F.cross_entropy(x + tau * log(prior), y), tau = 1, the prior of
+  long-tailed counts n_j = floor(5000 * 0.01^(j / (C - 1))) (Menon et al.'s logit-adjusted loss;
+  Balanced Softmax is the same computation up to a constant);
+- ldam_10000x1000: pytorch_optimizer's LDAMLoss forward written out in torch (margins of the
+  same counts, max_m = 0.5, s = 30, class weights w): scatter of the label mask, margins by
+  matmul, F.cross_entropy(s * output, y, weight=w);
+- asl_65536x512: timm.loss.AsymmetricLossMultiLabel() (its defaults) against 0/1 targets with
+  about 5 positives per row.
 """
 import argparse
 import json
@@ -37,6 +45,13 @@ WORKLOADS = [
     "bce_pos_weight_65536x512",
     "balanced_weights_10000000_labels",
 ]
+# the long-tail losses that are hot in training (issue 14), in long_tail_torch
+LONG_TAIL_WORKLOADS = ["logit_adjusted_ce_10000x1000", "ldam_10000x1000", "asl_65536x512"]
+WORKLOADS += LONG_TAIL_WORKLOADS
+# reweigh only: TF's 10^6-class sampled softmax step (no PyTorch counterpart), and the memory
+# read bandwidth (a parallel sum over 400 MB) that each row's share is computed from
+RUST_ONLY = ["sampled_softmax_1000000_classes", "read_bandwidth_400MB"]
+WORKLOADS += RUST_ONLY
 
 
 def machine():
@@ -72,6 +87,8 @@ def timed(reps, fn):
 def torch_workload(name, threads, reps):
     """{(mode, threads): median ms} for one workload in PyTorch."""
     torch.manual_seed(0)
+    if name in LONG_TAIL_WORKLOADS:
+        return long_tail_torch(name, threads, reps)
     out = {}
     if name.startswith("sparse_ce_"):
         n, c = map(int, name[len("sparse_ce_"):].split("x"))
@@ -120,6 +137,68 @@ def torch_workload(name, threads, reps):
     return out
 
 
+def long_tail_counts(c):
+    """The long-tailed class counts of benches/workloads/mod.rs (long_tail_counts)."""
+    return torch.tensor([max(1.0, float(int(5000 * 0.01 ** (j / (c - 1))))) for j in range(c)])
+
+
+def long_tail_torch(name, threads, reps):
+    """{(mode, threads): median ms} for one of LONG_TAIL_WORKLOADS in PyTorch."""
+    F = torch.nn.functional
+    if name.startswith("asl_"):
+        from timm.loss import AsymmetricLossMultiLabel
+
+        n, c = map(int, name[len("asl_"):].split("x"))
+        x = torch.rand(n, c) * 6 - 3
+        target = (torch.rand(n, c) < 5 / c).float()
+        loss_fn = AsymmetricLossMultiLabel()
+    else:
+        n, c = map(int, name.rsplit("_", 1)[1].split("x"))
+        x = torch.rand(n, c) * 6 - 3
+        target = torch.randint(0, c, (n,))
+        counts = long_tail_counts(c)
+        if name.startswith("logit_adjusted_ce_"):
+            tau = 1.0
+            adjustment = tau * torch.log(counts / counts.sum())
+
+            def loss_fn(x, y):
+                return F.cross_entropy(x + adjustment, y)
+        else:
+            w = 0.5 + torch.rand(c)
+            max_m, s = 0.5, 30.0
+            m_list = 1.0 / torch.sqrt(torch.sqrt(counts))
+            m_list = m_list * (max_m / torch.max(m_list))
+
+            def loss_fn(x, y):
+                index = torch.zeros_like(x, dtype=torch.bool)
+                index.scatter_(1, y.view(-1, 1), 1)
+                index_float = index.float()
+                batch_m = torch.matmul(m_list[None, :], index_float.transpose(0, 1))
+                batch_m = batch_m.view((-1, 1))
+                x_m = x - batch_m
+                output = torch.where(index, x_m, x)
+                return F.cross_entropy(s * output, y, weight=w)
+
+    def forward():
+        with torch.no_grad():
+            return loss_fn(x, target).item()
+
+    xg = x.clone().requires_grad_(True)
+
+    def forward_backward():
+        xg.grad = None  # a fresh gradient buffer each step, as reweigh's forward_backward
+        loss = loss_fn(xg, target)
+        loss.backward()
+        return loss.item()
+
+    out = {}
+    for t in threads:
+        torch.set_num_threads(t)
+        out[("forward", t)] = timed(reps, forward)
+        out[("forward_backward", t)] = timed(reps, forward_backward)
+    return out
+
+
 def rust_workload(binary, name, threads, reps):
     """{(mode, threads): (median ms, elements)} for one workload in reweigh."""
     cmd = [binary, "--json", "--only", name, "--reps", str(reps), "--threads",
@@ -128,7 +207,7 @@ def rust_workload(binary, name, threads, reps):
     out = {}
     for line in res.stdout.splitlines():
         r = json.loads(line)
-        out[(r["mode"], r["threads"])] = (r["median_ms"], r["elements"])
+        out[(r["mode"], r["threads"])] = (r["median_ms"], r["elements"], r["bytes"])
     return out
 
 
@@ -153,6 +232,8 @@ def main():
         for name in names:
             for key, v in rust_workload(binary, name, threads, args.reps).items():
                 rust.setdefault((name,) + key, []).append(v)
+            if name in RUST_ONLY:
+                continue
             for key, v in torch_workload(name, threads, args.reps).items():
                 torch_ms.setdefault((name,) + key, []).append(v)
             print(f"round {r + 1}/{args.rounds}: {name} done (load {load()})", file=sys.stderr)
@@ -162,30 +243,44 @@ def main():
     for key in rust:
         name, mode, t = key
         ms = statistics.median(v[0] for v in rust[key])
-        elements = rust[key][0][1]
+        elements, nbytes = rust[key][0][1], rust[key][0][2]
         base = "forward_backward" if mode == "forward_backward_into" else mode
         tm = statistics.median(torch_ms[(name, base, t)]) if (name, base, t) in torch_ms else None
-        rows.append((name, mode, t, ms, tm, elements))
+        rows.append((name, mode, t, ms, tm, elements, nbytes))
+    # GB/s of each row's traffic (bytes read and written once) and its share of the read
+    # bandwidth measured in the same run at the same thread count
+    bandwidth = {t: nb / ms / 1e6 for name, _, t, ms, _, _, nb in rows
+                 if name == "read_bandwidth_400MB"}
+
+    def share(t, ms, nb):
+        gbs = nb / ms / 1e6
+        return gbs, (f"{100 * gbs / bandwidth[t]:.0f}%" if t in bandwidth else "-")
 
     print(f"machine: {machine()}; torch {torch.__version__}; load average (1, 5, 15 min) "
           f"{load_before} before, {load_after} after; median of {args.rounds} rounds x "
           f"{args.reps} reps")
+    if bandwidth:
+        print("memory read bandwidth: " + ", ".join(
+            f"{bandwidth[t]:.1f} GB/s on {t} thread{'s' if t > 1 else ''}" for t in sorted(bandwidth)))
     if args.markdown:
-        print("| workload | step | threads | reweigh ms | PyTorch ms | ratio | reweigh G el/s |")
-        print("|---|---|---:|---:|---:|---:|---:|")
-        for name, mode, t, ms, tm, el in rows:
+        print("| workload | step | threads | reweigh ms | PyTorch ms | ratio | reweigh G el/s "
+              "| GB/s | share of bandwidth |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, mode, t, ms, tm, el, nb in rows:
             ratio = f"{tm / ms:.1f}x" if tm else "-"
             tms = f"{tm:.1f}" if tm else "-"
-            print(f"| {name} | {mode} | {t} | {ms:.1f} | {tms} | {ratio} | {el / ms / 1e6:.2f} |")
+            gbs, sh = share(t, ms, nb)
+            print(f"| {name} | {mode} | {t} | {ms:.1f} | {tms} | {ratio} | {el / ms / 1e6:.2f} "
+                  f"| {gbs:.1f} | {sh} |")
     else:
-        print(f"{'workload':<34} {'step':<22} {'thr':>3} {'reweigh ms':>11} {'torch ms':>10} "
-              f"{'ratio':>7} {'G el/s':>7}")
-        for name, mode, t, ms, tm, el in rows:
+        print(f"{'workload':<34} {'step':<24} {'thr':>3} {'reweigh ms':>11} {'torch ms':>10} "
+              f"{'ratio':>7} {'G el/s':>7} {'GB/s':>6} {'share':>6}")
+        for name, mode, t, ms, tm, el, nb in rows:
             ratio = f"{tm / ms:.1f}x" if tm else "-"
             tms = f"{tm:.1f}" if tm else "-"
-            print(f"{name:<34} {mode:<22} {t:>3} {ms:>11.2f} {tms:>10} {ratio:>7} "
-                  f"{el / ms / 1e6:>7.2f}")
-
+            gbs, sh = share(t, ms, nb)
+            print(f"{name:<34} {mode:<24} {t:>3} {ms:>11.2f} {tms:>10} {ratio:>7} "
+                  f"{el / ms / 1e6:>7.2f} {gbs:>6.1f} {sh:>6}")
 
 if __name__ == "__main__":
     main()

@@ -61,6 +61,10 @@ pub(crate) struct Batch<'a, F> {
     pub(crate) classes: usize,
     pub(crate) targets: Targets<'a, F>,
     pub(crate) sample_weight: Option<&'a [F]>,
+    /// A per-class bias `o` (`c` values): the kernel computes on `z_ic = x_ic + o_c`, each sum
+    /// rounded to `F` as the shifted array `x + o` would hold it, read on the fly (the
+    /// logit-adjusted loss and Balanced Softmax).
+    pub(crate) bias: Option<&'a [F]>,
 }
 
 /// Per-row loss coefficients, fixed for the batch.
@@ -158,8 +162,8 @@ fn wide_chunk<F: Real>(
             }
             continue;
         }
-        let m = max(x);
-        let s = exp_shift_sum(x, m, g.as_deref_mut());
+        let m = max(x, b.bias);
+        let s = exp_shift_sum(x, b.bias, m, g.as_deref_mut());
         let l = s.ln();
         let v = finish_row(b, consts, k, i, x, m, s, l, g);
         if let Some(vals) = values.as_deref_mut() {
@@ -200,13 +204,19 @@ fn narrow_chunk<F: Real>(
             None => &mut scratch[..n * c],
         };
         for (r, (xr, er)) in x.chunks_exact(c).zip(e.chunks_exact_mut(c)).enumerate() {
-            let m = xr
+            // z = x + o (the bias's sums written first, then shifted by the row maximum)
+            match b.bias {
+                Some(o) => er
+                    .iter_mut()
+                    .zip(xr.iter().zip(o))
+                    .for_each(|(e, (&v, &o))| *e = v + o),
+                None => er.copy_from_slice(xr),
+            }
+            let m = er
                 .iter()
                 .fold(F::neg_infinity(), |a, &v| if v > a { v } else { a });
             maxes[r] = m;
-            for (o, &v) in er.iter_mut().zip(xr) {
-                *o = v - m;
-            }
+            er.iter_mut().for_each(|e| *e = *e - m);
         }
         exp_nonpos_inplace(e);
         for (r, er) in e.chunks_exact(c).enumerate() {
@@ -265,7 +275,10 @@ fn finish_row<F: Real>(
         Some(w) => w * k,
         None => k,
     };
-    let lp = |j: usize| (x[j] - m) - l;
+    let lp = |j: usize| match b.bias {
+        Some(o) => ((x[j] + o[j]) - m) - l,
+        None => (x[j] - m) - l,
+    };
     let value = match &b.targets {
         Targets::Sparse {
             labels,
@@ -417,6 +430,7 @@ mod avx2 {
                 ignore: *ignore,
                 w: class_weights.map(|w| as_f32(w).expect("f32")),
                 sw: b.sample_weight.map(|w| as_f32(w).expect("f32")),
+                o: b.bias.map(|o| as_f32(o).expect("f32")),
                 k: k.f64() as f32,
             };
             let g = grad
@@ -445,6 +459,8 @@ mod avx2 {
         ignore: [Option<i64>; 2],
         w: Option<&'a [f32]>,
         sw: Option<&'a [f32]>,
+        /// The per-class bias: rows are `z = x + o`.
+        o: Option<&'a [f32]>,
         k: f32,
     }
 
@@ -471,6 +487,15 @@ mod avx2 {
                 // SAFETY: as above.
                 *o = unsafe { _mm256_loadu_si256(rows.as_ptr().cast()) };
             }
+            // the bias of each element of the q-th vector of a block (its class is its
+            // position mod c)
+            let mut obias = [_mm256_setzero_ps(); NARROW];
+            if let Some(o) = self.o {
+                for (q, ob) in obias.iter_mut().enumerate().take(c) {
+                    let at = |l: usize| o[(8 * q + l) % c];
+                    *ob = _mm256_setr_ps(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7));
+                }
+            }
             let mut total = _mm256_setzero_pd();
             let mut cols = [_mm256_setzero_ps(); NARROW];
             let zero = _mm256_setzero_ps();
@@ -481,6 +506,9 @@ mod avx2 {
                 for (j, col) in cols.iter_mut().enumerate().take(c) {
                     let at = |r: usize| xb[r * c + j];
                     *col = _mm256_setr_ps(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7));
+                    if let Some(o) = self.o {
+                        *col = _mm256_add_ps(*col, _mm256_set1_ps(o[j]));
+                    }
                     m = _mm256_max_ps(m, *col);
                 }
                 let mut s = zero;
@@ -499,7 +527,11 @@ mod avx2 {
                         y[r] = label as i32;
                         live[r] = -1;
                         g[r] = self.w.map_or(1.0, |w| w[label as usize]);
-                        xya[r] = xb[r * c + label as usize];
+                        let j = label as usize;
+                        xya[r] = match self.o {
+                            Some(o) => xb[r * c + j] + o[j],
+                            None => xb[r * c + j],
+                        };
                     }
                 }
                 // SAFETY: the arrays hold 8 lanes.
@@ -541,7 +573,10 @@ mod avx2 {
                 let ck = _mm256_div_ps(f, s);
                 for (q, o) in owner.iter().enumerate().take(c) {
                     // SAFETY: 8q + 8 ≤ 8c = xb.len() = gb.len().
-                    let xv = unsafe { _mm256_loadu_ps(xb.as_ptr().add(8 * q)) };
+                    let mut xv = unsafe { _mm256_loadu_ps(xb.as_ptr().add(8 * q)) };
+                    if self.o.is_some() {
+                        xv = _mm256_add_ps(xv, obias[q]);
+                    }
                     let me = _mm256_permutevar8x32_ps(m, *o);
                     let cke = _mm256_permutevar8x32_ps(ck, *o);
                     let livee = _mm256_permutevar8x32_ps(livem, *o);

@@ -38,46 +38,65 @@ fn cpu_has_avx2_fma() -> bool {
     false
 }
 
-/// The maximum of a non-empty slice. A NaN may or may not be returned when the slice holds
-/// one: every caller feeds the slice to [`exp_shift_sum`] next, where the NaN propagates.
+/// The maximum of a non-empty slice, of `x_j + o_j` with a bias `o` (same length; each sum
+/// rounded to `F` as `x + o` is). A NaN may or may not be returned when the slice holds one:
+/// every caller feeds the slice to [`exp_shift_sum`] next, where the NaN propagates.
 #[inline]
-pub(crate) fn max<F: Real>(x: &[F]) -> F {
+pub(crate) fn max<F: Real>(x: &[F], bias: Option<&[F]>) -> F {
     #[cfg(target_arch = "x86_64")]
     if x.len() >= 16
         && let Some(x32) = as_f32(x)
         && simd_f32()
     {
+        let o32 = bias.map(|o| as_f32(o).expect("same type as x"));
         // SAFETY: AVX2 and FMA were detected.
-        return F::of(unsafe { avx2::max(x32) } as f64);
+        return F::of(unsafe { avx2::max(x32, o32) } as f64);
     }
-    x.iter()
-        .fold(F::neg_infinity(), |a, &b| if b > a { b } else { a })
+    let top = |a: F, b: F| if b > a { b } else { a };
+    match bias {
+        Some(o) => x
+            .iter()
+            .zip(o)
+            .fold(F::neg_infinity(), |a, (&v, &o)| top(a, v + o)),
+        None => x.iter().fold(F::neg_infinity(), |a, &b| top(a, b)),
+    }
 }
 
-/// `Σ_j exp(x_j − m)`, writing each `exp(x_j − m)` into `out` when given (same length as `x`);
-/// `m` is the maximum of `x` (terms below the normal f32 range are flushed to 0 on the SIMD
-/// path, an error below 10⁻³⁸ on a sum of at least 1).
+/// `Σ_j exp(z_j − m)` with `z = x`, or `z = x + o` with a bias `o` (same length), writing each
+/// `exp(z_j − m)` into `out` when given (same length as `x`); `m` is the maximum of `z` (terms
+/// below the normal f32 range are flushed to 0 on the SIMD path, an error below 10⁻³⁸ on a sum
+/// of at least 1).
 #[inline]
-pub(crate) fn exp_shift_sum<F: Real>(x: &[F], m: F, out: Option<&mut [F]>) -> F {
+pub(crate) fn exp_shift_sum<F: Real>(
+    x: &[F],
+    bias: Option<&[F]>,
+    m: F,
+    out: Option<&mut [F]>,
+) -> F {
     #[cfg(target_arch = "x86_64")]
     if let Some(x32) = as_f32(x)
         && simd_f32()
     {
         let m32 = m.f64() as f32;
+        let o32 = bias.map(|o| as_f32(o).expect("same type as x"));
         let out32 = out.map(|o| as_f32_mut(o).expect("same type as x"));
         // SAFETY: AVX2 and FMA were detected.
-        return F::of(unsafe { avx2::exp_shift_sum(x32, m32, out32) } as f64);
+        return F::of(unsafe { avx2::exp_shift_sum(x32, o32, m32, out32) } as f64);
     }
+    let z = |j: usize| match bias {
+        Some(o) => x[j] + o[j],
+        None => x[j],
+    };
     match out {
         Some(out) => {
             let mut s = F::zero();
-            for (o, &v) in out.iter_mut().zip(x) {
-                *o = (v - m).exp();
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = (z(j) - m).exp();
                 s = s + *o;
             }
             s
         }
-        None => x.iter().map(|&v| (v - m).exp()).sum(),
+        None => (0..x.len()).map(|j| (z(j) - m).exp()).sum(),
     }
 }
 
@@ -310,33 +329,86 @@ pub(crate) mod avx2 {
         _mm_cvtss_f32(s)
     }
 
-    /// Maximum of a slice (a NaN in it may be dropped).
+    /// Maximum of a slice, or of `x + o` (a NaN in it may be dropped).
     #[target_feature(enable = "avx2,fma")]
-    pub(crate) fn max(x: &[f32]) -> f32 {
-        let mut acc = [_mm256_set1_ps(f32::NEG_INFINITY); 4];
-        let mut chunks = x.chunks_exact(32);
-        for c in &mut chunks {
-            for (k, a) in acc.iter_mut().enumerate() {
-                // SAFETY: c holds 32 floats.
-                *a = _mm256_max_ps(*a, unsafe { _mm256_loadu_ps(c.as_ptr().add(8 * k)) });
+    pub(crate) fn max(x: &[f32], bias: Option<&[f32]>) -> f32 {
+        match bias {
+            Some(o) => max_of::<true>(x, o),
+            None => max_of::<false>(x, &[]),
+        }
+    }
+
+    /// The 8 floats at `i` of `x`, plus those of `o` when `B`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn load_z<const B: bool>(x: &[f32], o: &[f32], i: usize) -> __m256 {
+        assert!(i + 8 <= x.len() && (!B || i + 8 <= o.len()));
+        // SAFETY: checked above.
+        unsafe {
+            let v = _mm256_loadu_ps(x.as_ptr().add(i));
+            if B {
+                _mm256_add_ps(v, _mm256_loadu_ps(o.as_ptr().add(i)))
+            } else {
+                v
             }
         }
-        let mut a = _mm256_max_ps(_mm256_max_ps(acc[0], acc[1]), _mm256_max_ps(acc[2], acc[3]));
-        let mut rest = chunks.remainder().chunks_exact(8);
-        for c in &mut rest {
-            // SAFETY: c holds 8 floats.
-            a = _mm256_max_ps(a, unsafe { _mm256_loadu_ps(c.as_ptr()) });
+    }
+
+    /// The floats from `i` on (fewer than 8) of `x` (plus those of `o` when `B`), the rest `fill`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn load_z_partial<const B: bool>(x: &[f32], o: &[f32], i: usize, fill: f32) -> __m256 {
+        let v = load_partial(&x[i..], fill);
+        if B {
+            _mm256_add_ps(v, load_partial(&o[i..], 0.0))
+        } else {
+            v
         }
-        let tail = rest.remainder();
-        if !tail.is_empty() {
-            a = _mm256_max_ps(a, load_partial(tail, f32::NEG_INFINITY));
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn max_of<const B: bool>(x: &[f32], o: &[f32]) -> f32 {
+        let n = x.len();
+        let mut acc = [_mm256_set1_ps(f32::NEG_INFINITY); 4];
+        let mut i = 0;
+        while i + 32 <= n {
+            for (k, a) in acc.iter_mut().enumerate() {
+                *a = _mm256_max_ps(*a, load_z::<B>(x, o, i + 8 * k));
+            }
+            i += 32;
+        }
+        let mut a = _mm256_max_ps(_mm256_max_ps(acc[0], acc[1]), _mm256_max_ps(acc[2], acc[3]));
+        while i + 8 <= n {
+            a = _mm256_max_ps(a, load_z::<B>(x, o, i));
+            i += 8;
+        }
+        if i < n {
+            a = _mm256_max_ps(a, load_z_partial::<B>(x, o, i, f32::NEG_INFINITY));
         }
         hmax(a)
     }
 
-    /// `Σ exp(x − m)`, storing the terms in `out` when given.
+    /// `Σ exp(z − m)` with `z = x` or `x + o`, storing the terms in `out` when given.
     #[target_feature(enable = "avx2,fma")]
-    pub(crate) fn exp_shift_sum(x: &[f32], m: f32, mut out: Option<&mut [f32]>) -> f32 {
+    pub(crate) fn exp_shift_sum(
+        x: &[f32],
+        bias: Option<&[f32]>,
+        m: f32,
+        out: Option<&mut [f32]>,
+    ) -> f32 {
+        match bias {
+            Some(o) => exp_shift_sum_of::<true>(x, o, m, out),
+            None => exp_shift_sum_of::<false>(x, &[], m, out),
+        }
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn exp_shift_sum_of<const B: bool>(
+        x: &[f32],
+        o: &[f32],
+        m: f32,
+        mut out: Option<&mut [f32]>,
+    ) -> f32 {
         let mv = _mm256_set1_ps(m);
         let n = x.len();
         // a pure sum can skip the flush to 0 (see exp_nonpos_unflushed); stored terms cannot
@@ -362,11 +434,7 @@ pub(crate) mod avx2 {
             _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(16).cast());
             let mut e = [_mm256_setzero_ps(); 4];
             for (u, e) in e.iter_mut().enumerate() {
-                // SAFETY: i + 32 ≤ n.
-                *e = exp(_mm256_sub_ps(
-                    unsafe { _mm256_loadu_ps(x.as_ptr().add(i + 8 * u)) },
-                    mv,
-                ));
+                *e = exp(_mm256_sub_ps(load_z::<B>(x, o, i + 8 * u), mv));
             }
             for u in 0..4 {
                 acc[u] = _mm256_add_ps(acc[u], e[u]);
@@ -379,13 +447,12 @@ pub(crate) mod avx2 {
         }
         while i < n {
             let k = (n - i).min(8);
-            let xv = if k == 8 {
-                // SAFETY: i + 8 ≤ n.
-                unsafe { _mm256_loadu_ps(x.as_ptr().add(i)) }
+            let zv = if k == 8 {
+                load_z::<B>(x, o, i)
             } else {
-                load_partial(&x[i..], f32::NEG_INFINITY)
+                load_z_partial::<B>(x, o, i, f32::NEG_INFINITY)
             };
-            let e = exp(_mm256_sub_ps(xv, mv));
+            let e = exp(_mm256_sub_ps(zv, mv));
             acc[0] = _mm256_add_ps(acc[0], e);
             if let Some(o) = out.as_deref_mut() {
                 store_partial(&mut o[i..i + k], e);
@@ -520,17 +587,42 @@ mod tests {
             let x: Vec<f32> = (0..n)
                 .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
                 .collect();
-            let m = max(&x);
+            let m = max(&x, None);
             assert_eq!(m, x.iter().copied().fold(f32::NEG_INFINITY, f32::max));
             let mut out = vec![0.0; n];
-            let s = exp_shift_sum(&x, m, Some(&mut out));
-            let s2 = exp_shift_sum(&x, m, None);
+            let s = exp_shift_sum(&x, None, m, Some(&mut out));
+            let s2 = exp_shift_sum(&x, None, m, None);
             let want: f64 = x.iter().map(|&v| ((v - m) as f64).exp()).sum();
             assert!((s as f64 / want - 1.0).abs() < 1e-6, "{n}: {s} vs {want}");
             assert!((s2 as f64 / want - 1.0).abs() < 1e-6);
             for (&o, &v) in out.iter().zip(&x) {
                 assert!(ulps(o, ((v - m) as f64).exp() as f32) <= 2);
             }
+        }
+    }
+
+    #[test]
+    fn biased_max_and_exp_shift_sum_equal_those_of_the_shifted_row() {
+        for n in [1, 7, 8, 9, 16, 31, 33, 100, 1000] {
+            let x: Vec<f32> = (0..n)
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+                .collect();
+            let mut o: Vec<f32> = (0..n).map(|i| ((i * 53 % 89) as f32) / -9.0).collect();
+            o[n / 2] = f32::NEG_INFINITY;
+            let z: Vec<f32> = x.iter().zip(&o).map(|(&x, &o)| x + o).collect();
+            let m = max(&x, Some(&o));
+            assert_eq!(m.to_bits(), max(&z, None).to_bits());
+            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+            let s = exp_shift_sum(&x, Some(&o), m, Some(&mut a));
+            assert_eq!(
+                s.to_bits(),
+                exp_shift_sum(&z, None, m, Some(&mut b)).to_bits()
+            );
+            // (a row of one −∞ sum is NaN: compare the bits)
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b));
+            let s = exp_shift_sum(&x, Some(&o), m, None);
+            assert_eq!(s.to_bits(), exp_shift_sum(&z, None, m, None).to_bits());
         }
     }
 }

@@ -215,8 +215,8 @@ impl<F: Real> LogitAdjustedCrossEntropy<F> {
         self.base.check_options()
     }
 
-    /// `x + o` broadcast over the last (class) axis.
-    fn shifted(&self, logits: &ArrayViewD<'_, F>) -> Result<ArrayD<F>> {
+    /// Checks the options and that the logits have a class axis of one logit per offset.
+    fn check_input(&self, logits: &ArrayViewD<'_, F>) -> Result<()> {
         self.check_options()?;
         if logits.ndim() == 0 {
             return Err(ReweighError::BadShape {
@@ -229,7 +229,12 @@ impl<F: Real> LogitAdjustedCrossEntropy<F> {
             "logit offsets (one per class, the logits' last axis)",
             &[logits.shape()[logits.ndim() - 1]],
             self.offsets.shape(),
-        )?;
+        )
+    }
+
+    /// `x + o` broadcast over the last (class) axis.
+    fn shifted(&self, logits: &ArrayViewD<'_, F>) -> Result<ArrayD<F>> {
+        self.check_input(logits)?;
         Ok(shift(logits, &self.offsets, F::one()))
     }
 }
@@ -301,16 +306,28 @@ impl<F: Real> Loss<F> for LogitAdjustedCrossEntropy<F> {
             .unreduced(z.view(), target, sample_weight, want_grad)
     }
 
-    /// The whole computation: shift once, then the base loss on the shifted logits
-    /// (`of_transformed::compute`; `∂z/∂x = 1`).
+    /// The base loss's fused kernel with the offsets as a per-class bias read on the fly
+    /// (`∂z/∂x = 1`): nothing of the input's size is made for a scalar reduction, the gradient
+    /// is written in one pass. Where that kernel does not apply (weights gathered by the
+    /// predicted label, a zero denominator with a NaN rule), the shifted logits and the base
+    /// loss's general path (`of_transformed::compute`).
     fn fused(
         &self,
         input: ArrayViewD<'_, F>,
         target: ArrayViewD<'_, i64>,
         sample_weight: Option<ArrayViewD<'_, F>>,
-        grad: GradOut<'_, '_, F>,
+        mut grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
-        let z = self.shifted(&input)?;
+        self.check_input(&input)?;
+        let o = self.offsets.as_slice().expect("standard layout");
+        let sw = sample_weight.clone();
+        if let Some(out) =
+            self.base
+                .fused_biased(input.view(), target.view(), sw, grad.reborrow(), Some(o))?
+        {
+            return Ok(Some(out));
+        }
+        let z = shift(&input, &self.offsets, F::one());
         of_transformed::compute(&self.base, z.view(), target, sample_weight, grad, F::one())
             .map(Some)
     }

@@ -247,6 +247,7 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
                 eps: self.label_smoothing,
             },
             sample_weight: sw.as_deref(),
+            bias: None,
         };
         Ok(kernels::softmax::output(
             &batch,

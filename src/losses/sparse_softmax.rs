@@ -272,6 +272,23 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
+        self.fused_biased(logits, labels, sample_weight, grad, None)
+    }
+}
+
+impl<F: Real> SparseSoftmaxCrossEntropy<F> {
+    /// [`Loss::fused`] on the logits `x + o` for a per-class bias `o` (one value per class,
+    /// checked by the caller), read on the fly by the kernel: the same numbers as the fused
+    /// path on the shifted array, without making it. `grad` is untouched when the result is
+    /// `None`.
+    pub(crate) fn fused_biased(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        labels: ArrayViewD<'_, i64>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+        bias: Option<&[F]>,
+    ) -> Result<Option<LossOutput<F>>> {
         self.check(&logits, &labels)?;
         if self.by_predicted {
             return Ok(None);
@@ -324,6 +341,7 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
                 form: self.form,
             },
             sample_weight: sw.as_deref(),
+            bias,
         };
         Ok(kernels::softmax::output(
             &batch,
