@@ -6,7 +6,9 @@
 #     dependencies), then the core's property suite in release mode (tests/properties: random
 #     shapes, layouts, extreme and non-finite values over every loss, scheme, sample-weight
 #     function, resampler and metric; it prints each property's case count and the total), then
-#     the whole workspace with every feature (the suite's crates, polars);
+#     the whole workspace but the command line with the polars features (the suite's crates,
+#     DataFrames), then the command line's tests in release (`reweigh weights` run for real on
+#     files the tests write; the README's command-line examples);
 #  3. every notebook in notebooks/, headless, through Jupyter with the project kernel:
 #     `pytest --nbval` fails on any cell error, panic or failed assertion, on a kernel death, on
 #     any output that differs from the output stored in the .ipynb, and (notebooks/conftest.py)
@@ -35,8 +37,12 @@ stage "core properties: cargo test --release -p reweigh --no-default-features --
 # four times each property's base count: about 450,000 cases in about 15 s
 REWEIGH_PROPERTY_SCALE="${REWEIGH_PROPERTY_SCALE:-4}" \
   cargo test --release -p reweigh --no-default-features --test properties
-stage "workspace: cargo test --workspace --all-features"
-cargo test --workspace --all-features
+stage "workspace: cargo test --workspace --exclude reweigh-cli --features reweigh/polars,reweigh-ledger/polars"
+cargo test --workspace --exclude reweigh-cli --features reweigh/polars,reweigh-ledger/polars
+stage "command line: cargo test --release -p reweigh-cli"
+# in release: polars' query engine (the core's `polars-lazy`, ~250 crates) is built once, for
+# these tests and the main job (`cargo run --release`) alike
+cargo test --release -p reweigh-cli
 for nb in "${refresh[@]}"; do
   stage "refresh $nb"
   "$venv/bin/jupyter" nbconvert --to notebook --execute --inplace \

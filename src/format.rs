@@ -52,3 +52,36 @@ pub fn fmt_list(values: impl IntoIterator<Item = f64>) -> String {
     let parts: Vec<String> = values.into_iter().map(fmt_num).collect();
     format!("[{}]", parts.join(", "))
 }
+
+/// An aligned plain-text table: each column right-aligned to its widest cell, columns two
+/// spaces apart, one line per row after the header (what `WeightsTable` prints and the command
+/// line's tables).
+///
+/// ```
+/// use reweigh::format::text_table;
+/// let t = text_table(&["class", "count"], &[vec!["0".into(), "198".into()]]);
+/// assert_eq!(t, "class  count\n    0    198\n");
+/// ```
+pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|j| {
+            rows.iter()
+                .filter_map(|r| r.get(j).map(|c| c.chars().count()))
+                .chain([header[j].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let cells: Vec<String> = cells
+            .zip(&widths)
+            .map(|(c, &w)| format!("{c:>w$}"))
+            .collect();
+        cells.join("  ") + "\n"
+    };
+    let mut out = line(&mut header.iter().copied());
+    for r in rows {
+        out.push_str(&line(&mut r.iter().map(String::as_str)));
+    }
+    out
+}

@@ -36,6 +36,8 @@ mod log_smoothed;
 mod normalize;
 #[cfg(feature = "polars")]
 mod polars_io;
+#[cfg(feature = "polars-lazy")]
+mod polars_scan;
 mod pos_weight;
 mod recency;
 mod sample_weight;
@@ -56,7 +58,9 @@ pub use kind::SchemeKind;
 pub use log_smoothed::log_smoothed_weights;
 pub use normalize::{Normalization, normalize};
 #[cfg(feature = "polars")]
-pub use polars_io::schemes_dataframe;
+pub use polars_io::{FileFormat, read_dataframe, schemes_dataframe};
+#[cfg(feature = "polars-lazy")]
+pub use polars_scan::scan_file;
 pub use pos_weight::pos_weight;
 pub use recency::recency_weights;
 pub use sample_weight::{

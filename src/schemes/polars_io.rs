@@ -1,12 +1,63 @@
-//! polars in and out: class counts from a `Series` or a CSV file, every scheme side by side as a
-//! `DataFrame` (feature `polars`, on by default).
+//! polars in and out (feature `polars`): class counts from a `Series`, a `DataFrame` or a CSV,
+//! Parquet or Arrow IPC file, read whole; the counts and every scheme side by side as a
+//! `DataFrame`, and a [`WeightsTable`] back from one. Files larger than memory are counted by the
+//! lazy scans of the `polars-lazy` feature (`ClassCounts::scan_labels`).
 
-use super::{ClassCounts, MultiLabelCounts, Scheme, WeightsTable};
+use super::{ClassCounts, MultiLabelCounts, Scheme, SchemeKind, WeightsTable};
 use crate::error::{Result, ReweighError};
 use polars::prelude::*;
+use std::fs::File;
 use std::path::Path;
 
-fn input_err(what: impl Into<String>) -> impl FnOnce(PolarsError) -> ReweighError {
+/// The file formats reweigh reads, told by the file's extension ([`FileFormat::of_path`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// `.csv` (or `.tsv`, tab-separated): a header line; lines starting with `#` are comments.
+    Csv,
+    /// `.parquet` or `.pq`.
+    Parquet,
+    /// Arrow IPC (Feather v2): `.arrow`, `.ipc` or `.feather`.
+    Ipc,
+}
+
+impl FileFormat {
+    /// The format of `path` from its extension (case-insensitive); any other extension is
+    /// [`ReweighError::Input`] naming the ones reweigh reads.
+    ///
+    /// ```
+    /// use reweigh::schemes::FileFormat;
+    /// assert_eq!(FileFormat::of_path("labels.PARQUET").unwrap(), FileFormat::Parquet);
+    /// assert!(FileFormat::of_path("labels.xlsx").unwrap_err().to_string().contains(".csv"));
+    /// ```
+    pub fn of_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv" | "tsv") => Ok(FileFormat::Csv),
+            Some("parquet" | "pq") => Ok(FileFormat::Parquet),
+            Some("arrow" | "ipc" | "feather") => Ok(FileFormat::Ipc),
+            _ => Err(ReweighError::Input {
+                what: path.display().to_string(),
+                message: "unknown file type: the extension must be .csv, .tsv, .parquet, .pq, \
+                          .arrow, .ipc or .feather"
+                    .into(),
+            }),
+        }
+    }
+
+    /// The CSV separator of `path` (a tab for `.tsv`, else a comma).
+    pub(crate) fn separator(path: &Path) -> u8 {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("tsv") => b'\t',
+            _ => b',',
+        }
+    }
+}
+
+pub(crate) fn input_err(what: impl Into<String>) -> impl FnOnce(PolarsError) -> ReweighError {
     let what = what.into();
     move |e| ReweighError::Input {
         what,
@@ -64,19 +115,65 @@ fn float_values(s: &Series, what: &str) -> Result<Vec<f64>> {
         .collect()
 }
 
+/// A missing column as an error that lists the columns there are.
+pub(crate) fn no_column<'a>(
+    name: &str,
+    columns: impl IntoIterator<Item = &'a PlSmallStr>,
+    what: &str,
+) -> ReweighError {
+    let names: Vec<String> = columns.into_iter().map(|c| format!("{c:?}")).collect();
+    ReweighError::Input {
+        what: what.to_string(),
+        message: format!(
+            "no column {name:?}; the columns are {}",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        ),
+    }
+}
+
 fn column<'a>(df: &'a DataFrame, name: &str, what: &str) -> Result<&'a Series> {
     df.column(name)
         .map(|c| c.as_materialized_series())
-        .map_err(input_err(what))
+        .map_err(|_| no_column(name, df.get_column_names(), what))
 }
 
-fn read_csv(path: &Path) -> Result<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_parse_options(CsvParseOptions::default().with_comment_prefix(Some("#")))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|r| r.finish())
-        .map_err(input_err(path.display().to_string()))
+/// Reads a whole CSV (header; `#` comments), Parquet or Arrow IPC file into a `DataFrame`, the
+/// format told by the extension ([`FileFormat::of_path`]).
+///
+/// ```
+/// use reweigh::schemes::read_dataframe;
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/counts/seed000_counts.csv");
+/// let df = read_dataframe(path).unwrap();
+/// assert_eq!(df.shape(), (4, 3)); // class, name, count
+/// ```
+pub fn read_dataframe(path: impl AsRef<Path>) -> Result<DataFrame> {
+    let path = path.as_ref();
+    let what = path.display().to_string();
+    let err = input_err(what.clone());
+    match FileFormat::of_path(path)? {
+        FileFormat::Csv => CsvReadOptions::default()
+            .with_has_header(true)
+            .with_parse_options(
+                CsvParseOptions::default()
+                    .with_comment_prefix(Some("#"))
+                    .with_separator(FileFormat::separator(path)),
+            )
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish())
+            .map_err(err),
+        FileFormat::Parquet => File::open(path)
+            .map_err(PolarsError::from)
+            .and_then(|f| ParquetReader::new(f).finish())
+            .map_err(err),
+        FileFormat::Ipc => File::open(path)
+            .map_err(PolarsError::from)
+            .and_then(|f| IpcReader::new(f).finish())
+            .map_err(err),
+    }
 }
 
 impl ClassCounts {
@@ -92,14 +189,33 @@ impl ClassCounts {
         Self::from_pairs(k.into_iter().zip(n))
     }
 
-    /// Reads a CSV with a header and columns `class_col` (integer) and `count_col` (number);
-    /// lines starting with `#` are comments.
-    pub fn read_counts_csv(
-        path: impl AsRef<Path>,
-        class_col: &str,
-        count_col: &str,
-    ) -> Result<Self> {
-        let df = read_csv(path.as_ref())?;
+    /// Counts the integer column `label_col` of a `DataFrame`.
+    pub fn from_dataframe(df: &DataFrame, label_col: &str) -> Result<Self> {
+        Self::from_series(column(df, label_col, "labels DataFrame")?)
+    }
+
+    /// Counts from a `{class: count}` table: the integer column `class_col` and the number
+    /// column `count_col` of a `DataFrame` (what [`Self::to_dataframe`] writes, or the output
+    /// of a group-by in any engine: `df.groupBy("label").count()` in Spark,
+    /// `SELECT label, COUNT(*) ... GROUP BY label` in DataFusion).
+    ///
+    /// ```
+    /// use reweigh::schemes::ClassCounts;
+    /// let c = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
+    /// let df = c.to_dataframe().unwrap();
+    /// assert_eq!(ClassCounts::from_counts_dataframe(&df, "class", "count").unwrap(), c);
+    /// ```
+    pub fn from_counts_dataframe(df: &DataFrame, class_col: &str, count_col: &str) -> Result<Self> {
+        Self::from_count_series(
+            column(df, class_col, "counts DataFrame")?,
+            column(df, count_col, "counts DataFrame")?,
+        )
+    }
+
+    /// Reads a `{class: count}` table from a CSV, Parquet or Arrow IPC file
+    /// ([`read_dataframe`]): the integer column `class_col` and the number column `count_col`.
+    pub fn read_counts(path: impl AsRef<Path>, class_col: &str, count_col: &str) -> Result<Self> {
+        let df = read_dataframe(path.as_ref())?;
         let what = path.as_ref().display().to_string();
         Self::from_count_series(
             column(&df, class_col, &what)?,
@@ -107,9 +223,10 @@ impl ClassCounts {
         )
     }
 
-    /// Reads a CSV with a header and counts its integer column `label_col`.
-    pub fn read_labels_csv(path: impl AsRef<Path>, label_col: &str) -> Result<Self> {
-        let df = read_csv(path.as_ref())?;
+    /// Reads a CSV, Parquet or Arrow IPC file whole ([`read_dataframe`]) and counts its integer
+    /// column `label_col`.
+    pub fn read_labels(path: impl AsRef<Path>, label_col: &str) -> Result<Self> {
+        let df = read_dataframe(path.as_ref())?;
         Self::from_series(column(
             &df,
             label_col,
@@ -149,10 +266,10 @@ impl MultiLabelCounts {
         Self::from_indicator(y.view())
     }
 
-    /// Reads a CSV with a header and counts its 0/1 indicator columns `label_cols` (see
-    /// [`Self::from_dataframe`]).
-    pub fn read_indicator_csv(path: impl AsRef<Path>, label_cols: &[&str]) -> Result<Self> {
-        Self::from_dataframe(&read_csv(path.as_ref())?, label_cols)
+    /// Reads a CSV, Parquet or Arrow IPC file whole ([`read_dataframe`]) and counts its 0/1
+    /// indicator columns `label_cols` (see [`Self::from_dataframe`]).
+    pub fn read_indicators(path: impl AsRef<Path>, label_cols: &[&str]) -> Result<Self> {
+        Self::from_dataframe(&read_dataframe(path.as_ref())?, label_cols)
     }
 }
 
@@ -168,6 +285,53 @@ impl WeightsTable {
             cols.push(Column::new(name.as_str().into(), w.as_slice()));
         }
         DataFrame::new_infer_height(cols).map_err(input_err("weights table as a DataFrame"))
+    }
+
+    /// A table back from its `DataFrame` ([`Self::to_dataframe`], or one a user wrote): the
+    /// integer column `class`, the number column `count`, then one number column per scheme,
+    /// named as [`Self::headers`] names them (a scheme in [`Scheme`]'s syntax, with its kind in
+    /// brackets for margins and logit offsets). A header that is no scheme, or whose bracket
+    /// does not match the scheme's kind, is [`ReweighError::Input`].
+    ///
+    /// ```
+    /// use reweigh::schemes::{ClassCounts, Scheme, WeightsTable};
+    /// let counts = ClassCounts::from_counts(&[198, 436, 710, 272]).unwrap();
+    /// let t = WeightsTable::all_schemes(&counts).unwrap();
+    /// assert_eq!(WeightsTable::from_dataframe(&t.to_dataframe().unwrap()).unwrap(), t);
+    /// ```
+    pub fn from_dataframe(df: &DataFrame) -> Result<Self> {
+        let what = "weights table DataFrame";
+        let counts = ClassCounts::from_counts_dataframe(df, "class", "count")?;
+        let classes = int_values(column(df, "class", what)?, what)?;
+        let mut schemes = Vec::new();
+        let mut columns = Vec::new();
+        for name in df.get_column_names() {
+            if name == "class" || name == "count" {
+                continue;
+            }
+            let (scheme_text, tag) = match name.rsplit_once(" [") {
+                Some((s, t)) => (s, t.strip_suffix(']')),
+                None => (name.as_str(), None),
+            };
+            let bad = |message: String| ReweighError::Input {
+                what: what.to_string(),
+                message: format!("column {name:?}: {message}"),
+            };
+            let scheme: Scheme = scheme_text.parse().map_err(|e| bad(format!("{e}")))?;
+            let kind = scheme.kind();
+            let want = (kind != SchemeKind::ClassWeights).then(|| kind.entry());
+            if tag != want {
+                return Err(bad(format!(
+                    "the scheme's values are {kind}, so the header must be {:?}",
+                    WeightsTable::header(&scheme.to_string(), kind)
+                )));
+            }
+            columns.push(float_values(column(df, name, what)?, what)?);
+            schemes.push(scheme);
+        }
+        Ok(WeightsTable::from_values(
+            &counts, &classes, &schemes, &columns,
+        ))
     }
 }
 

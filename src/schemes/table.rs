@@ -79,11 +79,41 @@ impl WeightsTable {
         self.columns
             .iter()
             .zip(&self.kinds)
-            .map(|((name, _), kind)| match kind {
-                SchemeKind::ClassWeights => name.clone(),
-                k => format!("{name} [{}]", k.entry()),
-            })
+            .map(|((name, _), &kind)| Self::header(name, kind))
             .collect()
+    }
+
+    /// The header of the column of a scheme displayed as `name` whose values are `kind`.
+    pub(crate) fn header(name: &str, kind: SchemeKind) -> String {
+        match kind {
+            SchemeKind::ClassWeights => name.to_string(),
+            k => format!("{name} [{}]", k.entry()),
+        }
+    }
+
+    /// A table of given values: `values[j][i]` is `schemes[j]`'s value for the class
+    /// `classes[i]`, the rows in any order (they are put in `counts`' sorted order; every class
+    /// of `classes` is one of `counts`').
+    #[cfg(feature = "polars")]
+    pub(crate) fn from_values(
+        counts: &ClassCounts,
+        classes: &[i64],
+        schemes: &[Scheme],
+        values: &[Vec<f64>],
+    ) -> Self {
+        let row_of: std::collections::HashMap<i64, usize> =
+            classes.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+        let rows: Vec<usize> = counts.classes().iter().map(|c| row_of[c]).collect();
+        WeightsTable {
+            classes: counts.classes().to_vec(),
+            counts: counts.counts().to_vec(),
+            columns: schemes
+                .iter()
+                .zip(values)
+                .map(|(s, v)| (s.to_string(), rows.iter().map(|&i| v[i]).collect()))
+                .collect(),
+            kinds: schemes.iter().map(Scheme::kind).collect(),
+        }
     }
 
     /// The weights of the scheme named `name` (as `Scheme` displays it, without the kind tag of
@@ -132,8 +162,9 @@ fn html_escape(s: &str) -> String {
 impl fmt::Display for WeightsTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(4);
-        let mut header = vec!["class".to_string(), "count".to_string()];
-        header.extend(self.headers());
+        let headers = self.headers();
+        let mut header = vec!["class", "count"];
+        header.extend(headers.iter().map(String::as_str));
         let rows: Vec<Vec<String>> = (0..self.classes.len())
             .map(|i| {
                 let mut r = vec![self.classes[i].to_string(), self.counts[i].to_string()];
@@ -141,27 +172,6 @@ impl fmt::Display for WeightsTable {
                 r
             })
             .collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|j| {
-                rows.iter()
-                    .map(|r| r[j].len())
-                    .chain([header[j].len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String]| {
-            cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, &w)| format!("{c:>w$}"))
-                .collect::<Vec<_>>()
-                .join("  ")
-        };
-        writeln!(f, "{}", line(&header))?;
-        for r in &rows {
-            writeln!(f, "{}", line(r))?;
-        }
-        Ok(())
+        f.write_str(&crate::format::text_table(&header, &rows))
     }
 }

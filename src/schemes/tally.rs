@@ -59,17 +59,31 @@ impl Tally {
     /// [`Tally::count`] of a slice, with the integer types' fast conversion (an integer label
     /// is a class unless it does not fit in `i64`).
     fn count_slice<L: ToPrimitive + 'static>(labels: &[L], offset: usize) -> Result<Self> {
-        if !is_integer::<L>() {
-            return Self::count(labels, offset);
-        }
         let mut t = Tally::default();
+        t.add_slice(labels, offset)?;
+        Ok(t)
+    }
+
+    /// Adds a slice of labels, the first of which is label number `offset` of the whole input
+    /// (a batch of a scan; [`Tally::count_slice`]).
+    pub(crate) fn add_slice<L: ToPrimitive + 'static>(
+        &mut self,
+        labels: &[L],
+        offset: usize,
+    ) -> Result<()> {
+        if !is_integer::<L>() {
+            for (i, l) in labels.iter().enumerate() {
+                self.add(label_at("labels", offset + i, l)?);
+            }
+            return Ok(());
+        }
         for (i, l) in labels.iter().enumerate() {
             match l.to_i64() {
-                Some(v) => t.add(v),
+                Some(v) => self.add(v),
                 None => return Err(label_at("labels", offset + i, l).unwrap_err()),
             }
         }
-        Ok(t)
+        Ok(())
     }
 
     #[inline]

@@ -1,5 +1,5 @@
-//! The main job: evaluates every claim of the reproduction ledger, prints a summary table and
-//! writes `REPRODUCTIONS.md` and the figures in `reproductions/`.
+//! `reweigh reproduce`, the main job: evaluates every claim of the reproduction ledger, prints a
+//! summary table and writes `REPRODUCTIONS.md` and the figures in `reproductions/`.
 //!
 //! ```text
 //! cargo run --release                 # evaluate, print, write REPRODUCTIONS.md + reproductions/*.svg
@@ -9,7 +9,7 @@
 //! cargo run --release -- --help
 //! ```
 
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use reweigh_ledger as ledger;
 use reweigh_ledger::{breast_cancer, figures, longtail, render};
@@ -17,31 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// The command line (clap): `reweigh [reproduce] [--check] [--out DIR]`. With no subcommand the
-/// binary reproduces, so `cargo run --release` is the main job.
-#[derive(Parser, Debug)]
-#[command(
-    name = "reweigh",
-    version,
-    about = "reweigh's reproduction suite: evaluates every claim of the ledger and writes REPRODUCTIONS.md",
-    args_conflicts_with_subcommands = true
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    #[command(flatten)]
-    reproduce: ReproduceArgs,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Evaluate every claim of the reproduction ledger and write REPRODUCTIONS.md and
-    /// reproductions/*.svg (the default when no subcommand is given).
-    Reproduce(ReproduceArgs),
-}
-
+/// `reweigh reproduce [--check] [--out DIR]` (also what `reweigh` with no subcommand runs).
 #[derive(Args, Debug)]
-struct ReproduceArgs {
+pub struct ReproduceArgs {
     /// Evaluate and fail (exit 1) if the committed REPRODUCTIONS.md or figures are stale,
     /// writing nothing.
     #[arg(long)]
@@ -102,14 +80,9 @@ fn stale(out: &Path, files: &[(PathBuf, String)]) -> Vec<String> {
     problems
 }
 
-fn main() -> ExitCode {
-    // clap reads arguments as OsStrings (a non-UTF-8 path is fine; a bad argument is a usage
-    // error with exit status 2; --help and --version exit 0).
-    let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Reproduce(args)) => args,
-        None => cli.reproduce,
-    };
+/// Runs the main job (exit status 1 when `--check` finds stale files or a file cannot be
+/// written).
+pub fn run(args: &ReproduceArgs) -> ExitCode {
     let start = Instant::now();
     let total = breast_cancer::fits(&breast_cancer::StudyConfig::default())
         + longtail::StudyConfig::default().fits()

@@ -1,4 +1,4 @@
-//! The main binary's command line, run as a process (issue 11 #9): `--help` exits 0, a bad or
+//! The binary's command line, run as a process (issue 11 #9): `--help` exits 0, a bad or
 //! non-UTF-8 argument is a usage error (exit 2) and never a panic.
 
 use std::ffi::OsString;
