@@ -1,8 +1,10 @@
 //! Criterion benchmarks of the performance workloads (README "Performance"): weighted sparse
 //! softmax cross-entropy on 10,000 × 1,000, 1,000,000 × 10 and 4,096 × 32,000 f32 logits, BCE
 //! with logits and `pos_weight` on 65,536 × 512, each as value and value + gradient (allocated,
-//! and into a reused buffer), class-weight counting over 10^7 labels, and the long-tail losses
-//! (logit-adjusted CE and LDAM on 10,000 × 1,000, timm's ASL on 65,536 × 512).
+//! and into a reused buffer), class-weight counting over 10^7 labels, the long-tail losses
+//! (logit-adjusted CE and LDAM on 10,000 × 1,000, timm's ASL on 65,536 × 512), one training step
+//! of the sampled softmax at 10^6 classes and the memory read bandwidth: every row of the
+//! README's table.
 //!
 //! `cargo bench --bench losses` (not run by CI; `cargo clippy --all-targets` compiles it).
 //! Threads: rayon's global pool, `RAYON_NUM_THREADS=1 cargo bench` for one.
@@ -11,11 +13,11 @@ mod workloads;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::ArrayD;
-use reweigh::Loss;
 use reweigh::losses::{
-    AsymmetricLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, SigmoidCrossEntropy,
-    SparseSoftmaxCrossEntropy,
+    AsymmetricLoss, LdamLoss, LogitAdjustedCrossEntropy, LogitOffset, SampledSoftmaxLoss,
+    SigmoidCrossEntropy, SparseSoftmaxCrossEntropy,
 };
+use reweigh::{Loss, Reduction};
 use std::hint::black_box;
 use std::time::Duration;
 use workloads::Rng;
@@ -103,6 +105,29 @@ fn class_weights(c: &mut Criterion) {
     group.finish();
 }
 
+/// The sampled softmax at 10^6 classes (one training step) and the memory read bandwidth the
+/// loss kernels are compared with (a parallel sum over 400 MB).
+fn scale(c: &mut Criterion) {
+    let (classes, sampled, rows, dim) = workloads::SAMPLED;
+    let s = workloads::sampled(&mut Rng(0x5a3), classes, rows, dim);
+    let loss =
+        SampledSoftmaxLoss::<f32>::new(sampled, classes).reduction(Reduction::SumOverBatchSize);
+    let mut group = c.benchmark_group("scale");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Elements((rows * (sampled + 1)) as u64));
+    group.bench_function(format!("sampled_softmax_{classes}_classes"), |b| {
+        b.iter(|| workloads::sampled_step(black_box(&loss), &s))
+    });
+    let v = vec![1.0_f32; 100_000_000];
+    group.throughput(Throughput::Bytes((v.len() * 4) as u64));
+    group.bench_function("read_bandwidth_400MB", |b| {
+        b.iter(|| workloads::parallel_sum(black_box(&v)))
+    });
+    group.finish();
+}
+
 /// The long-tail losses of `examples/bench_workloads.rs` (`long_tail_workloads`): value, value +
 /// gradient and value + gradient into a reused buffer.
 fn long_tail(c: &mut Criterion) {
@@ -168,5 +193,12 @@ fn bench_modes<L: Loss<f32>>(
     });
 }
 
-criterion_group!(benches, sparse_softmax, sigmoid, class_weights, long_tail);
+criterion_group!(
+    benches,
+    sparse_softmax,
+    sigmoid,
+    class_weights,
+    long_tail,
+    scale
+);
 criterion_main!(benches);

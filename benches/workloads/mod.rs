@@ -72,6 +72,22 @@ pub struct Sampled {
     pub labels: ndarray::Array2<i64>,
 }
 
+/// TensorFlow's use case of the sampled softmax: 10^6 classes, 8192 sampled, 1024 rows of 128
+/// features.
+pub const SAMPLED: (usize, usize, usize, usize) = (1_000_000, 8_192, 1_024, 128);
+
+/// One training step of the sampled softmax: sampling, loss, gradients of the inputs, weights
+/// and biases; returns the loss value.
+pub fn sampled_step(
+    loss: &reweigh::losses::SampledSoftmaxLoss<f32>,
+    s: &Sampled,
+) -> reweigh::LossValue<f32> {
+    let c = loss.sample(&s.labels, 7).expect("labels in range");
+    loss.forward_backward(&s.x, &s.w, &s.b, &s.labels, &c)
+        .expect("shapes agree")
+        .value
+}
+
 pub fn sampled(rng: &mut Rng, classes: usize, rows: usize, dim: usize) -> Sampled {
     let mut small = || (rng.unit() - 0.5) * 0.1;
     let x = ndarray::Array2::from_shape_fn((rows, dim), |_| small());

@@ -9,7 +9,8 @@
 #  - REQUIREMENTS is installed when DIR is new and again whenever the file's sha256 changes
 #    (recorded in DIR/.requirements.sha256); otherwise nothing is installed.
 # One environment, one requirements file: notebooks/requirements.txt (nb-venv),
-# scripts/reference/requirements.txt (ref-venv), scripts/bench/requirements.txt (bench-venv).
+# scripts/reference/requirements.txt (ref-venv), scripts/bench/requirements.txt (bench-venv),
+# scripts/bench/cli_requirements.txt (bench-cli-venv).
 # Progress and errors go to stderr; any failure returns 1 (explicitly: `set -e` does not reach
 # into a command substitution).
 reweigh_venv() {
