@@ -107,10 +107,7 @@ pub(crate) fn with_grad<F: Real, R>(
     match out {
         GradOut::No => (kernel(None), None),
         GradOut::Alloc => {
-            let mut g = ArrayD::<F>::zeros(shape);
-            if let Some(s) = g.as_slice_mut() {
-                advise_huge_pages(s);
-            }
+            let mut g = fresh::<F>(shape);
             let r = kernel(g.as_slice_mut());
             (r, Some(g))
         }
@@ -124,6 +121,52 @@ pub(crate) fn with_grad<F: Real, R>(
                 (r, None)
             }
         }
+    }
+}
+
+/// A new array of `shape` that a kernel is about to write in full: zeros, backed by transparent
+/// huge pages on Linux (the gradient of `forward_backward`, a transformed copy of the logits).
+pub(crate) fn fresh<F: Real>(shape: &[usize]) -> ArrayD<F> {
+    let mut a = ArrayD::<F>::zeros(shape);
+    if let Some(s) = a.as_slice_mut() {
+        advise_huge_pages(s);
+    }
+    a
+}
+
+/// `f(i, x_i, out_i)` for every row `i` of `width` elements of `x` and `out` (same length), in
+/// parallel chunks of rows on the current rayon pool for inputs of at least
+/// [`PARALLEL_MIN_ELEMS`] elements, sequentially below.
+pub(crate) fn map_rows<F: Real>(
+    x: &[F],
+    out: &mut [F],
+    width: usize,
+    f: impl Fn(usize, &[F], &mut [F]) + Sync,
+) {
+    if width == 0 {
+        return;
+    }
+    let rows_per_chunk = (CHUNK_ELEMS / width).max(1);
+    let chunk = rows_per_chunk * width;
+    let run = |(k, (xc, oc)): (usize, (&[F], &mut [F]))| {
+        for (r, (xr, or)) in xc
+            .chunks_exact(width)
+            .zip(oc.chunks_exact_mut(width))
+            .enumerate()
+        {
+            f(k * rows_per_chunk + r, xr, or);
+        }
+    };
+    if x.len() < PARALLEL_MIN_ELEMS {
+        x.chunks(chunk)
+            .zip(out.chunks_mut(chunk))
+            .enumerate()
+            .for_each(run);
+    } else {
+        x.par_chunks(chunk)
+            .zip(out.par_chunks_mut(chunk))
+            .enumerate()
+            .for_each(run);
     }
 }
 

@@ -65,6 +65,10 @@ pub(crate) struct Batch<'a, F> {
     /// rounded to `F` as the shifted array `x + o` would hold it, read on the fly (the
     /// logit-adjusted loss and Balanced Softmax).
     pub(crate) bias: Option<&'a [F]>,
+    /// A factor on the whole gradient, `∂z/∂x` of a loss that runs the kernel on `z = s·x`
+    /// (LDAM's scale; 1 otherwise): folded into the reduction's factor, so the gradient is
+    /// written once.
+    pub(crate) grad_scale: F,
 }
 
 /// Per-row loss coefficients, fixed for the batch.
@@ -100,7 +104,7 @@ pub(crate) fn run<F: Real>(
 ) -> f64 {
     let c = b.classes;
     let rows = b.logits.len() / c;
-    let k: F = scale.grad_factor();
+    let k: F = scale.grad_factor::<F>() * b.grad_scale;
     let u_sum = match &b.targets {
         Targets::Sparse {
             class_weights: Some(w),

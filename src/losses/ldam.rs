@@ -3,12 +3,13 @@
 
 use crate::Real;
 use crate::error::{Result, ReweighError};
+use crate::kernels;
 use crate::loss::{GradOut, Loss, check_same_shape};
 use crate::losses::SparseSoftmaxCrossEntropy;
 use crate::losses::of_transformed;
 use crate::output::LossOutput;
 use crate::reduction::{Reducer, Unreduced};
-use ndarray::{Array1, ArrayD, ArrayViewD, Axis};
+use ndarray::{Array1, ArrayD, ArrayViewD};
 
 /// LDAM's class margins from the class counts: `m_j = max_m · (n_min / n_j)^(1/4)`, the largest
 /// (the rarest class's) equal to `max_m`. Computed in f64.
@@ -166,18 +167,25 @@ impl<F: Real> LdamLoss<F> {
         let c = x.shape()[x.ndim() - 1];
         check_same_shape("LDAM margins (one per class)", &[c], self.margins.shape())?;
         check_same_shape("labels", &x.shape()[..x.ndim() - 1], labels.shape())?;
-        let mut z = x.as_standard_layout().into_owned();
-        let s = self.scale;
-        for (mut row, &y) in z
-            .lanes_mut(Axis(x.ndim() - 1))
-            .into_iter()
-            .zip(labels.iter())
-        {
-            if (0..c as i64).contains(&y) {
-                row[y as usize] = row[y as usize] - self.margins[y as usize];
+        // one pass into a fresh buffer (huge pages, parallel rows): z_j = s·x_j, and
+        // z_y = s·(x_y − m_y) at the label, rounded as the reference's `s * where(...)`
+        let xs = kernels::contiguous(x);
+        let ys = kernels::contiguous(labels);
+        let mut z = kernels::fresh::<F>(x.shape());
+        let (s, m) = (
+            self.scale,
+            self.margins.as_slice().expect("standard layout"),
+        );
+        kernels::map_rows(&xs, z.as_slice_mut().expect("fresh"), c, |i, xr, zr| {
+            for (z, &v) in zr.iter_mut().zip(xr) {
+                *z = s * v;
             }
-            row.mapv_inplace(|v| s * v);
-        }
+            let y = ys[i];
+            if (0..c as i64).contains(&y) {
+                let j = y as usize;
+                zr[j] = s * (xr[j] - m[j]);
+            }
+        });
         Ok(z)
     }
 
@@ -212,16 +220,28 @@ impl<F: Real> Loss<F> for LdamLoss<F> {
         Ok(u)
     }
 
-    /// Margins and scale once, then the base loss on `z` (`of_transformed::compute`;
-    /// `∂z/∂x = s`).
+    /// Margins and scale once (one pass into a fresh buffer), then the base loss's fused
+    /// kernel on `z` with `∂z/∂x = s` folded into its gradient factor, or the base loss's
+    /// general path (`of_transformed::compute`) where it has no fused path.
     fn fused(
         &self,
         input: ArrayViewD<'_, F>,
         target: ArrayViewD<'_, i64>,
         sample_weight: Option<ArrayViewD<'_, F>>,
-        grad: GradOut<'_, '_, F>,
+        mut grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
         let z = self.margined(&input, &target)?;
+        let sw = sample_weight.clone();
+        if let Some(out) = self.base.fused_biased(
+            z.view(),
+            target.view(),
+            sw,
+            grad.reborrow(),
+            None,
+            self.scale,
+        )? {
+            return Ok(Some(out));
+        }
         of_transformed::compute(
             &self.base,
             z.view(),

@@ -321,10 +321,14 @@ impl<F: Real> Loss<F> for LogitAdjustedCrossEntropy<F> {
         self.check_input(&input)?;
         let o = self.offsets.as_slice().expect("standard layout");
         let sw = sample_weight.clone();
-        if let Some(out) =
-            self.base
-                .fused_biased(input.view(), target.view(), sw, grad.reborrow(), Some(o))?
-        {
+        if let Some(out) = self.base.fused_biased(
+            input.view(),
+            target.view(),
+            sw,
+            grad.reborrow(),
+            Some(o),
+            F::one(),
+        )? {
             return Ok(Some(out));
         }
         let z = shift(&input, &self.offsets, F::one());

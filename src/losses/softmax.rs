@@ -248,6 +248,7 @@ impl<F: Real> Loss<F> for SoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
             bias: None,
+            grad_scale: F::one(),
         };
         Ok(kernels::softmax::output(
             &batch,

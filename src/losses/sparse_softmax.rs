@@ -272,7 +272,7 @@ impl<F: Real> Loss<F> for SparseSoftmaxCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         grad: GradOut<'_, '_, F>,
     ) -> Result<Option<LossOutput<F>>> {
-        self.fused_biased(logits, labels, sample_weight, grad, None)
+        self.fused_biased(logits, labels, sample_weight, grad, None, F::one())
     }
 }
 
@@ -280,7 +280,8 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
     /// [`Loss::fused`] on the logits `x + o` for a per-class bias `o` (one value per class,
     /// checked by the caller), read on the fly by the kernel: the same numbers as the fused
     /// path on the shifted array, without making it. `grad` is untouched when the result is
-    /// `None`.
+    /// `None`. The gradient is multiplied by `grad_scale` in the same pass (`∂z/∂x` of a loss
+    /// that runs this one on `z = s·x`, LDAM; 1 otherwise).
     pub(crate) fn fused_biased(
         &self,
         logits: ArrayViewD<'_, F>,
@@ -288,6 +289,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         grad: GradOut<'_, '_, F>,
         bias: Option<&[F]>,
+        grad_scale: F,
     ) -> Result<Option<LossOutput<F>>> {
         self.check(&logits, &labels)?;
         if self.by_predicted {
@@ -342,6 +344,7 @@ impl<F: Real> SparseSoftmaxCrossEntropy<F> {
             },
             sample_weight: sw.as_deref(),
             bias,
+            grad_scale,
         };
         Ok(kernels::softmax::output(
             &batch,
