@@ -43,6 +43,19 @@ pub fn check_finite<'a, F: Real>(
         .try_for_each(|(index, &v)| finite_at(what, index, v))
 }
 
+/// [`check_finite`] of an array: a branch-free scan of its memory when it is contiguous (the
+/// element-wise loop over a dynamic-dimensional view costs more than a fused loss kernel), the
+/// element-wise check in logical order to name the first bad element.
+pub(crate) fn check_finite_array<F: Real>(what: &'static str, a: &ArrayViewD<'_, F>) -> Result<()> {
+    if let Some(s) = a.as_slice()
+        && s.chunks(1024)
+            .all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()))
+    {
+        return Ok(());
+    }
+    check_finite(what, a.iter())
+}
+
 /// Checks that every value is finite and non-negative.
 pub fn check_weights<'a, F: Real>(
     what: &'static str,

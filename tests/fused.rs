@@ -5,8 +5,8 @@
 
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn};
 use reweigh::losses::{
-    LogitAdjustedCrossEntropy, SigmoidCrossEntropy, SmoothingForm, SoftmaxCrossEntropy,
-    SparseSoftmaxCrossEntropy,
+    AsymmetricLoss, LogitAdjustedCrossEntropy, SigmoidCrossEntropy, SmoothingForm,
+    SoftmaxCrossEntropy, SparseSoftmaxCrossEntropy,
 };
 use reweigh::{Framework, Loss, LossOutput, LossValue, OnZeroWeights, Real, Reducer, Reduction};
 use rstest::rstest;
@@ -86,6 +86,18 @@ fn rel<F: Real>() -> f64 {
     if F::DTYPE == "float32" { 2e-5 } else { 1e-11 }
 }
 
+/// The floor of the values' relative comparison: below the smallest normal number of `F` an
+/// f32 result keeps no relative precision (the asymmetric loss's focused terms of saturated
+/// logits fall there: 10⁻⁸⁷ in f64 is 0 in f32).
+fn value_floor<F: Real>() -> f64 {
+    let min_normal = if F::DTYPE == "float32" {
+        f32::MIN_POSITIVE as f64
+    } else {
+        f64::MIN_POSITIVE
+    };
+    min_normal / rel::<F>()
+}
+
 fn to64<F: Real>(a: &ArrayD<F>) -> ArrayD<f64> {
     a.mapv(|v| v.f64())
 }
@@ -94,12 +106,17 @@ fn of<F: Real>(a: &ArrayD<f64>) -> ArrayD<F> {
     a.mapv(F::of)
 }
 
-fn assert_outputs_match<F: Real>(what: &str, fused: &LossOutput<F>, general: &LossOutput<f64>) {
+fn assert_outputs_match<F: Real>(
+    what: &str,
+    fused: &LossOutput<F>,
+    general: &LossOutput<f64>,
+    value_floor: f64,
+) {
     let (fv, gv) = (
         to64(&fused.value.clone().into_array()),
         general.value.clone().into_array(),
     );
-    assert_close_rel(&format!("{what} value"), &fv, &gv, rel::<F>(), 0.0);
+    assert_close_rel(&format!("{what} value"), &fv, &gv, rel::<F>(), value_floor);
     match (&fused.grad, &general.grad) {
         (Some(f), Some(g)) => {
             let floor = max_abs(g);
@@ -123,12 +140,27 @@ fn check_loss<F: Real, L>(
 ) where
     L: Loss<F>,
 {
+    check_loss_to(what, loss, x, target, sw, general, value_floor::<F>());
+}
+
+/// [`check_loss`] with the values compared relative to at least `value_floor`.
+fn check_loss_to<F: Real, L>(
+    what: &str,
+    loss: &L,
+    x: &ArrayD<F>,
+    target: ArrayViewD<'_, L::Label>,
+    sw: Option<&ArrayD<F>>,
+    general: impl Fn(bool) -> LossOutput<f64>,
+    value_floor: f64,
+) where
+    L: Loss<F>,
+{
     let sw = sw.map(|w| w.view());
     let g = general(true);
     let f = loss
         .compute(x.view(), target.clone(), sw.clone(), true)
         .unwrap();
-    assert_outputs_match(what, &f, &g);
+    assert_outputs_match(what, &f, &g, value_floor);
     let fwd = loss
         .compute(x.view(), target.clone(), sw.clone(), false)
         .unwrap();
@@ -138,7 +170,7 @@ fn check_loss<F: Real, L>(
         &to64(&fwd.value.into_array()),
         &general(false).value.into_array(),
         rel::<F>(),
-        0.0,
+        value_floor,
     );
     // into a contiguous buffer, and into a transposed (non-contiguous) one
     let mut buf = ArrayD::<F>::from_elem(x.shape(), F::of(7.0));
@@ -522,7 +554,7 @@ fn non_contiguous_logits_take_the_general_path_with_the_same_result() {
         value: LossValue::Scalar(f64::from(a.value.scalar().unwrap())),
         grad: a.grad.map(|g| to64(&g)),
     };
-    assert_outputs_match("transposed logits", &b, &a);
+    assert_outputs_match("transposed logits", &b, &a, value_floor::<f32>());
 }
 
 #[test]
@@ -671,5 +703,194 @@ fn logit_adjusted_fused_matches_the_shifted_array_and_the_general_path(
         make(base, &w),
         make(base, &w),
         strided,
+    );
+}
+
+/// The asymmetric loss's focusing options: timm's defaults, no focusing, no margin, label
+/// smoothing (the scalar element on the SIMD path), a fractional γ (scalar rows), the detached
+/// focusing factor.
+#[derive(Clone, Copy, Debug)]
+enum Focusing {
+    Timm,
+    Unfocused,
+    NoMargin,
+    Smoothed,
+    Fractional,
+    Detached,
+}
+
+fn asymmetric_loss<G: Real>(focusing: Focusing) -> AsymmetricLoss<G> {
+    let asl = AsymmetricLoss::<G>::new();
+    match focusing {
+        Focusing::Timm => asl,
+        Focusing::Unfocused => asl.gamma_neg(G::zero()).gamma_pos(G::zero()),
+        Focusing::NoMargin => asl.margin(G::zero()).gamma_neg(G::of(2.0)),
+        Focusing::Smoothed => asl.label_smoothing(G::of(0.1)),
+        Focusing::Fractional => asl.gamma_neg(G::of(2.5)).gamma_pos(G::of(0.5)),
+        Focusing::Detached => asl.detach_focal_weight(true).margin(G::of(0.2)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn asymmetric_case<F: Real>(
+    rng: &mut Rng,
+    shape: &[usize],
+    extreme: bool,
+    soft: bool,
+    focusing: Focusing,
+    pos_weight: Option<bool>, // Some(true): per class, Some(false): scalar
+    weight: bool,
+    sum_classes: bool,
+    sw: Sw,
+) {
+    let nd = shape.len();
+    let c = shape[nd - 1];
+    let x = rng.logits::<F>(shape, extreme);
+    let y = ArrayD::from_shape_simple_fn(IxDyn(shape), || {
+        let hard = (rng.below(4) == 0) as u8 as f64;
+        // soft targets in some elements: the SIMD lanes that hold one take the scalar element
+        F::of(if soft && rng.below(9) == 0 {
+            rng.unit()
+        } else {
+            hard
+        })
+    });
+    let value_shape = if sum_classes { &shape[..nd - 1] } else { shape };
+    let sw: Option<ArrayD<F>> = match sw {
+        Sw::None => None,
+        Sw::Scalar => Some(rng.array(&[], 0.5, 2.0)),
+        Sw::PerRow if sum_classes => Some(rng.array(value_shape, 0.0, 2.0)),
+        Sw::PerRow => {
+            let mut s = shape.to_vec();
+            s[nd - 1] = 1;
+            Some(rng.array(&s, 0.0, 2.0))
+        }
+        Sw::PerClass if sum_classes => return,
+        Sw::PerClass => Some(rng.array(&[c], 0.0, 2.0)),
+        Sw::PerElement => Some(rng.array(value_shape, 0.0, 2.0)),
+    };
+    let q = match pos_weight {
+        Some(true) => Some(to64(&rng.array::<F>(&[c], 0.5, 5.0))),
+        Some(false) => Some(to64(&rng.array::<F>(&[], 0.5, 5.0))),
+        None => None,
+    };
+    let v = weight.then(|| to64(&rng.array::<F>(&[c], 0.0, 2.0)));
+    fn build<G: Real>(
+        focusing: Focusing,
+        reducer: Reducer,
+        sum_classes: bool,
+        q: &Option<ArrayD<f64>>,
+        v: &Option<ArrayD<f64>>,
+    ) -> AsymmetricLoss<G> {
+        let mut loss = asymmetric_loss::<G>(focusing)
+            .reduction(reducer)
+            .sum_over_classes(sum_classes);
+        if let Some(q) = q {
+            loss = loss.pos_weight(of(q));
+        }
+        if let Some(v) = v {
+            loss = loss.class_weights(of::<G>(v).into_dimensionality().unwrap());
+        }
+        loss
+    }
+    for reducer in reducers_for(shape) {
+        let loss = build::<F>(focusing, reducer, sum_classes, &q, &v);
+        // the general path in the same precision: in f32 `ln(q + m)` and `1 − y'` cancel as
+        // they do in timm, and the f64 path would not
+        let general = |want_grad: bool| {
+            let sw = sw.as_ref().map(|w| w.view());
+            let out = reducer.finish(loss.unreduced(x.view(), y.view(), sw, want_grad).unwrap());
+            LossOutput {
+                value: match out.value {
+                    LossValue::Scalar(v) => LossValue::Scalar(v.f64()),
+                    LossValue::PerElement(a) => LossValue::PerElement(to64(&a)),
+                },
+                grad: out.grad.as_ref().map(to64),
+            }
+        };
+        let what = format!(
+            "asymmetric {shape:?} extreme={extreme} soft={soft} {focusing:?} q={pos_weight:?} \
+             v={weight} sum_classes={sum_classes} {reducer:?} {}",
+            F::DTYPE
+        );
+        // b = p − m cancels where p is near the margin: an ulp of p there is many ulp of b^γ,
+        // on element losses 10⁻⁹ of the largest and below
+        let largest = max_abs(&general(false).value.into_array());
+        let floor = value_floor::<F>().max(1e-9 * largest);
+        check_loss_to(&what, &loss, &x, y.view(), sw.as_ref(), general, floor);
+    }
+}
+
+#[rstest]
+fn asymmetric_fused_matches_general(
+    #[values(vec![5, 1], vec![9, 7], vec![3, 2, 33], vec![2, 512])] shape: Vec<usize>,
+    #[values(false, true)] extreme: bool,
+    #[values(
+        Focusing::Timm,
+        Focusing::Unfocused,
+        Focusing::NoMargin,
+        Focusing::Smoothed,
+        Focusing::Fractional,
+        Focusing::Detached
+    )]
+    focusing: Focusing,
+    #[values(None, Some(true))] pos_weight: Option<bool>,
+    #[values(false, true)] sum_classes: bool,
+    #[values(Sw::None, Sw::PerRow, Sw::PerElement)] sw: Sw,
+) {
+    let mut rng = Rng(17);
+    for soft in [false, true] {
+        let weight = soft; // class weights with the soft targets
+        asymmetric_case::<f32>(
+            &mut rng,
+            &shape,
+            extreme,
+            soft,
+            focusing,
+            pos_weight,
+            weight,
+            sum_classes,
+            sw,
+        );
+        asymmetric_case::<f64>(
+            &mut rng,
+            &shape,
+            extreme,
+            soft,
+            focusing,
+            pos_weight,
+            weight,
+            sum_classes,
+            sw,
+        );
+    }
+}
+
+#[rstest]
+fn asymmetric_fused_matches_general_on_batches_split_across_threads(
+    #[values(vec![300, 512], vec![20_003, 7])] shape: Vec<usize>,
+) {
+    let mut rng = Rng(19);
+    asymmetric_case::<f32>(
+        &mut rng,
+        &shape,
+        true,
+        false,
+        Focusing::Timm,
+        Some(false),
+        true,
+        true,
+        Sw::PerRow,
+    );
+    asymmetric_case::<f32>(
+        &mut rng,
+        &shape,
+        false,
+        true,
+        Focusing::Detached,
+        Some(true),
+        false,
+        false,
+        Sw::None,
     );
 }

@@ -15,6 +15,7 @@
 //! thread; larger ones use rayon's current pool (`RAYON_NUM_THREADS`, or
 //! `ThreadPool::install`).
 
+pub(crate) mod asymmetric;
 pub(crate) mod sigmoid;
 pub(crate) mod softmax;
 pub(crate) mod vmath;
@@ -24,8 +25,8 @@ use crate::error::Result;
 use crate::loss::{GradOut, broadcast_to, check_finite};
 use crate::output::LossOutput;
 pub(crate) use crate::reduction::Scale;
-use crate::reduction::{Reducer, Reduction, Totals};
-use ndarray::{ArrayD, ArrayViewD};
+use crate::reduction::{MassTotals, Reducer, Reduction, Totals};
+use ndarray::{ArrayD, ArrayViewD, Axis};
 use rayon::prelude::*;
 use std::any::TypeId;
 use std::borrow::Cow;
@@ -94,6 +95,128 @@ where
     } else {
         tasks.into_par_iter().map(|(r, g, v)| f(r, g, v)).collect()
     }
+}
+
+/// How an element-wise kernel keeps its values: one per element, or one per row (the row's sum
+/// divided by a divisor: Keras's mean over the class axis, or 1 for a plain sum).
+#[derive(Clone, Copy)]
+pub(crate) enum RowValues<F> {
+    PerElement,
+    PerRow { divisor: F },
+}
+
+/// The driver of the element-wise kernels (sigmoid cross-entropy, asymmetric loss) over `rows`
+/// rows of `c` elements: returns `Σ ℓ` in f64 and writes the values (per element or per row) and
+/// `k·∂Σℓ/∂x` when asked for. `row(i, kr, grad, vals)` computes row `i`: it returns `Σ_j l_ij`,
+/// writes `kr·∂l_ij/∂x_ij` and the unweighted `l_ij`; the row weight `r_i` is applied here (to
+/// `kr`, the values and the sum). A row whose weighted sum is not finite is summed again by
+/// `cold(i, r_i)` as the general path sums it, `Σ_j (l_ij·r_i)` in f64, so that an overflow (or
+/// `∞·0` with a zero row weight) behaves as there (issue 11 #19).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_element_rows<F: Real>(
+    rows: usize,
+    c: usize,
+    row_weight: Option<&[F]>,
+    k: F,
+    mode: RowValues<F>,
+    grad: Option<&mut [F]>,
+    values: Option<&mut [F]>,
+    row: impl Fn(usize, F, Option<&mut [F]>, Option<&mut [F]>) -> F + Sync,
+    cold: impl Fn(usize, F) -> f64 + Sync,
+) -> f64 {
+    let value_width = match mode {
+        RowValues::PerElement => c,
+        RowValues::PerRow { .. } => 1,
+    };
+    let parts = for_row_chunks(
+        rows,
+        c,
+        grad,
+        values,
+        value_width,
+        |range, mut g, mut vals| {
+            let mut total = 0.0;
+            for (local, i) in range.enumerate() {
+                let r = row_weight.map_or(F::one(), |w| w[i]);
+                let gi = g.as_deref_mut().map(|g| &mut g[local * c..(local + 1) * c]);
+                match mode {
+                    RowValues::PerRow { divisor } => {
+                        let v = row(i, r * k / divisor, gi, None) / divisor * r;
+                        if let Some(vals) = vals.as_deref_mut() {
+                            vals[local] = v;
+                        }
+                        total += v.f64();
+                    }
+                    RowValues::PerElement => {
+                        let vi = vals
+                            .as_deref_mut()
+                            .map(|v| &mut v[local * c..(local + 1) * c]);
+                        let has_vals = vi.is_some();
+                        let s = row(i, r * k, gi, vi);
+                        if has_vals && r != F::one() {
+                            let v = &mut vals.as_deref_mut().expect("values")
+                                [local * c..(local + 1) * c];
+                            v.iter_mut().for_each(|l| *l = *l * r);
+                        }
+                        let sr = s * r;
+                        total += if sr.is_finite() { sr.f64() } else { cold(i, r) };
+                    }
+                }
+            }
+            total
+        },
+    );
+    parts.into_iter().sum()
+}
+
+/// Sample weights of an element-wise kernel as one factor per row, with the totals of the mass
+/// they make: broadcast to `row_shape` when the values are per row, else to `shape` and constant
+/// along the class axis. `Ok(None)` when they vary along the class axis: the general path then
+/// multiplies `v·l` by them after the loss, and folding them into `v` first would turn an
+/// overflowing `v·l` times a zero weight (NaN there) into 0 (issue 11 #19).
+#[allow(clippy::type_complexity)]
+pub(crate) fn per_row_sample_weights<F: Real>(
+    sample_weight: Option<&ArrayViewD<'_, F>>,
+    shape: &[usize],
+    per_row_values: bool,
+) -> Result<Option<(Option<Vec<F>>, Option<MassTotals>)>> {
+    let Some(sw) = sample_weight else {
+        return Ok(Some((None, None)));
+    };
+    check_finite("sample_weight", sw.iter())?;
+    let last = Axis(shape.len() - 1);
+    let (r, mass) = if per_row_values {
+        let b = broadcast_to("sample_weight", sw, &shape[..last.index()])?;
+        let r = contiguous(&b).into_owned();
+        let mass = MassTotals::of(&r);
+        (r, mass)
+    } else {
+        let b = broadcast_to("sample_weight", sw, shape)?;
+        if b.strides()[last.index()] != 0 {
+            return Ok(None);
+        }
+        let r = contiguous(&b.index_axis(last, 0)).into_owned();
+        let mass = MassTotals::of(&r).repeated(shape[last.index()]);
+        (r, mass)
+    };
+    Ok(Some((Some(r), Some(mass.passed_as(sw.iter())))))
+}
+
+/// A weight that broadcasts to `shape` without varying along the rows, as one value per class
+/// (ones when absent); `None` when it varies along the rows or does not broadcast.
+pub(crate) fn per_class<F: Real>(w: Option<&ArrayD<F>>, shape: &[usize]) -> Option<Vec<F>> {
+    let Some(w) = w else {
+        return Some(vec![F::one(); shape[shape.len() - 1]]);
+    };
+    let view = w.view();
+    let b = view.broadcast(shape)?;
+    let last = b.ndim() - 1;
+    b.strides()[..last]
+        .iter()
+        .all(|&s| s == 0)
+        .then(|| b.lanes(Axis(last)).into_iter().next())
+        .flatten()
+        .map(|lane| lane.to_vec())
 }
 
 /// Runs `kernel` with a contiguous gradient slice of `shape` when one is asked for: the caller's

@@ -10,8 +10,8 @@
 //! behave as in the general path. The f32 SIMD path evaluates `log1p(e)`, `e ∈ [0, 1]`, as
 //! `e·P(e)` with a degree-9 polynomial (relative error below 2·10⁻⁷, see `log1p_unit`).
 
-use super::for_row_chunks;
 use super::vmath::simd_f32;
+use super::{RowValues, run_element_rows};
 use super::{as_f32, as_f32_mut};
 use crate::Real;
 use crate::math::{sigmoid, softplus};
@@ -42,53 +42,24 @@ pub(crate) fn run<F: Real>(
     values: Option<&mut [F]>,
 ) -> f64 {
     let c = b.pos_weight.len();
-    let rows = b.logits.len() / c;
-    let cf = F::of(c as f64);
-    let value_width = if b.mean_last_axis { 1 } else { c };
-    let parts = for_row_chunks(
-        rows,
+    let mode = if b.mean_last_axis {
+        RowValues::PerRow {
+            divisor: F::of(c as f64),
+        }
+    } else {
+        RowValues::PerElement
+    };
+    run_element_rows(
+        b.logits.len() / c,
         c,
+        b.row_weight,
+        k,
+        mode,
         grad,
         values,
-        value_width,
-        |range, mut g, mut vals| {
-            let mut total = 0.0;
-            for (local, i) in range.enumerate() {
-                let r = b.row_weight.map_or(F::one(), |w| w[i]);
-                let kr = if b.mean_last_axis { r * k / cf } else { r * k };
-                let gi = g.as_deref_mut().map(|g| &mut g[local * c..(local + 1) * c]);
-                if b.mean_last_axis {
-                    let v = row(b, i, c, kr, gi, None) / cf * r;
-                    if let Some(vals) = vals.as_deref_mut() {
-                        vals[local] = v;
-                    }
-                    total += v.f64();
-                } else {
-                    let vi = vals
-                        .as_deref_mut()
-                        .map(|v| &mut v[local * c..(local + 1) * c]);
-                    let has_vals = vi.is_some();
-                    let s = row(b, i, c, kr, gi, vi);
-                    if has_vals && r != F::one() {
-                        let v =
-                            &mut vals.as_deref_mut().expect("values")[local * c..(local + 1) * c];
-                        v.iter_mut().for_each(|l| *l = *l * r);
-                    }
-                    let sr = s * r;
-                    total += if sr.is_finite() {
-                        sr.f64()
-                    } else {
-                        // cold path: the general path's order, Σ_j (l_j·r) in f64, so that a
-                        // row sum that overflows (or ∞·0 with a zero row weight) behaves as there
-                        // (issue 11 #19)
-                        row_weighted_sum(b, i, c, r)
-                    };
-                }
-            }
-            total
-        },
-    );
-    parts.into_iter().sum()
+        |i, kr, g, v| row(b, i, c, kr, g, v),
+        |i, r| row_weighted_sum(b, i, c, r),
+    )
 }
 
 /// `Σ_j (l_ij·r)` of row `i`, summed in f64 as the general path sums the weighted losses.
@@ -157,51 +128,13 @@ fn row<F: Real>(
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use crate::kernels::vmath::avx2::{exp, hsum, load_partial, store_partial};
+    use crate::kernels::vmath::avx2::{exp, hsum, load_partial, log1p_unit, store_partial};
     use std::arch::x86_64::*;
 
     pub(super) struct Params {
         pub(super) keep: f32,
         pub(super) half_eps: f32,
         pub(super) kr: f32,
-    }
-
-    /// `log1p(e)` for `e ∈ [0, 1]` (or NaN) as `e·P(e)`: a degree-9 polynomial fitted to
-    /// `log1p(e)/e` at Chebyshev nodes (`scripts/bench/fit_log1p.py`); relative error below
-    /// 2·10⁻⁷ in f32 over the whole interval, and exact `e` as `e → 0`.
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn log1p_unit(e: __m256) -> __m256 {
-        const P: [f32; 10] = [
-            -0.003_256_378_5,
-            0.019_907_162,
-            -0.057_064_2,
-            0.106_142_65,
-            -0.153_118_63,
-            0.196_781_17,
-            -0.249_545_59,
-            0.333_300_05,
-            -0.499_999_05,
-            1.0,
-        ];
-        let mut p = _mm256_set1_ps(P[0]);
-        for &c in &P[1..] {
-            p = _mm256_fmadd_ps(p, e, _mm256_set1_ps(c));
-        }
-        _mm256_mul_ps(p, e)
-    }
-
-    /// [`log1p_unit`] of a slice, for its accuracy test.
-    #[cfg(test)]
-    pub(super) fn log1p_unit_slice(e: &[f32]) -> Vec<f32> {
-        e.iter()
-            .map(|&v| {
-                let mut out = [0.0_f32; 8];
-                // SAFETY: the caller checked AVX2 and FMA; out holds 8 floats.
-                unsafe { _mm256_storeu_ps(out.as_mut_ptr(), log1p_unit(_mm256_set1_ps(v))) };
-                out[0]
-            })
-            .collect()
     }
 
     /// Loss (summed over lanes) and gradient of 8 elements.
@@ -324,30 +257,5 @@ mod avx2 {
             }
         }
         hsum(acc)
-    }
-}
-
-#[cfg(all(test, target_arch = "x86_64"))]
-mod tests {
-    use super::avx2::log1p_unit_slice;
-    use crate::kernels::vmath::simd_f32;
-
-    #[test]
-    fn simd_log1p_is_within_2e7_relative_on_the_unit_interval() {
-        if !simd_f32() {
-            return;
-        }
-        let mut e: Vec<f32> = (0..=1_000_000).map(|i| i as f32 / 1e6).collect();
-        e.extend([1e-30, 1e-8, f32::MIN_POSITIVE, 0.0]);
-        let got = log1p_unit_slice(&e);
-        for (&e, &l) in e.iter().zip(&got) {
-            let want = (e as f64).ln_1p();
-            assert!(
-                (l as f64 - want).abs() <= 2e-7 * want,
-                "log1p({e:e}) = {l:e}, want {want:e}"
-            );
-        }
-        let nan = log1p_unit_slice(&[f32::NAN]);
-        assert!(nan[0].is_nan());
     }
 }

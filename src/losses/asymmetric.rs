@@ -3,14 +3,17 @@
 //! [`SingleLabelAsymmetricLoss`]).
 
 use crate::Real;
+use crate::check::check_finite_array;
 use crate::error::{Result, ReweighError};
+use crate::kernels::{self, asymmetric::Focus};
 use crate::loss::{
-    Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
+    GradOut, Loss, broadcast_to, check_finite, check_nonempty, check_range, check_same_shape,
 };
 use crate::losses::one_hot::one_hot;
 use crate::losses::weighting::apply_sample_weight;
-use crate::math::{log_softmax_fill, sigmoid, softplus};
-use crate::reduction::{Reducer, Reduction, Unreduced};
+use crate::math::log_softmax_fill;
+use crate::output::LossOutput;
+use crate::reduction::{Reducer, Reduction, Totals, Unreduced};
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn, Zip};
 
 /// Multi-label asymmetric loss from logits against dense (multi-hot or soft) targets of the
@@ -213,67 +216,30 @@ impl<F: Real> AsymmetricLoss<F> {
         Ok(())
     }
 
-    /// The element loss and its derivative with respect to the logit.
-    fn element(&self, x: F, y: F, pw: F, w: F) -> (F, F) {
-        let (one, zero) = (F::one(), F::zero());
-        let y = y * (one - self.label_smoothing) + F::of(0.5) * self.label_smoothing;
-        let (p, q) = (sigmoid(x), sigmoid(-x));
-        let eps = self.epsilon;
-        // positive term: ln max(p, ε)
-        let (lp, dlp) = if p >= eps {
-            (-softplus(-x), q)
-        } else {
-            (eps.ln(), zero)
-        };
-        // negative term: ln max(q_m, ε), with q_m = min(q + m, 1)
-        let m = self.margin;
-        let shifted = m > zero;
-        let passes = !shifted || q + m <= one; // the margin's clamp at 1 passes the gradient
-        let q_m = if !shifted {
-            q
-        } else if passes {
-            q + m
-        } else {
-            one
-        };
-        let one_minus_qm = if !shifted {
-            p
-        } else if passes {
-            (p - m).max(zero)
-        } else {
-            zero
-        };
-        let dq_m = if passes { -(p * q) } else { zero };
-        let (ln_, dln) = if q_m >= eps {
-            let value = if shifted { q_m.ln() } else { -softplus(x) };
-            let d = if shifted { dq_m / q_m } else { -p };
-            (value, d)
-        } else {
-            (eps.ln(), zero)
-        };
-        let l = pw * y * lp + (one - y) * ln_;
-        let dl = pw * y * dlp + (one - y) * dln;
-        if self.gamma_neg == zero && self.gamma_pos == zero {
-            return (-(w * l), -(w * dl));
+    /// The element-wise options, for the kernel and the general path.
+    fn focus(&self) -> Focus<F> {
+        Focus {
+            gamma_neg: self.gamma_neg,
+            gamma_pos: self.gamma_pos,
+            margin: self.margin,
+            epsilon: self.epsilon,
+            detach: self.detach,
+            label_smoothing: self.label_smoothing,
         }
-        let b = y * q + (one - y) * one_minus_qm;
-        let gamma = self.gamma_pos * y + self.gamma_neg * (one - y);
-        let focal = b.powf(gamma);
-        let dfocal = if self.detach || gamma == zero {
-            zero
-        } else {
-            let dpt = y * p * q + (one - y) * dq_m;
-            if b > zero {
-                -(gamma * focal * dpt / b)
-            } else if dpt == zero {
-                // b and ∂p_t both underflowed (a saturated logit): the limit of the product
-                // b^(γ−1)·∂p_t is 0 (for a positive, ∂p_t / b = p), not autograd's ∞·0
-                zero
-            } else {
-                -(gamma * b.powf(gamma - one) * dpt)
-            }
-        };
-        (-(w * l * focal), -(w * (dl * focal + l * dfocal)))
+    }
+
+    /// The checks of the options and of the inputs, shared by both paths (the weights' shapes
+    /// are checked where they are broadcast).
+    fn check(&self, logits: &ArrayViewD<'_, F>, targets: &ArrayViewD<'_, F>) -> Result<()> {
+        self.check_options()?;
+        check_nonempty("logits", logits)?;
+        check_same_shape("targets", logits.shape(), targets.shape())?;
+        check_finite_array("targets", targets)?;
+        if let Some(w) = &self.class_weights {
+            let classes = logits.shape()[logits.ndim() - 1];
+            check_same_shape("class_weights", &[classes], w.shape())?;
+        }
+        Ok(())
     }
 }
 
@@ -291,14 +257,7 @@ impl<F: Real> Loss<F> for AsymmetricLoss<F> {
         sample_weight: Option<ArrayViewD<'_, F>>,
         want_grad: bool,
     ) -> Result<Unreduced<F>> {
-        self.check_options()?;
-        check_nonempty("logits", &logits)?;
-        check_same_shape("targets", logits.shape(), targets.shape())?;
-        check_finite("targets", targets.iter())?;
-        let classes = logits.shape()[logits.ndim() - 1];
-        if let Some(w) = &self.class_weights {
-            check_same_shape("class_weights", &[classes], w.shape())?;
-        }
+        self.check(&logits, &targets)?;
         let ones = ArrayD::<F>::ones(IxDyn(&[1]));
         let pw_view = self.pos_weight.as_ref().unwrap_or(&ones).view();
         let pw = broadcast_to("pos_weight", &pw_view, logits.shape())?;
@@ -307,6 +266,7 @@ impl<F: Real> Loss<F> for AsymmetricLoss<F> {
             None => ones.view(),
         };
         let cw = broadcast_to("class_weights", &cw_view, logits.shape())?;
+        let focus = self.focus();
         let mut values = ArrayD::<F>::zeros(logits.raw_dim());
         let mut grad = want_grad.then(|| ArrayD::<F>::zeros(logits.raw_dim()));
         match grad.as_mut() {
@@ -316,13 +276,13 @@ impl<F: Real> Loss<F> for AsymmetricLoss<F> {
                 .and(&targets)
                 .and(&pw)
                 .and(&cw)
-                .for_each(|v, g, &x, &y, &pw, &w| (*v, *g) = self.element(x, y, pw, w)),
+                .for_each(|v, g, &x, &y, &pw, &w| (*v, *g) = focus.element(x, y, pw, w)),
             None => Zip::from(&mut values)
                 .and(&logits)
                 .and(&targets)
                 .and(&pw)
                 .and(&cw)
-                .for_each(|v, &x, &y, &pw, &w| *v = self.element(x, y, pw, w).0),
+                .for_each(|v, &x, &y, &pw, &w| *v = focus.element(x, y, pw, w).0),
         }
         let values = if self.sum_classes {
             values.sum_axis(Axis(values.ndim() - 1))
@@ -330,6 +290,56 @@ impl<F: Real> Loss<F> for AsymmetricLoss<F> {
             values
         };
         apply_sample_weight(values, grad, sample_weight)
+    }
+
+    /// The fused kernel (one pass over the elements; README, "Performance"). `None` when it does
+    /// not apply: a `pos_weight` that varies along the rows, or a sample weight that varies
+    /// along the class axis.
+    fn fused(
+        &self,
+        logits: ArrayViewD<'_, F>,
+        targets: ArrayViewD<'_, F>,
+        sample_weight: Option<ArrayViewD<'_, F>>,
+        grad: GradOut<'_, '_, F>,
+    ) -> Result<Option<LossOutput<F>>> {
+        self.check(&logits, &targets)?;
+        // a non-contiguous input is copied, so that every layout gives the same numbers
+        let (x, y) = (kernels::contiguous(&logits), kernels::contiguous(&targets));
+        let shape = logits.shape();
+        let c = shape[shape.len() - 1];
+        let row_shape = &shape[..shape.len() - 1];
+        let rows: usize = row_shape.iter().product();
+        let Some(pw) = kernels::per_class(self.pos_weight.as_ref(), shape) else {
+            return Ok(None);
+        };
+        let w = match &self.class_weights {
+            Some(w) => w.to_vec(),
+            None => vec![F::one(); c],
+        };
+        let Some((row_weight, mass)) =
+            kernels::per_row_sample_weights(sample_weight.as_ref(), shape, self.sum_classes)?
+        else {
+            return Ok(None);
+        };
+        let count = if self.sum_classes { rows } else { rows * c };
+        let batch = kernels::asymmetric::Batch {
+            logits: &x,
+            targets: &y,
+            pos_weight: &pw,
+            weight: &w,
+            row_weight: row_weight.as_deref(),
+            focus: self.focus(),
+            sum_classes: self.sum_classes,
+        };
+        let value_shape = if self.sum_classes { row_shape } else { shape };
+        Ok(kernels::fused_output(
+            self.reducer,
+            &Totals { count, mass },
+            shape,
+            value_shape,
+            grad,
+            |s, g, v| kernels::asymmetric::run(&batch, s.grad_factor::<F>(), g, v),
+        ))
     }
 }
 

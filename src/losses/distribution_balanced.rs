@@ -2,6 +2,7 @@
 //! ECCV 2020, arXiv 2007.09654) as timm implements it.
 
 use crate::Real;
+use crate::check::check_finite_array;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_nonempty, check_range, check_same_shape};
 use crate::losses::weighting::apply_sample_weight;
@@ -235,7 +236,7 @@ impl<F: Real> Loss<F> for DistributionBalancedLoss<F> {
         self.check_options()?;
         check_nonempty("logits", &logits)?;
         check_same_shape("targets", logits.shape(), targets.shape())?;
-        check_finite("targets", targets.iter())?;
+        check_finite_array("targets", &targets)?;
         let last = Axis(logits.ndim() - 1);
         check_same_shape(
             "class counts (one per class, the logits' last axis)",

@@ -1,8 +1,9 @@
 //! Binary (sigmoid) focal loss from logits, and the focal modulating curve.
 
 use crate::Real;
+use crate::check::check_finite_array;
 use crate::error::{Result, ReweighError};
-use crate::loss::{Loss, check_finite, check_nonempty, check_range, check_same_shape};
+use crate::loss::{Loss, check_nonempty, check_range, check_same_shape};
 use crate::losses::elementwise::elementwise;
 use crate::losses::smoothing::BinarySmoothing;
 use crate::math::{sigmoid, softplus};
@@ -193,7 +194,7 @@ pub(crate) fn check_binary_focal_options<F: Real>(
 
 /// Checks binary focal labels: finite and in `[0, 1]` (else `1 − p_t` could be negative).
 pub(crate) fn check_focal_labels<F: Real>(labels: &ArrayViewD<'_, F>) -> Result<()> {
-    check_finite("labels", labels.iter())?;
+    check_finite_array("labels", labels)?;
     if let Some(&z) = labels.iter().find(|&&z| z < F::zero() || z > F::one()) {
         return Err(ReweighError::InvalidParameter {
             name: "labels",

@@ -2,6 +2,7 @@
 //! class (macro, averaged over the classes present in the sample), then the mean over the batch.
 
 use crate::Real;
+use crate::check::check_finite_array;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_same_shape, check_weights};
 use crate::losses::one_hot::one_hot_channels;
@@ -436,7 +437,7 @@ impl<F: Real> Loss<F> for PerSampleTverskyLoss<F> {
         self.check_options()?;
         check_input(&input)?;
         check_same_shape("labels", input.shape(), target.shape())?;
-        check_finite("labels", target.iter())?;
+        check_finite_array("labels", &target)?;
         let keep = self.ignore_index.map(|ii| {
             let ii = F::of(ii as f64);
             target.mapv(|t| t != ii)

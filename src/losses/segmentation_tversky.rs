@@ -3,6 +3,7 @@
 //! over the classes.
 
 use crate::Real;
+use crate::check::check_finite_array;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_same_shape, check_weights};
 use crate::losses::one_hot::one_hot_channels;
@@ -520,7 +521,7 @@ impl<F: Real> Loss<F> for SegmentationTverskyLoss<F> {
             target
         };
         check_same_shape("labels", input.shape(), target.shape())?;
-        check_finite("labels", target.iter())?;
+        check_finite_array("labels", &target)?;
         let keep = self.ignore_index.map(|ii| {
             let ii = F::of(ii as f64);
             target.mapv(|t| t != ii)

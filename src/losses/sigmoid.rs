@@ -9,8 +9,8 @@ use crate::losses::elementwise::{elementwise, flat_weight};
 use crate::losses::smoothing::{BinarySmoothing, check_smoothing};
 use crate::math::{sigmoid, softplus};
 use crate::output::LossOutput;
-use crate::reduction::{Framework, MassTotals, Reducer, Totals, Unreduced};
-use ndarray::{ArrayD, ArrayViewD, Axis};
+use crate::reduction::{Framework, Reducer, Totals, Unreduced};
+use ndarray::{ArrayD, ArrayViewD};
 
 /// Sigmoid cross-entropy computed from logits, element-wise (every output is its own binary
 /// decision: binary and multi-label classification).
@@ -163,26 +163,6 @@ impl<F: Real> SigmoidCrossEntropy<F> {
     }
 }
 
-/// A weight that broadcasts to `shape` without varying along the rows, as one value per class
-/// (ones when absent); `None` when it varies along the rows.
-fn per_class<F: Real>(w: Option<&ArrayD<F>>, shape: &[usize]) -> Option<Vec<F>> {
-    match w {
-        None => Some(vec![F::one(); shape[shape.len() - 1]]),
-        Some(w) => column(&w.view().broadcast(shape)?),
-    }
-}
-
-/// The first lane along the last axis of a broadcast array that is constant along the others.
-fn column<F: Real>(b: &ArrayViewD<'_, F>) -> Option<Vec<F>> {
-    let last = b.ndim() - 1;
-    b.strides()[..last]
-        .iter()
-        .all(|&s| s == 0)
-        .then(|| b.lanes(Axis(last)).into_iter().next())
-        .flatten()
-        .map(|lane| lane.to_vec())
-}
-
 impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
     type Label = F;
 
@@ -228,43 +208,22 @@ impl<F: Real> Loss<F> for SigmoidCrossEntropy<F> {
         // a non-contiguous input is copied, so that every layout gives the same numbers
         let (x, z) = (kernels::contiguous(&logits), kernels::contiguous(&labels));
         let shape = logits.shape();
-        let last = Axis(shape.len() - 1);
         let c = shape[shape.len() - 1];
         let row_shape = &shape[..shape.len() - 1];
         let rows: usize = row_shape.iter().product();
-        let Some(q) = per_class(self.pos_weight.as_ref(), shape) else {
+        let Some(q) = kernels::per_class(self.pos_weight.as_ref(), shape) else {
             return Ok(None);
         };
-        let Some(v) = per_class(self.element_weights.as_ref(), shape) else {
+        let Some(v) = kernels::per_class(self.element_weights.as_ref(), shape) else {
             return Ok(None);
         };
         // sample weights: per row (folded into the row factor), else the general path
-        let mut row_weight = None;
-        let mut mass = None; // the sample weights' totals over the elements
-        if let Some(sw) = &sample_weight {
-            check_finite("sample_weight", sw.iter())?;
-            if self.mean_last_axis {
-                let b = broadcast_to("sample_weight", sw, row_shape)?;
-                let r = kernels::contiguous(&b).into_owned();
-                mass = Some(MassTotals::of(&r));
-                row_weight = Some(r);
-            } else {
-                let b = broadcast_to("sample_weight", sw, shape)?;
-                if b.strides()[last.index()] == 0 {
-                    let r = kernels::contiguous(&b.index_axis(last, 0)).into_owned();
-                    mass = Some(MassTotals::of(&r).repeated(c));
-                    row_weight = Some(r);
-                } else {
-                    // sample weights that vary along the class axis take the general path: it
-                    // multiplies v·l by them after the loss, and folding them into v first
-                    // would turn an overflowing v·l times a zero weight (NaN there) into 0
-                    // (issue 11 #19)
-                    return Ok(None);
-                }
-            }
-        }
+        let Some((row_weight, mass)) =
+            kernels::per_row_sample_weights(sample_weight.as_ref(), shape, self.mean_last_axis)?
+        else {
+            return Ok(None);
+        };
         let count = if self.mean_last_axis { rows } else { rows * c };
-        let mass = mass.map(|m| m.passed_as(sample_weight.iter().flatten()));
         let totals = Totals { count, mass };
         let batch = kernels::sigmoid::Batch {
             logits: &x,

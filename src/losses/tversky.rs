@@ -2,6 +2,7 @@
 //! per group of elements (the axes `axis` summed over), one loss `1 − S` per group.
 
 use crate::Real;
+use crate::check::check_finite_array;
 use crate::error::{Result, ReweighError};
 use crate::loss::{Loss, check_finite, check_nonempty, check_same_shape};
 use crate::losses::overlap::{Intersection, OverlapScore, Sums};
@@ -175,7 +176,7 @@ impl<F: Real> Loss<F> for TverskyLoss<F> {
         check_nonempty("probs", &probs)?;
         check_same_shape("labels", probs.shape(), labels.shape())?;
         check_finite("probs", probs.iter())?;
-        check_finite("labels", labels.iter())?;
+        check_finite_array("labels", &labels)?;
         let summed = self.summed_axes(probs.shape())?;
         // kept axes first, summed axes last: each group is a contiguous run
         let order: Vec<usize> = (0..summed.len())
