@@ -43,6 +43,60 @@ fn is_integer<L: 'static>() -> bool {
     .contains(&TypeId::of::<L>())
 }
 
+/// Labels per block of [`Striped::add_block`]: 32 KiB of `i64`, in L1 between its two passes.
+const BLOCK: usize = 4096;
+
+/// A bincount of `0..DENSE` in four interleaved stripes (`counts[4·v + j]`, label `4i + j` of a
+/// block in stripe `j`): the increments of consecutive labels never wait on each other, even
+/// when they are the same class.
+#[derive(Default)]
+struct Striped {
+    counts: Vec<u64>,
+}
+
+impl Striped {
+    /// Counts a block whose labels are all integers in `0..DENSE` (checked first, in a
+    /// branch-free pass); `false`, counting nothing, when one is not.
+    #[inline]
+    fn add_block<L: ToPrimitive>(&mut self, block: &[L]) -> bool {
+        let value = |l: &L| l.to_i64().unwrap_or(-1);
+        // the OR of the labels as unsigned numbers: below DENSE exactly when every label is in
+        // 0..DENSE (a negative one sets the top bit), and at least the largest label
+        let any = block.iter().fold(0_u64, |a, l| a | value(l) as u64);
+        if any >= DENSE as u64 {
+            return false;
+        }
+        let need = 4 * (any as usize + 1);
+        if self.counts.len() < need {
+            self.counts.resize(need, 0);
+        }
+        let c = &mut self.counts[..need];
+        let mut quads = block.chunks_exact(4);
+        for q in &mut quads {
+            // in bounds: every label is at most `any`
+            c[4 * value(&q[0]) as usize] += 1;
+            c[4 * value(&q[1]) as usize + 1] += 1;
+            c[4 * value(&q[2]) as usize + 2] += 1;
+            c[4 * value(&q[3]) as usize + 3] += 1;
+        }
+        for l in quads.remainder() {
+            c[4 * value(l) as usize] += 1;
+        }
+        true
+    }
+
+    /// Adds the stripes' sums into a plain bincount.
+    fn fold_into(self, dense: &mut Vec<u64>) {
+        let classes = self.counts.len() / 4;
+        if dense.len() < classes {
+            dense.resize(classes, 0);
+        }
+        for (d, s) in dense.iter_mut().zip(self.counts.chunks_exact(4)) {
+            *d += s.iter().sum::<u64>();
+        }
+    }
+}
+
 impl Tally {
     /// Counts `labels`, the first of which is label number `offset` of the whole input (for the
     /// error's index).
@@ -78,12 +132,21 @@ impl Tally {
             }
             return Ok(());
         }
-        for (i, l) in labels.iter().enumerate() {
-            match l.to_i64() {
-                Some(v) => self.add(v),
-                None => return Err(label_at("labels", offset + i, l).unwrap_err()),
+        let mut striped = Striped::default();
+        for (b, block) in labels.chunks(BLOCK).enumerate() {
+            if !striped.add_block(block) {
+                // a negative, huge or unrepresentable label: one at a time, in order
+                for (i, l) in block.iter().enumerate() {
+                    match l.to_i64() {
+                        Some(v) => self.add(v),
+                        None => {
+                            return Err(label_at("labels", offset + b * BLOCK + i, l).unwrap_err());
+                        }
+                    }
+                }
             }
         }
+        striped.fold_into(&mut self.dense);
         Ok(())
     }
 
@@ -150,4 +213,73 @@ pub(crate) fn count_slice<L: ToPrimitive + Sync + 'static>(labels: &[L]) -> Resu
         total = total.merge(t?);
     }
     total.into_counts()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// splitmix64.
+    fn labels(n: usize, classes: u64, seed: u64) -> Vec<i64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                let mut z = s;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                ((z ^ (z >> 31)) % classes) as i64
+            })
+            .collect()
+    }
+
+    /// The slice's counts (striped blocks, parallel chunks) equal those of one label at a time,
+    /// and so does its first error, at 1 and 2 threads.
+    fn same_as_one_at_a_time<L: ToPrimitive + Sync + Copy + 'static>(y: &[L]) {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let fast = pool.install(|| count_slice(y));
+            let slow = Tally::count(y, 0).and_then(Tally::into_counts);
+            match (fast, slow) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("{a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn striped_counts_equal_one_label_at_a_time() {
+        let n = 3 * PARALLEL_MIN_LABELS + 12_345; // parallel chunks, blocks and a ragged tail
+        for classes in [1, 2, 3, 1000, DENSE as u64] {
+            let y = labels(n, classes, classes);
+            same_as_one_at_a_time(&y);
+            let y32: Vec<i32> = y.iter().map(|&v| v as i32).collect();
+            same_as_one_at_a_time(&y32);
+        }
+        let small: Vec<u8> = labels(70_000, 7, 1).iter().map(|&v| v as u8).collect();
+        same_as_one_at_a_time(&small);
+        same_as_one_at_a_time(&[5_i64, 5, 5]);
+    }
+
+    #[test]
+    fn labels_outside_the_bincount_are_counted_and_the_first_bad_one_is_named() {
+        let mut y = labels(2 * PARALLEL_MIN_LABELS, 50, 9);
+        y[BLOCK + 3] = DENSE; // a sparse class, in the second block
+        let at = 777_777 % y.len();
+        y[at] = 1 << 40;
+        same_as_one_at_a_time(&y);
+        let mut negative = y.clone();
+        negative[PARALLEL_MIN_LABELS + 17] = -3; // a class of the map, as every negative label
+        same_as_one_at_a_time(&negative);
+        let mut huge: Vec<u64> = labels(10_000, 4, 2).iter().map(|&v| v as u64).collect();
+        huge[9_000] = u64::MAX; // not an i64
+        huge[9_500] = u64::MAX;
+        same_as_one_at_a_time(&huge);
+        let e = count_slice(&huge).unwrap_err().to_string();
+        assert!(e.contains("9000"), "{e}");
+    }
 }
