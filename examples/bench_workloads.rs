@@ -76,6 +76,7 @@ fn scalar(v: &LossValue<f32>) -> f64 {
     v.scalar().map_or(f64::NAN, f64::from)
 }
 
+#[derive(Clone)]
 struct Opts {
     json: bool,
     threads: Vec<usize>,
@@ -112,19 +113,40 @@ fn parse_args() -> Opts {
 
 fn main() {
     let opts = parse_args();
-    let wanted = |name: &str| opts.only.as_deref().is_none_or(|o| o == name);
     let mut out: Vec<Timing> = vec![];
+    // one pool at a time, the others' threads gone: a sleeping worker of another pool measured
+    // to make the 2-thread timings bimodal (the scheduler sometimes stacked two busy workers
+    // on one core)
+    for &threads in &opts.threads {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let pass = Opts {
+            threads: vec![threads],
+            only: opts.only.clone(),
+            ..opts
+        };
+        run_pass(&pass, std::slice::from_ref(&pool), &mut out);
+    }
+    out.sort_by_key(|t| t.threads); // stable: workload order within a thread count
+    let order: Vec<String> = {
+        let mut names: Vec<String> = vec![];
+        for t in &out {
+            if !names.contains(&t.workload) {
+                names.push(t.workload.clone());
+            }
+        }
+        names
+    };
+    out.sort_by_key(|t| order.iter().position(|n| *n == t.workload));
+    print_timings(&opts, &out);
+}
+
+/// Every wanted workload on `pools` (one per entry of `opts.threads`), inputs from fixed seeds.
+fn run_pass(opts: &Opts, pools: &[rayon::ThreadPool], out: &mut Vec<Timing>) {
+    let wanted = |name: &str| opts.only.as_deref().is_none_or(|o| o == name);
     let mut rng = Rng(0x5eed);
-    let pools: Vec<_> = opts
-        .threads
-        .iter()
-        .map(|&t| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .unwrap()
-        })
-        .collect();
 
     // weighted softmax cross-entropy, sparse labels, class weights, mean (torch CrossEntropyLoss)
     for (n, c, backward) in [
@@ -139,7 +161,7 @@ fn main() {
         let (x, y, w) = workloads::sparse_ce(&mut rng, n, c);
         let loss = SparseSoftmaxCrossEntropy::pytorch().class_weights(w);
         let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
-        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+        for (&threads, pool) in opts.threads.iter().zip(pools) {
             let (median_ms, min_ms, v) =
                 pool.install(|| time(opts.reps, || loss.forward(x.view(), y.view()).unwrap()));
             out.push(Timing {
@@ -195,7 +217,7 @@ fn main() {
         let (x, z, q) = workloads::bce(&mut rng, n, c);
         let loss = SigmoidCrossEntropy::pytorch().pos_weight(q);
         let mut grad = ArrayD::<f32>::zeros(IxDyn(&[n, c]));
-        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+        for (&threads, pool) in opts.threads.iter().zip(pools) {
             for mode in ["forward", "forward_backward", "forward_backward_into"] {
                 let (median_ms, min_ms, v) = pool.install(|| {
                     time(opts.reps, || match mode {
@@ -228,7 +250,7 @@ fn main() {
     let name = format!("balanced_weights_{n}_labels");
     if wanted(&name) {
         let y = workloads::labels(&mut rng, n, k);
-        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+        for (&threads, pool) in opts.threads.iter().zip(pools) {
             let (median_ms, min_ms, w) =
                 pool.install(|| time(opts.reps, || workloads::balanced_weights(&y, k)));
             out.push(Timing {
@@ -251,7 +273,7 @@ fn main() {
         let s = workloads::sampled(&mut rng, classes, rows, dim);
         let loss =
             SampledSoftmaxLoss::<f32>::new(sampled, classes).reduction(Reduction::SumOverBatchSize);
-        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+        for (&threads, pool) in opts.threads.iter().zip(pools) {
             let (median_ms, min_ms, v) =
                 pool.install(|| time(opts.reps, || workloads::sampled_step(&loss, &s)));
             out.push(Timing {
@@ -273,7 +295,7 @@ fn main() {
     if wanted(&name) {
         let n = 100_000_000;
         let v = vec![1.0_f32; n];
-        for (&threads, pool) in opts.threads.iter().zip(&pools) {
+        for (&threads, pool) in opts.threads.iter().zip(pools) {
             let (median_ms, min_ms, total) =
                 pool.install(|| time(opts.reps, || workloads::parallel_sum(&v)));
             out.push(Timing {
@@ -289,9 +311,11 @@ fn main() {
         }
     }
 
-    long_tail_workloads(&opts, &pools, &mut out);
+    long_tail_workloads(opts, pools, out);
+}
 
-    for t in &out {
+fn print_timings(opts: &Opts, out: &[Timing]) {
+    for t in out {
         if opts.json {
             println!(
                 "{{\"workload\": \"{}\", \"mode\": \"{}\", \"threads\": {}, \"elements\": {}, \
