@@ -397,6 +397,11 @@ mod avx2 {
         let mut acc = _mm256_setzero_ps();
         let mut i = 0;
         while i < n {
+            // the next row's logits and targets (rows are contiguous), fetched while these
+            // lanes compute
+            for s in [x.as_ptr(), y.as_ptr()] {
+                _mm_prefetch::<_MM_HINT_T0>(s.wrapping_add(n + i).cast());
+            }
             let len = (n - i).min(8);
             let r = i..i + len;
             let (xv, yv, pwv, wv) = if len == 8 {

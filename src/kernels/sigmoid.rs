@@ -189,6 +189,13 @@ mod avx2 {
         // 4 vectors per step: independent dependency chains the core can overlap
         const U: usize = 4;
         while i + 8 * U <= n8 {
+            // the next row's logits and labels (rows are contiguous): 2 lines each per 32
+            // floats, fetched while this step computes
+            for s in [x.as_ptr(), z.as_ptr()] {
+                let ahead = s.wrapping_add(n + i);
+                _mm_prefetch::<_MM_HINT_T0>(ahead.cast());
+                _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(16).cast());
+            }
             let mut l = [_mm256_setzero_ps(); U];
             let mut g = [_mm256_setzero_ps(); U];
             for u in 0..U {
