@@ -11,7 +11,7 @@
 //! Nothing of the input's size is allocated for a scalar reduction without gradient. Rows are
 //! processed in chunks of about [`CHUNK_ELEMS`] elements; each chunk's partial sum is kept in
 //! `f64` and the partial sums are added in chunk order, so the result does not depend on the
-//! number of threads. Inputs of fewer than [`PARALLEL_MIN_ELEMS`] elements stay on the calling
+//! number of threads. Inputs of fewer than [`parallel_min_elems`] elements stay on the calling
 //! thread; larger ones use rayon's current pool (`RAYON_NUM_THREADS`, or
 //! `ThreadPool::install`).
 
@@ -35,8 +35,40 @@ use std::ops::Range;
 /// Elements per chunk of rows (about 128 KiB of f32: a chunk's rows stay in L2 between passes).
 pub(crate) const CHUNK_ELEMS: usize = 32 * 1024;
 
-/// Inputs with fewer elements are processed on the calling thread.
-pub(crate) const PARALLEL_MIN_ELEMS: usize = 128 * 1024;
+/// Rows narrower than this are processed in blocks of 8 rows (the softmax kernel's narrow path),
+/// and split across threads from [`PARALLEL_MIN_ELEMS_NARROW`] elements.
+pub(crate) const NARROW: usize = 16;
+
+/// Inputs with fewer elements are processed on the calling thread, for rows of at least
+/// [`NARROW`] elements (the default of [`parallel_min_elems`]). Measured with
+/// `examples/parallel_threshold.rs` (2 threads, Intel Xeon, three runs): from 2¹⁶ elements, the
+/// first size with two chunks of rows, splitting was faster at every size for softmax CE with
+/// 1000 classes (forward 24 → 15 µs), sigmoid CE and ASL with 512.
+pub(crate) const PARALLEL_MIN_ELEMS: usize = 64 * 1024;
+
+/// [`PARALLEL_MIN_ELEMS`] for rows of fewer than [`NARROW`] elements, whose kernel takes 8 rows at a
+/// time: with 10 classes the split forward was up to 10 % slower than one thread at 2¹⁵ to 2¹⁷
+/// elements and faster from 2¹⁸ (331 → 283 µs) on.
+pub(crate) const PARALLEL_MIN_ELEMS_NARROW: usize = 256 * 1024;
+
+/// The size from which the kernels split rows of `width` elements across the rayon pool:
+/// [`PARALLEL_MIN_ELEMS`] or [`PARALLEL_MIN_ELEMS_NARROW`], or `REWEIGH_PARALLEL_MIN_ELEMS`
+/// from the environment for both (read once; `examples/parallel_threshold.rs` measures the
+/// crossover with it).
+pub(crate) fn parallel_min_elems(width: usize) -> usize {
+    static MIN: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    let set = *MIN.get_or_init(|| env_usize("REWEIGH_PARALLEL_MIN_ELEMS"));
+    set.unwrap_or(if width < NARROW {
+        PARALLEL_MIN_ELEMS_NARROW
+    } else {
+        PARALLEL_MIN_ELEMS
+    })
+}
+
+/// A size from the environment, `None` when unset or not a number.
+pub(crate) fn env_usize(name: &str) -> Option<usize> {
+    std::env::var(name).ok()?.trim().parse().ok()
+}
 
 /// `s` as `&[f32]` when `F` is `f32`.
 #[inline]
@@ -90,7 +122,7 @@ where
             (r, g, v)
         })
         .collect();
-    if rows * width < PARALLEL_MIN_ELEMS || n_chunks == 1 {
+    if rows * width < parallel_min_elems(width) || n_chunks == 1 {
         tasks.into_iter().map(|(r, g, v)| f(r, g, v)).collect()
     } else {
         tasks.into_par_iter().map(|(r, g, v)| f(r, g, v)).collect()
@@ -248,18 +280,45 @@ pub(crate) fn with_grad<F: Real, R>(
 }
 
 /// A new array of `shape` that a kernel is about to write in full: zeros, backed by transparent
-/// huge pages on Linux (the gradient of `forward_backward`, a transformed copy of the logits).
+/// huge pages on Linux (the gradient of `forward_backward`, a transformed copy of the logits),
+/// its pages faulted in by [`prefault`].
 pub(crate) fn fresh<F: Real>(shape: &[usize]) -> ArrayD<F> {
     let mut a = ArrayD::<F>::zeros(shape);
     if let Some(s) = a.as_slice_mut() {
         advise_huge_pages(s);
+        prefault(s);
     }
     a
 }
 
+/// Touches every 4 KiB page of a fresh buffer of at least [`PARALLEL_MIN_ELEMS`] elements, in
+/// parallel by aligned 2 MiB blocks: each huge page is then faulted (and zeroed by the OS) by
+/// one thread. Left to the kernel, whose threads take chunks of 128 KiB in turn, two threads
+/// faulted the same huge page at once and waited on each other: a fresh 524 MB gradient took
+/// longer on two threads than on one (README, "Performance").
+fn prefault<F: Real>(s: &mut [F]) {
+    const HUGE: usize = 2 << 20;
+    if s.len() < parallel_min_elems(NARROW) {
+        return;
+    }
+    let size = std::mem::size_of::<F>();
+    let lead = ((HUGE - s.as_ptr() as usize % HUGE) % HUGE / size).min(s.len());
+    let page = (4096 / size).max(1);
+    let touch = |c: &mut [F]| {
+        for v in c.iter_mut().step_by(page) {
+            // SAFETY: v is a valid, aligned element; volatile, so that the store of the zero
+            // it already holds is not removed
+            unsafe { std::ptr::write_volatile(v, F::zero()) };
+        }
+    };
+    let (head, rest) = s.split_at_mut(lead);
+    touch(head);
+    rest.par_chunks_mut(HUGE / size).for_each(touch);
+}
+
 /// `f(i, x_i, out_i)` for every row `i` of `width` elements of `x` and `out` (same length), in
 /// parallel chunks of rows on the current rayon pool for inputs of at least
-/// [`PARALLEL_MIN_ELEMS`] elements, sequentially below.
+/// [`parallel_min_elems`] elements, sequentially below.
 pub(crate) fn map_rows<F: Real>(
     x: &[F],
     out: &mut [F],
@@ -280,7 +339,7 @@ pub(crate) fn map_rows<F: Real>(
             f(k * rows_per_chunk + r, xr, or);
         }
     };
-    if x.len() < PARALLEL_MIN_ELEMS {
+    if x.len() < parallel_min_elems(width) {
         x.chunks(chunk)
             .zip(out.chunks_mut(chunk))
             .enumerate()

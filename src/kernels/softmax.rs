@@ -11,15 +11,13 @@
 //! `ln` vectorised across the block (the per-row overhead would dominate otherwise).
 
 use super::vmath::{exp_nonpos_inplace, exp_shift_sum, ln_inplace, max};
-use super::{Scale, for_row_chunks};
+use super::{NARROW, Scale, for_row_chunks};
 use crate::Real;
 use crate::loss::GradOut;
 use crate::losses::SmoothingForm;
 use crate::output::LossOutput;
 use crate::reduction::{Reducer, Totals};
 
-/// Rows narrower than this are processed in blocks.
-const NARROW: usize = 16;
 /// Rows per block of the narrow-row path.
 const BLOCK: usize = 64;
 

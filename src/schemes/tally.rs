@@ -13,11 +13,20 @@ use std::collections::BTreeMap;
 /// map.
 const DENSE: i64 = 1 << 20;
 
-/// Contiguous label arrays of at least this many labels are counted in parallel. Chosen, not
-/// tuned: 2¹⁸ labels take about 0.25 ms on one thread (1 G labels/s, README "Performance"),
-/// well above the few microseconds of handing work to rayon's pool; the 10⁷-label row of the
-/// table is the only size measured at 1 and 2 threads.
-pub(crate) const PARALLEL_MIN_LABELS: usize = 1 << 18;
+/// Contiguous label arrays of at least this many labels are counted in parallel (the default
+/// of [`parallel_min_labels`]). Measured with `examples/parallel_threshold.rs` (2 threads,
+/// Intel Xeon, three runs, 1000 classes): equal at 2¹⁸ labels (about 200 µs either way), two
+/// threads faster from 2¹⁹ on (383 → 277 µs).
+pub(crate) const PARALLEL_MIN_LABELS: usize = 1 << 19;
+
+/// [`PARALLEL_MIN_LABELS`], or `REWEIGH_PARALLEL_MIN_LABELS` from the environment (read once;
+/// `examples/parallel_threshold.rs` measures the crossover with it).
+fn parallel_min_labels() -> usize {
+    static MIN: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *MIN.get_or_init(|| {
+        crate::kernels::env_usize("REWEIGH_PARALLEL_MIN_LABELS").unwrap_or(PARALLEL_MIN_LABELS)
+    })
+}
 
 /// Counts of one run of labels: a bincount of `0..DENSE` and a map of the others.
 #[derive(Default)]
@@ -195,11 +204,11 @@ impl Tally {
 }
 
 /// Counts a contiguous slice of labels, in parallel chunks (two per thread of the current rayon
-/// pool) when it has at least [`PARALLEL_MIN_LABELS`] labels. The first bad label in the
+/// pool) when it has at least [`parallel_min_labels`] labels. The first bad label in the
 /// slice's order is the error, whatever the number of threads.
 pub(crate) fn count_slice<L: ToPrimitive + Sync + 'static>(labels: &[L]) -> Result<ClassCounts> {
     let threads = rayon::current_num_threads();
-    if labels.len() < PARALLEL_MIN_LABELS || threads == 1 {
+    if labels.len() < parallel_min_labels() || threads == 1 {
         return Tally::count_slice(labels, 0)?.into_counts();
     }
     let chunk = labels.len().div_ceil(2 * threads);
