@@ -291,29 +291,23 @@ pub(crate) fn fresh<F: Real>(shape: &[usize]) -> ArrayD<F> {
     a
 }
 
-/// Touches every 4 KiB page of a fresh buffer of at least [`PARALLEL_MIN_ELEMS`] elements, in
-/// parallel by aligned 2 MiB blocks: each huge page is then faulted (and zeroed by the OS) by
-/// one thread. Left to the kernel, whose threads take chunks of 128 KiB in turn, two threads
-/// faulted the same huge page at once and waited on each other: a fresh 524 MB gradient took
-/// longer on two threads than on one (README, "Performance").
+/// Touches every 4 KiB page of a fresh buffer of at least [`PARALLEL_MIN_ELEMS`] elements on
+/// the calling thread, before the kernel writes it. Measured on a 40 MB gradient
+/// (sparse CE 10000×1000, huge pages, Intel Xeon VM, medians of 25): the kernel's own faults
+/// cost it 9.2–9.8 ms on one thread, and 8.8–10.4 ms (32 ms at worst) on two, whose threads
+/// took chunks of 128 KiB in turn and faulted the same huge page at once; faulted first, it
+/// took 2.5 ms and the kernel 5.4 ms on one thread, 2.7 ms and 3.0 ms on two. Faulting in
+/// parallel (2 MiB blocks per thread) was slower, 2.7–7.1 ms with outliers of 29 ms.
 fn prefault<F: Real>(s: &mut [F]) {
-    const HUGE: usize = 2 << 20;
-    if s.len() < parallel_min_elems(NARROW) {
+    if s.len() < PARALLEL_MIN_ELEMS {
         return;
     }
-    let size = std::mem::size_of::<F>();
-    let lead = ((HUGE - s.as_ptr() as usize % HUGE) % HUGE / size).min(s.len());
-    let page = (4096 / size).max(1);
-    let touch = |c: &mut [F]| {
-        for v in c.iter_mut().step_by(page) {
-            // SAFETY: v is a valid, aligned element; volatile, so that the store of the zero
-            // it already holds is not removed
-            unsafe { std::ptr::write_volatile(v, F::zero()) };
-        }
-    };
-    let (head, rest) = s.split_at_mut(lead);
-    touch(head);
-    rest.par_chunks_mut(HUGE / size).for_each(touch);
+    let page = (4096 / std::mem::size_of::<F>()).max(1);
+    for v in s.iter_mut().step_by(page) {
+        // SAFETY: v is a valid, aligned element; volatile, so that the store of the zero it
+        // already holds is not removed
+        unsafe { std::ptr::write_volatile(v, F::zero()) };
+    }
 }
 
 /// `f(i, x_i, out_i)` for every row `i` of `width` elements of `x` and `out` (same length), in
