@@ -132,8 +132,9 @@ pub trait Loss<F: Real> {
     /// the input's size is allocated for the losses whose fast path [`Loss::fused`] applies
     /// ([`SigmoidCrossEntropy`](crate::losses::SigmoidCrossEntropy),
     /// [`SoftmaxCrossEntropy`](crate::losses::SoftmaxCrossEntropy),
-    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy) and
-    /// [`LogitAdjustedCrossEntropy`](crate::losses::LogitAdjustedCrossEntropy)); any other loss
+    /// [`SparseSoftmaxCrossEntropy`](crate::losses::SparseSoftmaxCrossEntropy),
+    /// [`LogitAdjustedCrossEntropy`](crate::losses::LogitAdjustedCrossEntropy) and
+    /// [`AsymmetricLoss`](crate::losses::AsymmetricLoss)); any other loss
     /// computes the gradient and copies it. `grad` may be a non-contiguous view.
     fn compute_into(
         &self,

@@ -440,6 +440,45 @@ enum Sw {
     PerElement,
 }
 
+/// The sample weights (of `sw`'s kind) and `pos_weight` (per class, scalar or none) of an
+/// element-wise case whose values are per row (`per_row_values`) or per element; `None` for a
+/// kind that does not apply (class-varying weights on per-row values).
+#[allow(clippy::type_complexity)]
+fn element_weights<F: Real>(
+    rng: &mut Rng,
+    shape: &[usize],
+    per_row_values: bool,
+    sw: Sw,
+    pos_weight: Option<bool>,
+) -> Option<(Option<ArrayD<F>>, Option<ArrayD<f64>>)> {
+    let nd = shape.len();
+    let c = shape[nd - 1];
+    let value_shape = if per_row_values {
+        &shape[..nd - 1]
+    } else {
+        shape
+    };
+    let sw: Option<ArrayD<F>> = match sw {
+        Sw::None => None,
+        Sw::Scalar => Some(rng.array(&[], 0.5, 2.0)),
+        Sw::PerRow if per_row_values => Some(rng.array(value_shape, 0.0, 2.0)),
+        Sw::PerRow => {
+            let mut s = shape.to_vec();
+            s[nd - 1] = 1;
+            Some(rng.array(&s, 0.0, 2.0))
+        }
+        Sw::PerClass if per_row_values => return None,
+        Sw::PerClass => Some(rng.array(&[c], 0.0, 2.0)),
+        Sw::PerElement => Some(rng.array(value_shape, 0.0, 2.0)),
+    };
+    let q = match pos_weight {
+        Some(true) => Some(to64(&rng.array::<F>(&[c], 0.5, 5.0))),
+        Some(false) => Some(to64(&rng.array::<F>(&[], 0.5, 5.0))),
+        None => None,
+    };
+    Some((sw, q))
+}
+
 fn sigmoid_case<F: Real>(
     rng: &mut Rng,
     shape: &[usize],
@@ -453,28 +492,8 @@ fn sigmoid_case<F: Real>(
     let c = shape[nd - 1];
     let x = rng.logits::<F>(shape, extreme);
     let z = ArrayD::from_shape_simple_fn(IxDyn(shape), || F::of((rng.below(4) == 0) as u8 as f64));
-    let value_shape = if mean_last_axis {
-        &shape[..nd - 1]
-    } else {
-        shape
-    };
-    let sw: Option<ArrayD<F>> = match sw {
-        Sw::None => None,
-        Sw::Scalar => Some(rng.array(&[], 0.5, 2.0)),
-        Sw::PerRow if mean_last_axis => Some(rng.array(value_shape, 0.0, 2.0)),
-        Sw::PerRow => {
-            let mut s = shape.to_vec();
-            s[nd - 1] = 1;
-            Some(rng.array(&s, 0.0, 2.0))
-        }
-        Sw::PerClass if mean_last_axis => return,
-        Sw::PerClass => Some(rng.array(&[c], 0.0, 2.0)),
-        Sw::PerElement => Some(rng.array(value_shape, 0.0, 2.0)),
-    };
-    let q = match pos_weight {
-        Some(true) => Some(to64(&rng.array::<F>(&[c], 0.5, 5.0))),
-        Some(false) => Some(to64(&rng.array::<F>(&[], 0.5, 5.0))),
-        None => None,
+    let Some((sw, q)) = element_weights::<F>(rng, shape, mean_last_axis, sw, pos_weight) else {
+        return;
     };
     let v = weight.then(|| to64(&rng.array::<F>(&[1, c], 0.0, 2.0)));
     let build = |reducer: Reducer| {
@@ -791,24 +810,8 @@ fn asymmetric_case<F: Real>(
             hard
         })
     });
-    let value_shape = if sum_classes { &shape[..nd - 1] } else { shape };
-    let sw: Option<ArrayD<F>> = match sw {
-        Sw::None => None,
-        Sw::Scalar => Some(rng.array(&[], 0.5, 2.0)),
-        Sw::PerRow if sum_classes => Some(rng.array(value_shape, 0.0, 2.0)),
-        Sw::PerRow => {
-            let mut s = shape.to_vec();
-            s[nd - 1] = 1;
-            Some(rng.array(&s, 0.0, 2.0))
-        }
-        Sw::PerClass if sum_classes => return,
-        Sw::PerClass => Some(rng.array(&[c], 0.0, 2.0)),
-        Sw::PerElement => Some(rng.array(value_shape, 0.0, 2.0)),
-    };
-    let q = match pos_weight {
-        Some(true) => Some(to64(&rng.array::<F>(&[c], 0.5, 5.0))),
-        Some(false) => Some(to64(&rng.array::<F>(&[], 0.5, 5.0))),
-        None => None,
+    let Some((sw, q)) = element_weights::<F>(rng, shape, sum_classes, sw, pos_weight) else {
+        return;
     };
     let v = weight.then(|| to64(&rng.array::<F>(&[c], 0.0, 2.0)));
     fn build<G: Real>(
