@@ -130,16 +130,14 @@ fn main() {
         };
         run_pass(&pass, std::slice::from_ref(&pool), &mut out);
     }
-    out.sort_by_key(|t| t.threads); // stable: workload order within a thread count
-    let order: Vec<String> = {
-        let mut names: Vec<String> = vec![];
-        for t in &out {
-            if !names.contains(&t.workload) {
-                names.push(t.workload.clone());
-            }
+    // the passes ran thread count by thread count: group by workload, in first-seen order (the
+    // sort is stable, so each workload's timings stay in thread order)
+    let mut order: Vec<String> = vec![];
+    for t in &out {
+        if !order.contains(&t.workload) {
+            order.push(t.workload.clone());
         }
-        names
-    };
+    }
     out.sort_by_key(|t| order.iter().position(|n| *n == t.workload));
     print_timings(&opts, &out);
 }
